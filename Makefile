@@ -1,0 +1,48 @@
+# The README's two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The embedded default: SQLite and no servers. DJANGO_DEBUG is on for the local demo only.
+RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+TEST_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+
+.PHONY: run test setup migrate demo lint format check clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"' \
+		|| (echo "Tsunagu needs Python 3.11 (found $$($(PYTHON) --version))." && exit 1)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(RUN_ENV) $(BIN)/python manage.py compile_locale
+
+migrate: setup
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+
+run: demo
+	@echo ""
+	@echo "Tsunagu: http://127.0.0.1:8000/  (Ctrl-C stops it)"
+	$(RUN_ENV) exec $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache

@@ -1,0 +1,272 @@
+"""The access policy: the one place that decides who may see and do what with a case.
+
+Per-case grants (assignment, share, and later accepted referrals) are django-guardian
+object permissions stored in direct foreign-key tables (CaseUserObjectPermission), and
+visibility is filtered with one SQL statement using subqueries on those tables. The
+agency-wide scope of supervisors is a rule on Case.owning_agency, not a row per case.
+
+Nothing outside this module calls django-guardian or decides visibility on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from casework.models import (
+    AccessLog,
+    Agency,
+    Case,
+    CaseAssignment,
+    CaseGroupObjectPermission,
+    CaseShare,
+    CaseUserObjectPermission,
+    Consent,
+    Person,
+    Role,
+    StaffMembership,
+)
+
+VIEW = "view_case"
+WORK = "work_case"
+# Not a stored grant: supervisors of the owning agency hold it by rule.
+SUPERVISE = "supervise_case"
+GRANTABLE = (VIEW, WORK)
+
+_MISSING = object()
+
+
+def membership_of(user) -> StaffMembership | None:
+    """The user's agency membership, cached on the user object for the request."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return None
+    cached = getattr(user, "_tsunagu_membership", _MISSING)
+    if cached is not _MISSING:
+        return cached
+    try:
+        membership = StaffMembership.objects.select_related("agency").get(user=user)
+    except ObjectDoesNotExist:
+        membership = None
+    user._tsunagu_membership = membership
+    return membership
+
+
+def handles_cases(user) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.handles_cases
+
+
+def is_supervisor_of(user, agency_id: int) -> bool:
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == Role.SUPERVISOR
+        and membership.agency_id == agency_id
+    )
+
+
+def _granted_case_ids(user, codename: str) -> Q:
+    direct = CaseUserObjectPermission.objects.filter(
+        user_id=user.pk,
+        permission__codename=codename,
+        permission__content_type__app_label="casework",
+    ).values("content_object_id")
+    via_group = CaseGroupObjectPermission.objects.filter(
+        group__user=user.pk,
+        permission__codename=codename,
+        permission__content_type__app_label="casework",
+    ).values("content_object_id")
+    return Q(pk__in=direct) | Q(pk__in=via_group)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Every case the user may know exists. Lists, searches, exports and tasks start here."""
+    membership = membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return Case.objects.none()
+    visible = _granted_case_ids(user, VIEW)
+    if membership.role == Role.SUPERVISOR:
+        visible |= Q(owning_agency_id=membership.agency_id)
+    return Case.objects.filter(visible)
+
+
+def case_permissions(user, case: Case) -> frozenset[str]:
+    """What the user may do with a case they can see: VIEW, WORK, SUPERVISE."""
+    membership = membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return frozenset()
+    perms: set[str] = set(
+        CaseUserObjectPermission.objects.filter(
+            user_id=user.pk, content_object_id=case.pk
+        ).values_list("permission__codename", flat=True)
+    )
+    perms |= set(
+        CaseGroupObjectPermission.objects.filter(
+            group__user=user.pk, content_object_id=case.pk
+        ).values_list("permission__codename", flat=True)
+    )
+    if membership.role == Role.SUPERVISOR and membership.agency_id == case.owning_agency_id:
+        perms |= {VIEW, WORK, SUPERVISE}
+    return frozenset(perms)
+
+
+def case_for_user(user, pk, perm: str = VIEW) -> Case:
+    """The case, or 404 when the user may not know it exists, or 403 without `perm`.
+
+    The returned case carries `user_perms`, the set of what the user may do with it.
+    """
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    case = (
+        cases_visible_to(user)
+        .select_related("person", "person__district", "owning_agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    perms = case_permissions(user, case)
+    if perm not in perms:
+        raise PermissionDenied
+    case.user_perms = perms
+    return case
+
+
+def persons_visible_to(user) -> QuerySet[Person]:
+    """Persons behind a visible case, and persons the user's agency registered who have no
+    case anywhere yet (so intake can find them). Nothing else."""
+    membership = membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return Person.objects.none()
+    has_any_case = Exists(Case.objects.filter(person_id=OuterRef("pk")))
+    return Person.objects.filter(
+        Q(pk__in=cases_visible_to(user).values("person_id"))
+        | (Q(registered_by_agency_id=membership.agency_id) & ~has_any_case)
+    )
+
+
+def person_for_user(user, pk) -> Person:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    person = persons_visible_to(user).select_related("district").filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def can_open_cases(user) -> bool:
+    return handles_cases(user)
+
+
+def require_case_role(user) -> StaffMembership:
+    membership = membership_of(user)
+    if membership is None or not membership.handles_cases:
+        raise PermissionDenied
+    return membership
+
+
+def sharing_basis(person: Person, agency: Agency, on=None) -> Consent | None:
+    """An active consent or legal basis of the person that covers the agency, if any."""
+    day = on or timezone.localdate()
+    return (
+        Consent.objects.filter(
+            person=person, agencies=agency, withdrawn_on__isnull=True, given_on__lte=day
+        )
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+# --- grants -------------------------------------------------------------------------------
+
+GrantSource = Callable[[Case, object], set[str]]
+_grant_sources: list[GrantSource] = []
+
+
+def register_grant_source(source: GrantSource) -> GrantSource:
+    """Other apps (referrals) add what their records grant; casework never imports them."""
+    if source not in _grant_sources:
+        _grant_sources.append(source)
+    return source
+
+
+@register_grant_source
+def _assignment_grants(case: Case, user) -> set[str]:
+    active = CaseAssignment.objects.filter(case=case, worker=user, ended_at__isnull=True)
+    return {VIEW, WORK} if active.exists() else set()
+
+
+@register_grant_source
+def _share_grants(case: Case, user) -> set[str]:
+    active = CaseShare.objects.filter(case=case, user=user, revoked_at__isnull=True)
+    return {VIEW} if active.exists() else set()
+
+
+def sync_case_grants(*, case: Case, user, actor, reason: str = "") -> tuple[set, set]:
+    """Make the user's stored grants on the case match what the records justify.
+
+    Every source is asked, so removing one reason for access keeps the access that another
+    still justifies. Each grant and revocation is written to the access log.
+    Returns (granted, revoked).
+    """
+    wanted: set[str] = set()
+    for source in _grant_sources:
+        wanted |= source(case, user)
+    held = set(
+        CaseUserObjectPermission.objects.filter(
+            user_id=user.pk, content_object_id=case.pk
+        ).values_list("permission__codename", flat=True)
+    )
+    granted = {p for p in GRANTABLE if p in wanted and p not in held}
+    revoked = {p for p in GRANTABLE if p in held and p not in wanted}
+    for perm in sorted(granted):
+        assign_perm(f"casework.{perm}", user, case)
+    for perm in sorted(revoked):
+        remove_perm(f"casework.{perm}", user, case)
+    if granted:
+        log_access(
+            actor,
+            person=case.person,
+            case=case,
+            action=AccessLog.Action.GRANT,
+            detail=_grant_detail(user, granted, reason),
+        )
+    if revoked:
+        log_access(
+            actor,
+            person=case.person,
+            case=case,
+            action=AccessLog.Action.REVOKE,
+            detail=_grant_detail(user, revoked, reason),
+        )
+    return granted, revoked
+
+
+def _grant_detail(user, perms: Iterable[str], reason: str) -> str:
+    text = f"{user.get_username()}: {', '.join(sorted(perms))}"
+    return f"{text} ({reason})"[:300] if reason else text[:300]
+
+
+# --- the access log -----------------------------------------------------------------------
+
+
+def log_access(user, *, person: Person, case: Case | None, action: str, detail: str = ""):
+    membership = membership_of(user)
+    return AccessLog.objects.create(
+        user=user,
+        agency_id=membership.agency_id if membership else None,
+        person=person,
+        case=case,
+        action=action,
+        detail=detail[:300],
+    )

@@ -1,0 +1,38 @@
+import datetime
+
+from django import template
+from django.utils import timezone, translation
+
+from casework import wareki
+
+register = template.Library()
+
+
+@register.filter
+def jdate(value) -> str:
+    """A date in the Japanese era form on Japanese screens, ISO form otherwise."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if translation.get_language() == "en":
+        return value.isoformat()
+    return wareki.wareki_date(value)
+
+
+@register.filter
+def jdatetime(value) -> str:
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{jdate(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def fy_label(fy: int) -> str:
+    return wareki.fiscal_year_label(int(fy))
+
+
+@register.simple_tag
+def age(person):
+    return person.age_on(timezone.localdate())
