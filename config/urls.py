@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from casework.views import healthz
 
-admin.site.site_header = "つなぐ 管理"
-admin.site.site_title = "つなぐ 管理"
+admin.site.site_header = _("つなぐ 管理")
+admin.site.site_title = _("つなぐ 管理")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from casework import access, services
-from casework.models import AccessLog, ConsentBasis, CaseUserObjectPermission
+from casework.models import AccessLog, CaseUserObjectPermission, ConsentBasis
 
 
 def visible(user):
@@ -141,9 +141,7 @@ def test_grants_and_revocations_are_logged(cast, open_case):
 
 
 def test_persons_without_case_visible_to_registering_agency_only(cast):
-    person = services.person_create(
-        actor=cast.csw_a, family_name="田中", family_name_kana="たなか"
-    )
+    person = services.person_create(actor=cast.csw_a, family_name="田中", family_name_kana="たなか")
     assert access.persons_visible_to(cast.consultation_a).filter(pk=person.pk).exists()
     assert not access.persons_visible_to(cast.csw_b).filter(pk=person.pk).exists()
     # Once a case exists, only those who see a case see the person.

@@ -121,13 +121,21 @@ def test_case_detail_query_count_does_not_grow_with_contacts(
         return len(captured.captured_queries)
 
     services.contact_record_add(
-        actor=cast.csw_a, case=case, occurred_at=timezone.now(), method="phone", minutes=5,
+        actor=cast.csw_a,
+        case=case,
+        occurred_at=timezone.now(),
+        method="phone",
+        minutes=5,
         summary="一件目",
     )
     one = queries()
     for i in range(20):
         services.contact_record_add(
-            actor=cast.csw_a, case=case, occurred_at=timezone.now(), method="phone", minutes=5,
+            actor=cast.csw_a,
+            case=case,
+            occurred_at=timezone.now(),
+            method="phone",
+            minutes=5,
             summary=f"{i}件目",
         )
     assert queries() == one

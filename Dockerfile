@@ -1,0 +1,28 @@
+# The production image: gunicorn for the web app, the same image for Celery worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN useradd --create-home --uid 1000 tsunagu
+WORKDIR /app
+
+COPY pyproject.toml ./
+COPY config ./config
+COPY casework ./casework
+COPY referrals ./referrals
+COPY outreach ./outreach
+COPY indicators ./indicators
+RUN pip install .
+
+COPY . .
+# Message catalogs and static files are built into the image; the build needs no secrets.
+RUN DJANGO_DEBUG=true python manage.py compile_locale \
+ && DJANGO_DEBUG=false DJANGO_SECRET_KEY=image-build-only python manage.py collectstatic --noinput \
+ && mkdir -p /app/var && chown -R tsunagu /app/var
+
+USER tsunagu
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

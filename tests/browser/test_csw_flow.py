@@ -1,0 +1,86 @@
+"""A CSW works a case in a real browser: Debian's Chromium driven by Playwright.
+
+Playwright never downloads a browser here: it is pointed at /usr/bin/chromium, which
+`.ci/run` installs with apt. Without it the test skips (and fails under CI=true).
+"""
+
+import datetime
+import os
+import shutil
+
+import pytest
+from django.utils import timezone
+
+from casework import services
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = pytest.mark.browser
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
+# body are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser_page():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(locale="ja-JP")
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
+
+
+def test_csw_logs_in_opens_a_case_and_adds_a_contact(live_server, browser_page, cast, open_case):
+    case = open_case(
+        cast.csw_a,
+        family_name="山田",
+        given_name="ハル",
+        family_name_kana="やまだ",
+        given_name_kana="はる",
+        opened_on=timezone.localdate() - datetime.timedelta(days=7),
+    )
+    services.contact_record_add(
+        actor=cast.csw_a,
+        case=case,
+        occurred_at=timezone.now() - datetime.timedelta(days=3),
+        method="phone",
+        minutes=10,
+        summary="電話で体調を確認した。",
+    )
+    page = browser_page
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "csw_a")
+    page.fill("input[name=password]", "correct-horse-battery-9")
+    page.click("main button[type=submit]")
+
+    page.wait_for_url("**/cases/")
+    assert page.locator("h1").inner_text() == "担当ケース"
+    page.click("text=山田 ハル")
+
+    page.wait_for_url(f"**/cases/{case.pk}/")
+    assert "電話で体調を確認した。" in page.inner_text(".timeline")
+    page.click("text=経過記録を追加")
+
+    page.select_option("select[name=method]", "home_visit")
+    page.fill("input[name=minutes]", "40")
+    page.fill("textarea[name=summary]", "自宅を訪問。郵便物がたまっていたため一緒に整理した。")
+    page.fill("textarea[name=next_action]", "来週、同行して区役所で手続き。")
+    page.click("main button[type=submit]")
+
+    page.wait_for_url(f"**/cases/{case.pk}/")
+    timeline = page.inner_text(".timeline")
+    assert "郵便物がたまっていたため一緒に整理した。" in timeline
+    assert "来週、同行して区役所で手続き。" in timeline
+    assert "訪問" in timeline
+    # The newest contact comes first.
+    first = page.locator(".timeline li").first.inner_text()
+    assert "郵便物" in first

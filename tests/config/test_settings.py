@@ -1,0 +1,79 @@
+"""Settings come from the environment; a malformed value stops start-up naming the variable."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _production_env(**extra):
+    env = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "tsunagu.example.lg.jp",
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DJANGO_DEBUG", "maybe"),
+        ("SESSION_IDLE_TIMEOUT_MINUTES", "half an hour"),
+        ("SESSION_IDLE_TIMEOUT_MINUTES", "0"),
+        ("AXES_FAILURE_LIMIT", "-3"),
+        ("DATABASE_URL", "mysql://root@localhost/tsunagu"),
+        ("DATABASE_URL", "not a url"),
+        ("REDIS_URL", "localhost:6379"),
+        ("DJANGO_HSTS_SECONDS", "1y"),
+    ],
+)
+def test_malformed_value_stops_startup_naming_the_variable(name, value):
+    result = _manage("check", **{"DJANGO_DEBUG": "true", name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_secret_key_is_required_without_debug():
+    env = _production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_deploy_check_reports_nothing_in_production_mode():
+    result = _manage("check", "--deploy", "--fail-level", "DEBUG", **_production_env())
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_debug_mode_starts_without_secret_key():
+    result = _manage("check", DJANGO_DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_time_zone_and_languages(settings):
+    assert settings.TIME_ZONE == "Asia/Tokyo"
+    assert settings.LANGUAGE_CODE == "ja"
+    assert [code for code, _ in settings.LANGUAGES] == ["ja", "en"]
