@@ -151,6 +151,8 @@ def case_share(*, actor, case: Case, user, consent: Consent | None = None) -> Ca
         raise ValidationError({"user": _("共有できるのは相談業務を行う職員だけです。")})
     if CaseShare.objects.filter(case=case, user=user, revoked_at__isnull=True).exists():
         raise ValidationError({"user": _("この職員にはすでに共有されています。")})
+    if CaseAssignment.objects.filter(case=case, worker=user, ended_at__isnull=True).exists():
+        raise ValidationError({"user": _("この職員はこのケースの担当です。")})
     if target.agency_id != case.owning_agency_id:
         if consent is None:
             consent = access.sharing_basis(case.person, target.agency)
@@ -208,6 +210,8 @@ def contact_record_add(
         raise PermissionDenied
     if not case.is_open:
         raise ValidationError(_("終結したケースには経過記録を追加できません。"))
+    if occurred_at is not None and timezone.is_naive(occurred_at):
+        raise ValidationError({"occurred_at": _("日時をタイムゾーン付きで指定してください。")})
     if occurred_at and timezone.localdate(occurred_at) < case.opened_on:
         raise ValidationError({"occurred_at": _("受付日より前の日時は記録できません。")})
     record = ContactRecord(
@@ -238,6 +242,12 @@ def case_change_status(*, actor, case: Case, status: str, on: datetime.date | No
     reopening = case.status == CaseStatus.CLOSED
     if (closing or reopening) and access.SUPERVISE not in perms:
         raise ValidationError({"status": _("終結と再開はスーパーバイザーだけが行えます。")})
+    if on is not None and not closing:
+        raise ValidationError({"status": _("日付を指定できるのは終結のときだけです。")})
+    if closing and on is not None and on > timezone.localdate():
+        raise ValidationError({"closed_on": _("終結日に未来の日付は指定できません。")})
+    if closing and on is not None and on < case.opened_on:
+        raise ValidationError({"closed_on": _("終結日は受付日より前にできません。")})
     case.status = status
     case.closed_on = (on or timezone.localdate()) if closing else None
     case.full_clean()

@@ -163,3 +163,36 @@ def test_case_for_person_not_visible_is_refused(cast):
             opened_on=timezone.localdate() - datetime.timedelta(days=1),
             main_concern="debt",
         )
+
+
+def test_sharing_with_the_assigned_worker_is_refused(cast, open_case):
+    case = open_case(cast.csw_a)
+    with pytest.raises(ValidationError):
+        services.case_share(actor=cast.supervisor_a, case=case, user=cast.csw_a)
+
+
+def test_naive_contact_time_is_refused_not_crashed(cast, open_case):
+    case = open_case(cast.csw_a)
+    with pytest.raises(ValidationError):
+        services.contact_record_add(
+            actor=cast.csw_a,
+            case=case,
+            occurred_at=datetime.datetime(2026, 1, 1, 10, 0),
+            method="phone",
+            minutes=5,
+            summary="x",
+        )
+
+
+@pytest.mark.parametrize("days", [1, -40])
+def test_closing_date_must_lie_between_opening_and_today(cast, open_case, days):
+    case = open_case(cast.csw_a)  # opened 30 days ago
+    with pytest.raises(ValidationError):
+        services.case_change_status(
+            actor=cast.supervisor_a,
+            case=case,
+            status="closed",
+            on=timezone.localdate() + datetime.timedelta(days=days),
+        )
+    case.refresh_from_db()
+    assert case.status == "intake"
