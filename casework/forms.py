@@ -42,7 +42,9 @@ class PersonForm(forms.ModelForm):
 
 class CaseOpenForm(forms.Form):
     opened_on = forms.DateField(label=_("受付日"), widget=DATE_WIDGET)
-    main_concern = forms.ChoiceField(label=_("主な相談内容"), choices=Concern.choices)
+    main_concern = forms.ChoiceField(
+        label=_("主な相談内容"), choices=[("", _("選択してください")), *Concern.choices]
+    )
     other_concerns = forms.MultipleChoiceField(
         label=_("その他の相談内容"),
         choices=Concern.choices,

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 SESSION_KEY = "tsunagu_login_at"
@@ -28,3 +30,25 @@ class SessionLifetimeMiddleware:
                 )
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Japanese unless the user chose another language with the switcher (its cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; the ward's
+    screens are Japanese by default whatever the browser says.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

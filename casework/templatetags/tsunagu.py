@@ -36,3 +36,10 @@ def fy_label(fy: int) -> str:
 @register.simple_tag
 def age(person):
     return person.age_on(timezone.localdate())
+
+
+@register.filter
+def staff_name(user) -> str:
+    """Family name first, as names are written in Japan; the login name if none is set."""
+    full = f"{user.last_name} {user.first_name}".strip()
+    return full or user.get_username()

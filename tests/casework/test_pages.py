@@ -354,3 +354,10 @@ def test_healthz(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "cache": "ok"}
+
+
+def test_japanese_is_the_default_whatever_the_browser_asks(client, cast):
+    client.force_login(cast.csw_a)
+    body = client.get(MY_CASES, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="ja"' in body
+    assert "担当ケース" in body
