@@ -38,7 +38,8 @@ def browser_page():
         browser.close()
 
 
-def test_csw_logs_in_opens_a_case_and_adds_a_contact(live_server, browser_page, cast, open_case):
+@pytest.fixture
+def worked_case(cast, open_case):
     case = open_case(
         cast.csw_a,
         family_name="山田",
@@ -55,6 +56,14 @@ def test_csw_logs_in_opens_a_case_and_adds_a_contact(live_server, browser_page, 
         minutes=10,
         summary="電話で体調を確認した。",
     )
+    return case
+
+
+# The data is made by fixtures before the browser starts, and the test body makes no ORM
+# call: inside Playwright's sync API the body runs in another context, where Django would
+# open a second database connection that its teardown never closes.
+def test_csw_logs_in_opens_a_case_and_adds_a_contact(live_server, worked_case, browser_page):
+    case = worked_case
     page = browser_page
 
     page.goto(f"{live_server.url}/accounts/login/")
