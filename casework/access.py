@@ -40,6 +40,18 @@ SUPERVISE = "supervise_case"
 GRANTABLE = (VIEW, WORK)
 
 _MISSING = object()
+_MAX_ID = 2**63 - 1  # the largest primary key the database can hold
+
+
+def _as_id(pk) -> int:
+    """A primary key from a URL, or 404: text and numbers beyond the column never reach SQL."""
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < number <= _MAX_ID:
+        raise Http404
+    return number
 
 
 def membership_of(user) -> StaffMembership | None:
@@ -121,10 +133,7 @@ def case_for_user(user, pk, perm: str = VIEW) -> Case:
 
     The returned case carries `user_perms`, the set of what the user may do with it.
     """
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = _as_id(pk)
     case = (
         cases_visible_to(user)
         .select_related("person", "person__district", "owning_agency")
@@ -154,10 +163,7 @@ def persons_visible_to(user) -> QuerySet[Person]:
 
 
 def person_for_user(user, pk) -> Person:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = _as_id(pk)
     person = persons_visible_to(user).select_related("district").filter(pk=pk).first()
     if person is None:
         raise Http404

@@ -75,10 +75,11 @@ def test_anonymous_is_sent_to_login(client, case_a, url_name):
     assert response.url.startswith(reverse("login"))
 
 
+@pytest.mark.parametrize("pk", [987654, 0, 2**63, 10**30])
 @pytest.mark.parametrize("url_name", sorted(EXPECTED))
-def test_unknown_id_is_404_even_for_supervisor(client, cast, case_a, url_name):
+def test_unknown_id_is_404_even_for_supervisor(client, cast, case_a, url_name, pk):
     client.force_login(cast.supervisor_a)
-    assert client.get(reverse(url_name, kwargs={"pk": 987654})).status_code == 404
+    assert client.get(reverse(url_name, kwargs={"pk": pk})).status_code == 404
 
 
 @pytest.mark.parametrize("member", CAST)
