@@ -43,7 +43,7 @@ _MISSING = object()
 _MAX_ID = 2**63 - 1  # the largest primary key the database can hold
 
 
-def _as_id(pk) -> int:
+def parse_id(pk) -> int:
     """A primary key from a URL, or 404: text and numbers beyond the column never reach SQL."""
     try:
         number = int(pk)
@@ -133,7 +133,7 @@ def case_for_user(user, pk, perm: str = VIEW) -> Case:
 
     The returned case carries `user_perms`, the set of what the user may do with it.
     """
-    pk = _as_id(pk)
+    pk = parse_id(pk)
     case = (
         cases_visible_to(user)
         .select_related("person", "person__district", "owning_agency")
@@ -163,15 +163,35 @@ def persons_visible_to(user) -> QuerySet[Person]:
 
 
 def person_for_user(user, pk) -> Person:
-    pk = _as_id(pk)
+    pk = parse_id(pk)
     person = persons_visible_to(user).select_related("district").filter(pk=pk).first()
     if person is None:
         raise Http404
     return person
 
 
-def can_open_cases(user) -> bool:
-    return handles_cases(user)
+def person_in_agency_scope(user, person: Person) -> bool:
+    """May the user act for their agency on this person: open a new case, record or
+    withdraw a consent? Only when the agency holds the person itself: a case it owns that
+    the user sees, or its own registration of a person who has no case anywhere.
+
+    A read-only share from another agency is not enough: it would let that agency keep the
+    person after the consent behind the share is withdrawn.
+    """
+    membership = membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return False
+    own_case = (
+        cases_visible_to(user)
+        .filter(person_id=person.pk, owning_agency_id=membership.agency_id)
+        .exists()
+    )
+    if own_case:
+        return True
+    return (
+        person.registered_by_agency_id == membership.agency_id
+        and not Case.objects.filter(person_id=person.pk).exists()
+    )
 
 
 def require_case_role(user) -> StaffMembership:
@@ -276,3 +296,85 @@ def log_access(user, *, person: Person, case: Case | None, action: str, detail: 
         action=action,
         detail=detail[:300],
     )
+
+
+# --- records that hang off a case --------------------------------------------------------
+
+
+def case_record_for_user(user, model, pk, perm: str = VIEW, case_path: str = "case"):
+    """A record belonging to a case (plan, assessment, enrolment, closure request…), with the
+    same answers as its case: 404 when the case is hidden, 403 without `perm`.
+
+    `case_path` is the lookup from the record to its case, e.g. "enrolment__case".
+    The record carries `user_perms` and its case as `record_case`.
+    """
+    pk = parse_id(pk)
+    record = (
+        model.objects.filter(pk=pk, **{f"{case_path}__in": cases_visible_to(user)})
+        .select_related(case_path)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    case = record
+    for step in case_path.split("__"):
+        case = getattr(case, step)
+    perms = case_permissions(user, case)
+    if perm not in perms:
+        raise PermissionDenied
+    case.user_perms = perms
+    record.user_perms = perms
+    record.record_case = case
+    return record
+
+
+def meetings_visible_to(user):
+    """Meetings about a case the user may see, meetings they recorded, and (for a
+    supervisor) every meeting their agency convened. A meeting's title and decisions name
+    the person, so being in the convening agency is not enough for a worker."""
+    from casework.models import Meeting
+
+    membership = membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return Meeting.objects.none()
+    about_visible = Meeting.cases.through.objects.filter(
+        case_id__in=cases_visible_to(user).values("pk")
+    ).values("meeting_id")
+    visible = Q(pk__in=about_visible) | Q(recorded_by_id=user.pk)
+    if membership.role == Role.SUPERVISOR:
+        visible |= Q(convening_agency_id=membership.agency_id)
+    return Meeting.objects.filter(visible)
+
+
+def meeting_for_user(user, pk):
+    pk = parse_id(pk)
+    meeting = meetings_visible_to(user).select_related("convening_agency").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def require_supervisor(user) -> StaffMembership:
+    """Supervisor pages: 403 for everyone else who is signed in."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.SUPERVISOR:
+        raise PermissionDenied
+    return membership
+
+
+def agency_worker_for_supervisor(user, pk):
+    """A case-handling member of the supervisor's own agency, or 404."""
+    membership = require_supervisor(user)
+    pk = parse_id(pk)
+    worker = (
+        StaffMembership.objects.filter(
+            agency_id=membership.agency_id,
+            role__in=[r.value for r in (Role.CSW, Role.CONSULTATION, Role.SUPERVISOR)],
+            user_id=pk,
+        )
+        .select_related("user")
+        .first()
+    )
+    if worker is None:
+        raise Http404
+    return worker.user

@@ -14,6 +14,11 @@ from django.utils.translation import gettext as _
 SESSION_KEY = "tsunagu_login_at"
 
 
+def mark_login(request) -> None:
+    """Start the absolute lifetime at login (called by the login view)."""
+    request.session[SESSION_KEY] = int(time.time())
+
+
 class SessionLifetimeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,4 +56,26 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class PrivateResponseMiddleware:
+    """Pages for signed-in staff hold personal data: no browser or proxy may keep them
+    (shared ward PCs, the Back button after logout). A Content-Security-Policy allows only
+    what the app itself serves."""
+
+    CSP = (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store, private"
+        response.headers.setdefault("Content-Security-Policy", self.CSP)
         return response

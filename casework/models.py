@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -17,6 +18,20 @@ kana_validator = RegexValidator(
     r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\uff66-\uff9f\s　ー・]*$",
     _("ふりがなはひらがなかカタカナで入力してください。"),
 )
+# Records of this system start long after 2000: an earlier date is a typing mistake (and
+# year 1 breaks date arithmetic), so it is refused next to the field.
+EARLIEST_RECORD_DATE = datetime.date(2000, 1, 1)
+LATEST_RECORD_YEAR = 2100
+
+
+def validate_record_date(value) -> None:
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if day < EARLIEST_RECORD_DATE or day.year > LATEST_RECORD_YEAR:
+        raise ValidationError(
+            _("日付が正しくありません。2000年以降の日付を入力してください。"), code="record_date"
+        )
+
+
 phone_validator = RegexValidator(
     r"^[0-9０-９\-－()（） ]{0,20}$",
     _("電話番号は数字とハイフンで入力してください。"),
@@ -150,7 +165,8 @@ class Person(models.Model):
     given_name_kana = models.CharField(
         _("名(ふりがな)"), max_length=100, blank=True, validators=[kana_validator]
     )
-    search_key = models.CharField(_("検索キー"), max_length=400, db_index=True, editable=False)
+    # Unbounded: NFKC may turn one character into many (U+FDFA into 18).
+    search_key = models.TextField(_("検索キー"), db_index=True, editable=False)
     birth_date = models.DateField(_("生年月日"), null=True, blank=True)
     sex = models.CharField(_("性別"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     address = models.CharField(_("住所"), max_length=200, blank=True)
@@ -182,6 +198,7 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=True) | Q(birth_date__gte=datetime.date(1900, 1, 1)),
                 name="person_birth_date_plausible",
+                violation_error_message=_("生年月日は1900年以降の日付を入力してください。"),
             ),
         ]
 
@@ -201,6 +218,10 @@ class Person(models.Model):
         self.refresh_search_key()
         if self.birth_date and self.birth_date > timezone.localdate():
             raise ValidationError({"birth_date": _("生年月日に未来の日付は指定できません。")})
+        if self.birth_date and self.birth_date < datetime.date(1900, 1, 1):
+            raise ValidationError(
+                {"birth_date": _("生年月日は1900年以降の日付を入力してください。")}
+            )
 
     def age_on(self, day: datetime.date) -> int | None:
         if not self.birth_date:
@@ -247,12 +268,14 @@ class Case(models.Model):
     owning_agency = models.ForeignKey(
         Agency, verbose_name=_("担当機関"), on_delete=models.PROTECT, related_name="cases"
     )
-    opened_on = models.DateField(_("受付日"))
+    opened_on = models.DateField(_("受付日"), validators=[validate_record_date])
     status = models.CharField(
         _("状況"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.INTAKE
     )
     main_concern = models.CharField(_("主な相談内容"), max_length=20, choices=Concern.choices)
-    closed_on = models.DateField(_("終結日"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("終結日"), null=True, blank=True, validators=[validate_record_date]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登録者"),
@@ -285,10 +308,16 @@ class Case(models.Model):
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="case_closed_after_opened",
             ),
+            models.CheckConstraint(
+                condition=Q(opened_on__gte=EARLIEST_RECORD_DATE), name="case_opened_plausible"
+            ),
         ]
 
     def __str__(self) -> str:
         return _("ケース %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("casework:case_detail", kwargs={"pk": self.pk})
 
     @property
     def number(self) -> str:
@@ -379,7 +408,7 @@ class ContactRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="contact_records",
     )
-    occurred_at = models.DateTimeField(_("日時"))
+    occurred_at = models.DateTimeField(_("日時"), validators=[validate_record_date])
     method = models.CharField(_("方法"), max_length=20, choices=ContactMethod.choices)
     minutes = models.PositiveSmallIntegerField(
         _("所要時間(分)"), validators=[MinValueValidator(1), MaxValueValidator(1440)]
@@ -402,6 +431,10 @@ class ContactRecord(models.Model):
                 name="contact_method_valid",
             ),
             models.CheckConstraint(condition=~Q(summary=""), name="contact_summary_required"),
+            models.CheckConstraint(
+                condition=Q(occurred_at__gte=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)),
+                name="contact_occurred_plausible",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -433,8 +466,10 @@ class Consent(models.Model):
     agencies = models.ManyToManyField(
         Agency, verbose_name=_("対象機関"), related_name="consents_covering"
     )
-    given_on = models.DateField(_("同意日"))
-    withdrawn_on = models.DateField(_("撤回日"), null=True, blank=True)
+    given_on = models.DateField(_("同意日"), validators=[validate_record_date])
+    withdrawn_on = models.DateField(
+        _("撤回日"), null=True, blank=True, validators=[validate_record_date]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("記録者"),
@@ -589,3 +624,671 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the access log is append-only")
+
+
+# --- issue 3: the consultation workflow ---------------------------------------------------
+
+
+class IntakeRoute(models.TextChoices):
+    VISIT = "visit", _("来所")
+    PHONE = "phone", _("電話")
+    HOME_VISIT = "home_visit", _("訪問")
+    AGENCY = "agency", _("関係機関から")
+    WATCH_NETWORK = "watch_network", _("見守りネットワーク")
+    OTHER = "other", _("その他")
+
+
+class IntakeConsent(models.TextChoices):
+    GIVEN = "given", _("同意あり")
+    NOT_GIVEN = "not_given", _("同意なし")
+    PENDING = "pending", _("確認中")
+
+
+class Intake(models.Model):
+    """相談受付・申込票: how the consultation reached the ward."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="intake")
+    received_on = models.DateField(_("受付日"), validators=[validate_record_date])
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受付者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    route = models.CharField(_("相談経路"), max_length=20, choices=IntakeRoute.choices)
+    came_in_person = models.BooleanField(_("本人が相談"), default=True)
+    visitor_name = models.CharField(_("相談者の氏名"), max_length=100, blank=True)
+    visitor_relation = models.CharField(_("本人との関係"), max_length=50, blank=True)
+    chief_complaint = models.TextField(_("主訴"), max_length=4000)
+    consent_status = models.CharField(
+        _("同意の状況"), max_length=20, choices=IntakeConsent.choices, default=IntakeConsent.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("相談受付")
+        verbose_name_plural = _("相談受付")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(route__in=[r.value for r in IntakeRoute]), name="intake_route_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_status__in=[c.value for c in IntakeConsent]),
+                name="intake_consent_valid",
+            ),
+            # Someone other than the person came: who they are must be on record.
+            models.CheckConstraint(
+                condition=Q(came_in_person=True) | (~Q(visitor_name="") & ~Q(visitor_relation="")),
+                name="intake_visitor_named",
+            ),
+            models.CheckConstraint(condition=~Q(chief_complaint=""), name="intake_complaint_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.received_on}"
+
+
+class ScreeningResult(models.TextChoices):
+    INFO_ONLY = "info_only", _("情報提供のみで終了")
+    REFER = "refer", _("他制度・他機関へつなぎ")
+    CONTINUE = "continue", _("継続支援")
+
+
+class Screening(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="screening")
+    result = models.CharField(
+        _("スクリーニング結果"), max_length=20, choices=ScreeningResult.choices
+    )
+    decided_on = models.DateField(_("判断日"), validators=[validate_record_date])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("判断者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("所見"), max_length=4000, blank=True)
+
+    class Meta:
+        verbose_name = _("スクリーニング")
+        verbose_name_plural = _("スクリーニング")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=[r.value for r in ScreeningResult]),
+                name="screening_result_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_result_display()
+
+
+class EmergencyKind(models.TextChoices):
+    FOOD = "food", _("食料支援")
+    SHELTER = "shelter", _("一時的な住まいの確保")
+    LOAN = "loan", _("緊急小口資金等の貸付")
+    MEDICAL = "medical", _("医療機関への受診・同行")
+    SAFETY = "safety", _("安全確保(避難・保護)")
+    OTHER = "other", _("その他")
+
+
+class EmergencySupport(models.Model):
+    """緊急支援: may be given at any stage, before any plan exists."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="emergency_supports")
+    provided_on = models.DateField(_("実施日"), validators=[validate_record_date])
+    kind = models.CharField(_("種類"), max_length=20, choices=EmergencyKind.choices)
+    description = models.TextField(_("内容"), max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-provided_on", "-pk"]
+        verbose_name = _("緊急支援")
+        verbose_name_plural = _("緊急支援")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in EmergencyKind]), name="emergency_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(description=""), name="emergency_description_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.provided_on}"
+
+
+class GuardianshipNeed(models.TextChoices):
+    NONE = "none", _("なし")
+    CONSIDER = "consider", _("検討が必要")
+    NEEDED = "needed", _("利用が必要")
+    IN_USE = "in_use", _("利用中")
+
+
+class Assessment(models.Model):
+    """インテーク・アセスメントシート. Each save is a new version; versions never change."""
+
+    SECTIONS = (
+        "health",
+        "housing",
+        "income",
+        "debt",
+        "employment",
+        "family",
+        "community",
+        "capacity",
+    )
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    version = models.PositiveSmallIntegerField(_("版"))
+    assessed_on = models.DateField(_("実施日"), validators=[validate_record_date])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記入者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    health = models.TextField(_("健康・障害"), max_length=4000, blank=True)
+    housing = models.TextField(_("住まい"), max_length=4000, blank=True)
+    income = models.TextField(_("収入・家計"), max_length=4000, blank=True)
+    debt = models.TextField(_("債務"), max_length=4000, blank=True)
+    employment = models.TextField(_("就労"), max_length=4000, blank=True)
+    family = models.TextField(_("家族・世帯"), max_length=4000, blank=True)
+    community = models.TextField(_("地域とのつながり"), max_length=4000, blank=True)
+    capacity = models.TextField(_("判断能力・権利擁護"), max_length=4000, blank=True)
+    guardianship_need = models.CharField(
+        _("成年後見制度の必要性"),
+        max_length=20,
+        choices=GuardianshipNeed.choices,
+        default=GuardianshipNeed.NONE,
+    )
+    abuse_suspected = models.BooleanField(_("虐待の疑い"), default=False)
+    abuse_note = models.TextField(_("虐待の疑いの内容"), max_length=4000, blank=True)
+    summary = models.TextField(_("総合所見"), max_length=8000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("アセスメント")
+        verbose_name_plural = _("アセスメント")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="assessment_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="assessment_version_positive"),
+            models.CheckConstraint(
+                condition=Q(guardianship_need__in=[g.value for g in GuardianshipNeed]),
+                name="assessment_guardianship_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(abuse_suspected=False) | ~Q(abuse_note=""),
+                name="assessment_abuse_described",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="assessment_summary_set"),
+        ]
+
+    def __str__(self) -> str:
+        return _("アセスメント 第%(version)s版") % {"version": self.version}
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("下書き")
+    SUBMITTED = "submitted", _("承認待ち")
+    APPROVED = "approved", _("承認済み")
+    SUPERSEDED = "superseded", _("改定により終了")
+
+
+class SupportPlan(models.Model):
+    """プラン兼事業等利用申込書. Approved versions are read-only; a new version supersedes."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    version = models.PositiveSmallIntegerField(_("版"))
+    state = models.CharField(
+        _("状態"), max_length=20, choices=PlanState.choices, default=PlanState.DRAFT
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name=_("根拠とするアセスメント"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    long_term_goal = models.TextField(_("長期目標"), max_length=2000)
+    short_term_goals = models.TextField(_("短期目標"), max_length=4000)
+    services_used = models.TextField(_("利用する制度・サービス・事業"), max_length=4000, blank=True)
+    period_start = models.DateField(_("計画期間(開始)"), validators=[validate_record_date])
+    period_end = models.DateField(_("計画期間(終了)"), validators=[validate_record_date])
+    next_monitoring_on = models.DateField(
+        _("次回モニタリング予定日"), validators=[validate_record_date]
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作成者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承認者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    approved_at = models.DateTimeField(_("承認日時"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("改定日時"), null=True, blank=True)
+    return_note = models.TextField(_("差し戻しの理由"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("支援プラン")
+        verbose_name_plural = _("支援プラン")
+        indexes = [models.Index(fields=["state", "next_monitoring_on"])]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique"),
+            # At most one plan in force, and at most one being written, per case.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="approved"), name="plan_one_approved"
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(state__in=["draft", "submitted"]),
+                name="plan_one_open_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in PlanState]), name="plan_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="plan_period_ordered"
+            ),
+            # Approval has an approver and a time, and the approver is never the author.
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "submitted"])
+                | (Q(approved_by__isnull=False) & Q(approved_at__isnull=False)),
+                name="plan_approval_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
+                name="plan_not_self_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                name="plan_submission_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("支援プラン 第%(version)s版") % {"version": self.version}
+
+    def get_absolute_url(self) -> str:
+        return reverse("casework:plan_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == PlanState.DRAFT
+
+
+class PlanAction(models.Model):
+    """One line of the plan: what is done, by which agency, how often."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("支援内容"), max_length=300)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("担当機関"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agency_note = models.CharField(_("担当(機関外)"), max_length=100, blank=True)
+    frequency = models.CharField(_("頻度"), max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("支援内容")
+        verbose_name_plural = _("支援内容")
+        constraints = [
+            models.CheckConstraint(condition=~Q(description=""), name="plan_action_described"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class MonitoringProgress(models.TextChoices):
+    ON_TRACK = "on_track", _("順調")
+    PARTLY = "partly", _("一部達成")
+    STALLED = "stalled", _("停滞")
+    WORSE = "worse", _("悪化")
+    ACHIEVED = "achieved", _("目標達成")
+
+
+class MonitoringEntry(models.Model):
+    """Monitoring (モニタリング) and evaluation (評価シート) against an approved plan."""
+
+    class Kind(models.TextChoices):
+        MONITORING = "monitoring", _("モニタリング")
+        EVALUATION = "evaluation", _("評価")
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="monitoring")
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices, default=Kind.MONITORING)
+    monitored_on = models.DateField(_("実施日"), validators=[validate_record_date])
+    progress = models.CharField(_("進捗"), max_length=20, choices=MonitoringProgress.choices)
+    notes = models.TextField(_("所見"), max_length=4000)
+    next_monitoring_on = models.DateField(
+        _("次回モニタリング予定日"), null=True, blank=True, validators=[validate_record_date]
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記入者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-monitored_on", "-pk"]
+        verbose_name = _("モニタリング・評価")
+        verbose_name_plural = _("モニタリング・評価")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["monitoring", "evaluation"]), name="monitoring_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__in=[p.value for p in MonitoringProgress]),
+                name="monitoring_progress_valid",
+            ),
+            models.CheckConstraint(condition=~Q(notes=""), name="monitoring_notes_set"),
+            models.CheckConstraint(
+                condition=Q(next_monitoring_on__isnull=True)
+                | Q(next_monitoring_on__gt=F("monitored_on")),
+                name="monitoring_next_after",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.monitored_on}"
+
+
+class MeetingKind(models.TextChoices):
+    COORDINATION = "coordination", _("支援調整会議")
+    SUPPORT_MEETING = "support_meeting", _("支援会議")
+    MULTILAYER = "multilayer", _("重層的支援会議")
+    COMMUNITY_CARE = "community_care", _("地域ケア会議")
+
+
+class Meeting(models.Model):
+    kind = models.CharField(_("会議の種類"), max_length=20, choices=MeetingKind.choices)
+    held_on = models.DateField(_("開催日"), validators=[validate_record_date])
+    title = models.CharField(_("件名"), max_length=200)
+    convening_agency = models.ForeignKey(
+        Agency, verbose_name=_("開催機関"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    attending_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("出席機関"), related_name="attended_meetings"
+    )
+    decisions = models.TextField(_("決定事項"), max_length=8000)
+    cases = models.ManyToManyField(Case, verbose_name=_("対象ケース"), related_name="meetings")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("会議")
+        verbose_name_plural = _("会議")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in MeetingKind]), name="meeting_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(decisions=""), name="meeting_decisions_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on} {self.title}"
+
+
+class Programme(models.TextChoices):
+    CHILD_STUDY = "child_study", _("子どもの学習・生活支援事業")
+    EMPLOYMENT = "employment", _("自立支援プログラム(就労支援)")
+
+
+class ProgrammeEnrolment(models.Model):
+    """A person of the case's household in a programme, from enrolled_on to left_on.
+
+    For the study programme the enrolled person is the child; "children registered in FY X"
+    is one query over (programme, enrolled_on, left_on).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey(
+        Person, verbose_name=_("参加者"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    programme = models.CharField(_("事業"), max_length=20, choices=Programme.choices)
+    enrolled_on = models.DateField(_("登録日"), validators=[validate_record_date])
+    left_on = models.DateField(
+        _("終了日"), null=True, blank=True, validators=[validate_record_date]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-enrolled_on", "-pk"]
+        verbose_name = _("事業の利用")
+        verbose_name_plural = _("事業の利用")
+        indexes = [models.Index(fields=["programme", "enrolled_on", "left_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme__in=[p.value for p in Programme]),
+                name="enrolment_programme_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("enrolled_on")),
+                name="enrolment_left_after_enrolled",
+            ),
+            # One open enrolment per person and programme.
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=Q(left_on__isnull=True),
+                name="enrolment_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} {self.enrolled_on}"
+
+
+class ProgrammeOutcome(models.Model):
+    """An outcome of the employment programme: 就労 (found work) or 増収 (more income)."""
+
+    class Kind(models.TextChoices):
+        EMPLOYED = "employed", _("就労")
+        INCOME_UP = "income_up", _("増収")
+
+    enrolment = models.ForeignKey(
+        ProgrammeEnrolment, on_delete=models.PROTECT, related_name="outcomes"
+    )
+    kind = models.CharField(_("成果"), max_length=20, choices=Kind.choices)
+    achieved_on = models.DateField(_("達成日"), validators=[validate_record_date])
+    note = models.CharField(_("備考"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["achieved_on", "pk"]
+        verbose_name = _("事業の成果")
+        verbose_name_plural = _("事業の成果")
+        indexes = [models.Index(fields=["kind", "achieved_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["employed", "income_up"]), name="outcome_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "kind", "achieved_on"], name="outcome_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.achieved_on}"
+
+
+class ClosureReason(models.TextChoices):
+    GOAL_ACHIEVED = "goal_achieved", _("目標達成")
+    TRANSFERRED = "transferred", _("他機関へ移管")
+    MOVED = "moved", _("転居")
+    DIED = "died", _("死亡")
+    UNREACHABLE = "unreachable", _("連絡不能")
+    PERSON_WISH = "person_wish", _("本人の希望")
+    INFO_ONLY = "info_only", _("情報提供のみで終了")
+    OTHER = "other", _("その他")
+
+
+class ClosureRequest(models.Model):
+    """A worker asks to close a case; a supervisor of the owning agency decides."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("承認待ち")
+        APPROVED = "approved", _("承認")
+        REJECTED = "rejected", _("差し戻し")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closure_requests")
+    reason = models.CharField(_("終結理由"), max_length=20, choices=ClosureReason.choices)
+    note = models.TextField(_("説明"), max_length=2000, blank=True)
+    closing_on = models.DateField(_("終結日"), validators=[validate_record_date])
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申請者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(_("状態"), max_length=20, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("判断者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("判断の理由"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("終結の申請")
+        verbose_name_plural = _("終結の申請")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="pending"), name="closure_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=[r.value for r in ClosureReason]),
+                name="closure_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "approved", "rejected"]),
+                name="closure_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending")
+                | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="closure_decision_recorded",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(note=""), name="closure_other_explained"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_reason_display()}"
+
+
+class CaseStatusChange(models.Model):
+    """The history of a case's status: every move, who made it, when and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_history")
+    from_status = models.CharField(_("変更前"), max_length=20, choices=CaseStatus.choices)
+    to_status = models.CharField(_("変更後"), max_length=20, choices=CaseStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("変更者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("日時"), default=timezone.now)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("状況の変更")
+        verbose_name_plural = _("状況の変更")
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_status} → {self.to_status}"
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("世帯主")
+    SPOUSE = "spouse", _("配偶者")
+    CHILD = "child", _("子")
+    PARENT = "parent", _("親")
+    SIBLING = "sibling", _("兄弟姉妹")
+    GRANDCHILD = "grandchild", _("孫")
+    GRANDPARENT = "grandparent", _("祖父母")
+    OTHER_RELATIVE = "other_relative", _("その他の親族")
+    OTHER = "other", _("同居人")
+
+
+class Household(models.Model):
+    """A household (世帯): persons living together, so an 8050 household shows together."""
+
+    registered_by_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="registered_households"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("世帯")
+        verbose_name_plural = _("世帯")
+
+    def __str__(self) -> str:
+        return _("世帯 %(number)s") % {"number": self.pk}
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.OneToOneField(
+        Person, verbose_name=_("世帯員"), on_delete=models.PROTECT, related_name="household_member"
+    )
+    relation = models.CharField(_("続柄"), max_length=20, choices=Relation.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("世帯員")
+        verbose_name_plural = _("世帯員")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(relation__in=[r.value for r in Relation]),
+                name="household_relation_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_relation_display()})"

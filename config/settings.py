@@ -23,6 +23,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"DJANGO_CSRF_TRUSTED_ORIGINS: each origin needs its scheme, got {_origin!r}"
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "casework.middleware.SessionLifetimeMiddleware",
+    "casework.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,9 +127,14 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A failed try during a lockout must not restart the cool-off, or a locked worker (or
+# someone typing their name) could keep the lock forever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_BEHIND_REVERSE_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
-AXES_IPWARE_PROXY_COUNT = 1 if AXES_BEHIND_REVERSE_PROXY else None
+# Behind the ward's TLS proxy the client is the address the proxy appended last to
+# X-Forwarded-For; otherwise REMOTE_ADDR. Never a value the client alone controls.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # Sessions: an idle timeout (renewed on every request) and an absolute lifetime.
@@ -151,7 +162,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if AXES_BEHIND_REVERSE_PROXY:
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [
     # Preloading HSTS is a decision for the ward's domain owner, not for the application.
@@ -184,7 +195,11 @@ STORAGES = {
 
 # Celery: Redis in production; with no REDIS_URL, kombu's filesystem transport so that
 # background work needs no server at all.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = (
+    env_url("CELERY_BROKER_URL", "", ("redis", "rediss", "filesystem"))
+    or REDIS_URL
+    or "filesystem://"
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
@@ -207,10 +222,15 @@ CELERY_TIMEZONE = TIME_ZONE
 # Demo data refuses to run with DEBUG off unless forced.
 TSUNAGU_DEMO_PASSWORD = env_str("TSUNAGU_DEMO_PASSWORD", "tsunagu-demo-2026")
 
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL: expected DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -147,3 +147,68 @@ def case_a(cast, open_case):
 @pytest.fixture
 def person_factory():
     return PersonFactory
+
+
+class Workflow:
+    """Walk a case through the real services: tests reach a state the way users do."""
+
+    def __init__(self, cast):
+        self.cast = cast
+
+    def _supervisor_for(self, case):
+        return (
+            self.cast.supervisor_a
+            if case.owning_agency_id == self.cast.agency_a.pk
+            else (self.cast.supervisor_b)
+        )
+
+    def screen(self, case, actor, result="continue"):
+        return services.screening_decide(
+            actor=actor, case=case, result=result, decided_on=timezone.localdate()
+        )
+
+    def assess(self, case, actor, **fields):
+        fields.setdefault("summary", "生活費が不足し、家賃の滞納がある。")
+        return services.assessment_add(
+            actor=actor, case=case, assessed_on=timezone.localdate(), **fields
+        )
+
+    def draft_plan(self, case, actor, **fields):
+        today = timezone.localdate()
+        values = {
+            "long_term_goal": "安定した生活を送る",
+            "short_term_goals": "家計を見直す",
+            "period_start": today,
+            "period_end": today + datetime.timedelta(days=180),
+            "next_monitoring_on": today + datetime.timedelta(days=30),
+        }
+        values.update(fields)
+        return services.plan_create(
+            actor=actor,
+            case=case,
+            actions=[{"description": "家計相談", "agency": None, "frequency": "月1回"}],
+            **values,
+        )
+
+    def approved_plan(self, case, actor, **fields):
+        plan = self.draft_plan(case, actor, **fields)
+        services.plan_submit(actor=actor, plan=plan)
+        return services.plan_approve(actor=self._supervisor_for(case), plan=plan)
+
+    def to_support(self, case, actor):
+        self.screen(case, actor)
+        self.assess(case, actor)
+        return self.approved_plan(case, actor)
+
+    def close(self, case, actor, reason="goal_achieved", on=None):
+        request = services.closure_request(
+            actor=actor, case=case, reason=reason, closing_on=on or timezone.localdate()
+        )
+        return services.closure_decide(
+            actor=self._supervisor_for(case), request=request, approve=True
+        )
+
+
+@pytest.fixture
+def workflow(cast):
+    return Workflow(cast)

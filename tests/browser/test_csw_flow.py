@@ -15,7 +15,11 @@ from casework import services
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # Live-server tests empty the tables afterwards; restore the districts (a data migration).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
 # body are still synchronous and safe.
@@ -93,3 +97,78 @@ def test_csw_logs_in_opens_a_case_and_adds_a_contact(live_server, worked_case, b
     # The newest contact comes first.
     first = page.locator(".timeline li").first.inner_text()
     assert "郵便物" in first
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "correct-horse-battery-9")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/cases/")
+
+
+def test_intake_assessment_plan_and_supervisor_approval(live_server, cast, browser_page):
+    page = browser_page
+    base = live_server.url
+    today = datetime.date.today()
+    later = today + datetime.timedelta(days=180)
+    soon = today + datetime.timedelta(days=30)
+
+    # A CSW takes in a new consultation.
+    _login(page, base, "csw_a")
+    page.click("nav >> text=新規受付")
+    page.fill("input[name=person-family_name]", "高橋")
+    page.fill("input[name=person-given_name]", "ミツ")
+    page.fill("input[name=person-family_name_kana]", "たかはし")
+    page.fill("input[name=person-given_name_kana]", "みつ")
+    page.fill("input[name=person-birth_date]", "1943-06-01")
+    page.select_option("select[name=case-route]", "watch_network")
+    page.select_option("select[name=case-main_concern]", "care")
+    page.fill("textarea[name=case-chief_complaint]", "郵便物がたまっていると新聞販売店から連絡。")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/cases/*/")
+    assert "見守りネットワーク" in page.inner_text("main")
+
+    # Screening: continue to assessment.
+    page.click("main >> text=スクリーニング")
+    page.check("input[name=result][value=continue]")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/cases/*/")
+    assert "アセスメント" in page.inner_text("h1 .status")
+
+    # Assessment.
+    page.click("main .actions >> text=アセスメント")
+    page.fill("textarea[name=health]", "物忘れが進んでいる。")
+    page.select_option("select[name=guardianship_need]", "consider")
+    page.fill("textarea[name=summary]", "介護保険の申請と見守りが必要。")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/cases/*/")
+    assert "成年後見" in page.inner_text("main")
+
+    # The plan, submitted for approval.
+    page.click("main .actions >> text=プランを作成")
+    page.fill("textarea[name=long_term_goal]", "住み慣れた家で安心して暮らす")
+    page.fill("textarea[name=short_term_goals]", "要介護認定を受ける")
+    page.fill("input[name=period_start]", today.isoformat())
+    page.fill("input[name=period_end]", later.isoformat())
+    page.fill("input[name=next_monitoring_on]", soon.isoformat())
+    page.fill("input[name=actions-0-description]", "地域包括支援センターへつなぐ")
+    page.fill("input[name=actions-0-frequency]", "初回")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/plans/*/")
+    page.click("main >> text=承認を依頼する")
+    page.wait_for_url("**/plans/*/")
+    assert page.inner_text("h1 .status") == "承認待ち"
+    plan_url = page.url
+
+    # The supervisor finds it in the caseload review and approves it.
+    page.click("header button:has-text('ログアウト')")
+    page.wait_for_url("**/accounts/login/")
+    _login(page, base, "supervisor_a")
+    page.click("nav >> text=ケース点検")
+    page.click("main >> text=支援プラン 第1版")
+    assert page.url == plan_url
+    page.click("main >> text=承認する")
+    page.wait_for_url("**/plans/*/")
+    assert page.inner_text("h1 .status") == "承認済み"
+    assert "支援プランを承認しました" in page.inner_text(".messages")

@@ -184,15 +184,33 @@ def test_naive_contact_time_is_refused_not_crashed(cast, open_case):
         )
 
 
-@pytest.mark.parametrize("days", [1, -40])
-def test_closing_date_must_lie_between_opening_and_today(cast, open_case, days):
-    case = open_case(cast.csw_a)  # opened 30 days ago
-    with pytest.raises(ValidationError):
-        services.case_change_status(
-            actor=cast.supervisor_a,
-            case=case,
-            status="closed",
-            on=timezone.localdate() + datetime.timedelta(days=days),
+def test_read_only_share_does_not_let_another_agency_act_on_the_person(cast, case_a):
+    consent = case_a.person.consents.get()
+    with pytest.raises(PermissionDenied):
+        services.consent_withdraw(actor=cast.consultation_b, consent=consent)
+    with pytest.raises(PermissionDenied):
+        services.consent_record(
+            actor=cast.consultation_b,
+            person=case_a.person,
+            basis=ConsentBasis.PROTECT_LIFE,
+            agencies=[cast.agency_b],
+            given_on=timezone.localdate(),
         )
-    case.refresh_from_db()
-    assert case.status == "intake"
+    with pytest.raises(PermissionDenied):
+        services.case_open(
+            actor=cast.consultation_b,
+            person=case_a.person,
+            opened_on=timezone.localdate(),
+            main_concern="care",
+        )
+    consent.refresh_from_db()
+    assert consent.is_active
+
+
+def test_other_agency_reader_does_not_see_who_else_has_the_case(client, cast, case_a):
+    from django.urls import reverse
+
+    services.case_share(actor=cast.csw_a, case=case_a, user=cast.consultation_a)
+    client.force_login(cast.consultation_b)
+    response = client.get(reverse("casework:case_detail", kwargs={"pk": case_a.pk}))
+    assert "共有先" not in response.content.decode()

@@ -1,30 +1,17 @@
-"""Every URL that takes a case or person id, for every member of the cast: 200, 403 or 404.
+"""Every URL that takes an id, for every member of the cast: who gets 200, 403 or 404.
 
 A new URL pattern with an id that is not listed here fails test_every_id_url_is_in_the_matrix,
 so nothing that shows case data can be added without deciding who may see it.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from casework import services
 from casework.models import AccessLog
-
-# What the id in each URL names: a case or a person.
-ID_KIND = {
-    "casework:case_detail": "case",
-    "casework:contact_add": "case",
-    "casework:person_detail": "person",
-    "casework:person_case_open": "person",
-}
-
-# The shared fixture `case_a`: agency A's case worked by csw_a, shared with consultation_b
-# on the person's consent. Everyone not named gets 404: they may not know it exists.
-EXPECTED = {
-    "casework:case_detail": {"csw_a": 200, "supervisor_a": 200, "consultation_b": 200},
-    "casework:contact_add": {"csw_a": 200, "supervisor_a": 200, "consultation_b": 403},
-    "casework:person_detail": {"csw_a": 200, "supervisor_a": 200, "consultation_b": 200},
-    "casework:person_case_open": {"csw_a": 200, "supervisor_a": 200, "consultation_b": 200},
-}
 
 CAST = [
     "csw_a",
@@ -39,47 +26,167 @@ CAST = [
     "outsider",
 ]
 
+# Who may do what with `case_a` (csw_a's case of agency A, shared read-only with
+# consultation_b on the person's consent). Everyone not named gets 404: they may not know
+# that the case exists.
+VIEW = {"csw_a": 200, "supervisor_a": 200, "consultation_b": 200}
+WORK = {"csw_a": 200, "supervisor_a": 200, "consultation_b": 403}
+SUPERVISE = {"csw_a": 403, "supervisor_a": 200, "consultation_b": 403}
+
+
+def _as(expected: dict, code: int) -> dict:
+    """The same rights, where success answers `code` (a redirect after a POST)."""
+    return {member: (code if status == 200 else status) for member, status in expected.items()}
+
+
+# url name -> (what its id names, HTTP method, expected statuses)
+MATRIX = {
+    "casework:case_detail": ("case", "get", VIEW),
+    "casework:contact_add": ("case", "get", WORK),
+    "casework:screening_new": ("case", "get", WORK),
+    "casework:emergency_new": ("case", "get", WORK),
+    "casework:assessment_new": ("case", "get", WORK),
+    "casework:plan_new": ("case", "get", WORK),
+    "casework:enrolment_new": ("case", "get", WORK),
+    "casework:closure_request": ("case", "get", WORK),
+    "casework:case_reopen": ("case", "get", SUPERVISE),
+    "casework:case_reassign": ("case", "get", SUPERVISE),
+    "casework:assessment_detail": ("assessment", "get", VIEW),
+    "casework:plan_detail": ("plan", "get", VIEW),
+    # The plan is submitted: its edit page sends the user back to the plan.
+    "casework:plan_edit": ("plan", "get", _as(WORK, 302)),
+    "casework:plan_submit": ("plan", "post", _as(WORK, 302)),
+    "casework:plan_approve": ("plan", "post", _as(SUPERVISE, 302)),
+    "casework:plan_return": ("plan", "get", SUPERVISE),
+    "casework:monitoring_new": ("plan", "get", WORK),
+    "casework:enrolment_leave": ("enrolment", "get", WORK),
+    "casework:outcome_new": ("enrolment", "get", WORK),
+    "casework:closure_decide": ("closure", "get", SUPERVISE),
+    # Those who see the linked case (consultation_b through the share), the recorder, and
+    # the convening agency's supervisor. Not consultation_a: the minutes name the person.
+    "casework:meeting_detail": ("meeting", "get", VIEW),
+    "casework:person_detail": ("person", "get", VIEW),
+    # Seeing the person through a read-only share does not let agency B act on them.
+    "casework:person_case_open": ("person", "get", WORK),
+    "casework:household_add": ("person", "get", WORK),
+    # Supervisor pages: 403 for every signed-in non-supervisor, 404 for another agency's
+    # supervisor (the worker is not theirs to know).
+    "casework:caseload_worker": (
+        "worker",
+        "get",
+        {
+            **dict.fromkeys(CAST, 403),
+            "supervisor_a": 200,
+            "supervisor_b": 404,
+        },
+    ),
+}
+
+# Pages without an id, by role.
+CASE_ROLES = {"csw_a", "consultation_a", "supervisor_a", "csw_b", "consultation_b", "supervisor_b"}
+PAGES = {
+    "casework:my_cases": dict.fromkeys(CAST, 200),
+    "casework:case_open": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "casework:person_search": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "casework:meeting_list": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "casework:meeting_new": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "casework:caseload": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
+    "casework:access_log": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
+}
+
+
+@pytest.fixture
+def records(cast, case_a, workflow):
+    """One record of every kind that has its own URL, all hanging off case_a."""
+    workflow.screen(case_a, cast.csw_a)
+    assessment = workflow.assess(case_a, cast.csw_a)
+    plan = workflow.draft_plan(case_a, cast.csw_a)
+    services.plan_submit(actor=cast.csw_a, plan=plan)
+    today = timezone.localdate()
+    enrolment = services.enrolment_add(
+        actor=cast.csw_a,
+        case=case_a,
+        person=case_a.person,
+        programme="employment",
+        enrolled_on=today - datetime.timedelta(days=5),
+    )
+    closure = services.closure_request(
+        actor=cast.csw_a, case=case_a, reason="goal_achieved", closing_on=today
+    )
+    meeting = services.meeting_record(
+        actor=cast.csw_a,
+        kind="coordination",
+        held_on=today,
+        title="支援調整会議",
+        attending_agencies=[cast.agency_a],
+        decisions="家計相談につなぐ",
+        cases=[case_a],
+    )
+    return {
+        "case": case_a,
+        "person": case_a.person,
+        "assessment": assessment,
+        "plan": plan,
+        "enrolment": enrolment,
+        "closure": closure,
+        "meeting": meeting,
+        "worker": cast.csw_a,
+    }
+
 
 def _id_patterns(resolver=None, prefix=""):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             if entry.app_name == "admin":
                 continue
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             yield from _id_patterns(entry, namespace)
         elif isinstance(entry, URLPattern) and entry.pattern.converters:
-            yield f"{prefix}{entry.name}", set(entry.pattern.converters)
+            yield f"{prefix}{entry.name}"
 
 
 def test_every_id_url_is_in_the_matrix():
-    unlisted = {name for name, _ in _id_patterns() if name not in EXPECTED}
+    unlisted = {name for name in _id_patterns() if name not in MATRIX}
     assert not unlisted, f"add these URLs to the access matrix: {sorted(unlisted)}"
 
 
-@pytest.mark.parametrize("url_name", sorted(EXPECTED))
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
 @pytest.mark.parametrize("member", CAST)
-def test_access_matrix(client, cast, case_a, url_name, member):
-    target = case_a if ID_KIND[url_name] == "case" else case_a.person
-    url = reverse(url_name, kwargs={"pk": target.pk})
+def test_access_matrix(client, cast, records, url_name, member):
+    kind, method, expected = MATRIX[url_name]
+    url = reverse(url_name, kwargs={"pk": records[kind].pk})
     client.force_login(getattr(cast, member))
-    response = client.get(url)
-    assert response.status_code == EXPECTED[url_name].get(member, 404)
+    response = getattr(client, method)(url)
+    assert response.status_code == expected.get(member, 404)
 
 
-@pytest.mark.parametrize("url_name", sorted(EXPECTED))
-def test_anonymous_is_sent_to_login(client, case_a, url_name):
-    target = case_a if ID_KIND[url_name] == "case" else case_a.person
-    response = client.get(reverse(url_name, kwargs={"pk": target.pk}))
+@pytest.mark.parametrize("url_name", sorted(PAGES))
+@pytest.mark.parametrize("member", CAST)
+def test_pages_without_id(client, cast, url_name, member):
+    client.force_login(getattr(cast, member))
+    assert client.get(reverse(url_name)).status_code == PAGES[url_name][member]
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX) + sorted(PAGES))
+def test_anonymous_is_sent_to_login(client, records, url_name):
+    if url_name in MATRIX:
+        kind, method, _ = MATRIX[url_name]
+        url = reverse(url_name, kwargs={"pk": records[kind].pk})
+    else:
+        method, url = "get", reverse(url_name)
+    response = getattr(client, method)(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("pk", [987654, 0, 2**63, 10**30])
-@pytest.mark.parametrize("url_name", sorted(EXPECTED))
-def test_unknown_id_is_404_even_for_supervisor(client, cast, case_a, url_name, pk):
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_unknown_id_is_404_even_for_supervisor(client, cast, records, url_name, pk):
+    _, method, _ = MATRIX[url_name]
     client.force_login(cast.supervisor_a)
-    assert client.get(reverse(url_name, kwargs={"pk": pk})).status_code == 404
+    response = getattr(client, method)(reverse(url_name, kwargs={"pk": pk}))
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("member", CAST)
@@ -89,3 +196,42 @@ def test_refused_reads_leave_no_trace_and_allowed_reads_one_row(client, cast, ca
     status = client.get(reverse("casework:case_detail", kwargs={"pk": case_a.pk})).status_code
     after = AccessLog.objects.filter(action=AccessLog.Action.VIEW_CASE).count()
     assert after - before == (1 if status == 200 else 0)
+
+
+JUNK = [
+    {},
+    {"pk": "x", "page": "-1", "status": "\u0000", "q": "' OR 1=1 --", "metric": "../../"},
+    {
+        "decided_on": "0001-01-01",
+        "occurred_at": "9999-12-31T23:59",
+        "opened_on": "31/02/2026",
+        "minutes": "99999999999999999999",
+        "worker": "999999999999999999999",
+        "date_from": "9999-12-31",
+        "date_to": "9999-12-31",
+        "actions-TOTAL_FORMS": "100000",
+        "actions-INITIAL_FORMS": "x",
+        "cases": ["0", "abc"],
+        "person": "2",
+        "from_worker": "-1",
+        "to_worker": "",
+        "decision": "approve",
+        "result": "info_only",
+        "case-opened_on": "1999-13-01",
+        "person-family_name": "x" * 10000,
+    },
+]
+
+
+@pytest.mark.parametrize("member", ["csw_a", "supervisor_a", "consultation_b"])
+def test_no_request_ends_in_a_server_error(client, cast, records, member):
+    """Every page, GET and POST, with empty and nonsense input: never a 500."""
+    client.force_login(getattr(cast, member))
+    targets = [
+        reverse(name, kwargs={"pk": records[kind].pk}) for name, (kind, _m, _e) in MATRIX.items()
+    ] + [reverse(name) for name in PAGES]
+    for target in targets:
+        for data in JUNK:
+            for method in ("get", "post"):
+                response = getattr(client, method)(target, data)
+                assert response.status_code < 500, (method, target, data)

@@ -45,6 +45,9 @@ def _production_env(**extra):
         ("DATABASE_URL", "not a url"),
         ("REDIS_URL", "localhost:6379"),
         ("DJANGO_HSTS_SECONDS", "1y"),
+        ("DJANGO_LOG_LEVEL", "LOUD"),
+        ("CELERY_BROKER_URL", "amqp://guest@localhost//"),
+        ("DJANGO_CSRF_TRUSTED_ORIGINS", "tsunagu.example.lg.jp"),
     ],
 )
 def test_malformed_value_stops_startup_naming_the_variable(name, value):

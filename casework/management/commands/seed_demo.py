@@ -1,8 +1,15 @@
 """`manage.py seed_demo`: a believable Meguro demo world, built through the services.
 
-Agencies, staff of every role, about 200 persons and their cases, contact histories,
-shares and consents. Everything is drawn from one fixed random seed, with dates relative
-to today, so two runs on the same day produce the same world; a second run adds nothing.
+Agencies, staff of every role, about 230 persons and their cases taken through the whole
+consultation workflow: intake (相談受付) and screening, assessments and re-assessments,
+support plans written, submitted, approved by a supervisor and revised, monitoring, emergency
+support, closure requests approved, rejected or pending, and a reopened case; contact
+histories, 8050 and single-parent households, children in the study programme, adults in the
+employment programme with their outcomes, meetings of every kind, shares and consents.
+
+Everything is drawn from one fixed random seed, with dates relative to today, so two runs on
+the same day produce the same world; a second run adds nothing. Nothing is written around the
+services: if a service refuses, the plan below is wrong, not the service.
 """
 
 from __future__ import annotations
@@ -26,15 +33,39 @@ from django.utils import timezone
 from casework import services
 from casework.models import (
     Agency,
+    Assessment,
+    Case,
+    CaseShare,
     CaseStatus,
+    ClosureReason,
+    ClosureRequest,
     Concern,
+    Consent,
     ConsentBasis,
     ContactMethod,
+    ContactRecord,
     District,
+    EmergencyKind,
+    EmergencySupport,
+    GuardianshipNeed,
+    Household,
+    IntakeConsent,
+    IntakeRoute,
+    Meeting,
+    MeetingKind,
+    MonitoringEntry,
+    MonitoringProgress,
     Person,
+    Programme,
+    ProgrammeEnrolment,
+    ProgrammeOutcome,
+    Relation,
     Role,
+    Screening,
+    ScreeningResult,
     Sex,
     StaffMembership,
+    SupportPlan,
 )
 
 SEED = 2026
@@ -294,15 +325,39 @@ HOUSEHOLDS_8050 = (
     ("east", "toubu", None),
 )
 
-# Current statuses and their share of cases; closed cases come on top of these.
+
+# Single-parent families with school-age children: (district, agency, parent's age, parent's
+# sex, the children's ages, the case's status, main concern, whether the parent joins the
+# employment programme, the fiscal year their enrolments fall in, "previous" or "current",
+# so that both years always have some whatever today is). The children have no case of
+# their own: they are household members, and most of them join the study programme
+# (子どもの学習・生活支援事業) through the parent's case.
+FAMILIES = (
+    ("central", "jiritsu", 38, Sex.FEMALE, (9, 13), CaseStatus.MONITORING, C.CHILDCARE, True,
+     "previous"),
+    ("south", "kodomo", 41, Sex.FEMALE, (14,), CaseStatus.MONITORING, C.CHILDCARE, False,
+     "current"),
+    ("west", "seiho", 44, Sex.FEMALE, (11, 16), CaseStatus.MONITORING, C.INCOME, True,
+     "current"),
+    ("east", "sougou", 47, Sex.MALE, (12,), CaseStatus.SUPPORT, C.INCOME, False, ""),
+    ("north", "jiritsu", 35, Sex.FEMALE, (8, 10), CaseStatus.CLOSED, C.CHILDCARE, True, ""),
+    ("central", "kodomo", 40, Sex.FEMALE, (10, 15), CaseStatus.MONITORING, C.CHILDCARE, False,
+     "previous"),
+    ("south", "jiritsu", 43, Sex.FEMALE, (13,), CaseStatus.PLANNING, C.INCOME, False, ""),
+    ("west", "seiho", 39, Sex.FEMALE, (9, 12), CaseStatus.SUPPORT, C.CHILDCARE, True, ""),
+    ("east", "jiritsu", 36, Sex.FEMALE, (8,), CaseStatus.MONITORING, C.INCOME, True, ""),
+)  # fmt: skip
+
+# Current statuses and their share of cases; closed cases come on top of these. A case is
+# 支援中 from the plan's approval to its first monitoring, then モニタリング.
 STATUS_WEIGHTS = (
     (CaseStatus.INTAKE, 8),
     (CaseStatus.SCREENING, 6),
     (CaseStatus.ASSESSMENT, 10),
-    (CaseStatus.PLANNING, 8),
-    (CaseStatus.SUPPORT, 26),
-    (CaseStatus.MONITORING, 12),
-    (CaseStatus.CLOSED, 14),
+    (CaseStatus.PLANNING, 9),
+    (CaseStatus.SUPPORT, 14),
+    (CaseStatus.MONITORING, 24),
+    (CaseStatus.CLOSED, 16),
 )
 # How long ago (days) a case in that status was opened, and how many contacts it has.
 OPENED_DAYS_AGO = {
@@ -310,9 +365,9 @@ OPENED_DAYS_AGO = {
     CaseStatus.SCREENING: (5, 30),
     CaseStatus.ASSESSMENT: (10, 60),
     CaseStatus.PLANNING: (20, 120),
-    CaseStatus.SUPPORT: (40, 600),
-    CaseStatus.MONITORING: (120, 900),
-    CaseStatus.CLOSED: (90, 1100),
+    CaseStatus.SUPPORT: (40, 300),
+    CaseStatus.MONITORING: (150, 900),
+    CaseStatus.CLOSED: (120, 1100),
 }
 CONTACT_COUNT = {
     CaseStatus.INTAKE: (1, 2),
@@ -324,6 +379,42 @@ CONTACT_COUNT = {
     CaseStatus.CLOSED: (4, 8),
 }
 
+# What a case needs to show, by hint: "submitted" (its plan awaits approval), "returned"
+# (sent back by the supervisor), "overdue" (its monitoring date has passed), "quiet" (no
+# contact for 30+ days), "revision_submitted" (a revised plan awaits approval while the
+# approved one stays in force), "closure_pending", "closure_rejected", "reopen",
+# "employment" (joins the employment programme), "reason:<closure reason>".
+#
+# The council's CSW of the demo script: her caseload shows every figure of the supervisor's
+# review, in the order her cases are drawn.
+CSW_DEMO = "csw_shakyo1"
+CSW_DEMO_SCENARIOS = (
+    (CaseStatus.PLANNING, {"submitted"}),
+    (CaseStatus.MONITORING, {"overdue"}),
+    (CaseStatus.PLANNING, {"submitted", "quiet"}),
+    (CaseStatus.MONITORING, {"closure_pending"}),
+    (CaseStatus.CLOSED, {"reopen"}),
+    (CaseStatus.SUPPORT, {"overdue"}),
+    (CaseStatus.MONITORING, {"revision_submitted"}),
+    (CaseStatus.MONITORING, {"quiet", "overdue"}),
+    (CaseStatus.SUPPORT, {"quiet"}),
+    (CaseStatus.MONITORING, {"revision"}),
+)
+# Further scenarios, for the first cases of an agency drawn after the fixed ones.
+AGENCY_SCENARIOS = {
+    "sougou": ((CaseStatus.MONITORING, {"closure_pending"}), (CaseStatus.PLANNING, {"returned"})),
+    "jiritsu": (
+        (CaseStatus.MONITORING, {"closure_rejected", "employment"}),
+        (CaseStatus.MONITORING, {"employment", "revision"}),
+        (CaseStatus.CLOSED, {"employment", "reason:goal_achieved"}),
+        (CaseStatus.PLANNING, {"submitted"}),
+    ),
+    "seiho": ((CaseStatus.MONITORING, {"employment"}), (CaseStatus.CLOSED, {"employment"})),
+    "hokubu": ((CaseStatus.SUPPORT, {"closure_pending"}), (CaseStatus.PLANNING, {"submitted"})),
+    "seibu": ((CaseStatus.CLOSED, {"reason:died"}), (CaseStatus.MONITORING, {"overdue"})),
+    "shakyo": ((CaseStatus.PLANNING, {"returned"}), (CaseStatus.CLOSED, {"reason:unreachable"})),
+    "toubu": ((CaseStatus.CLOSED, {"reason:moved"}),),
+}
 # --- what the contact records say ---------------------------------------------------------
 
 M = ContactMethod
@@ -343,32 +434,171 @@ ELDERLY = frozenset({C.CARE, C.HEALTH, C.COMMUNITY})
 HOUSING = frozenset({C.HOUSING, C.RENT_LOAN})
 ISOLATION = frozenset({C.COMMUNITY, C.WITHDRAWAL, C.CARE})
 
-INTAKE_SOURCES = (
-    (M.VISIT_OFFICE, "本人が来所し相談。"),
-    (M.PHONE, "本人から電話で相談。"),
-    (M.HOME_VISIT, "民生委員からの連絡を受けて訪問。"),
-    (M.HOME_VISIT, "見守りネットワーク(新聞販売店)からの連絡を受けて訪問。"),
-    (M.PHONE, "家族から電話で相談。"),
-    (M.HOME_VISIT, "近隣住民からの連絡を受けて訪問。"),
-    (M.PHONE, "病院の医療ソーシャルワーカーから連絡があり、本人と電話で話した。"),
+
+class Source(NamedTuple):
+    """How a consultation came in: the first contact, the intake route, and who came."""
+
+    method: str
+    text: str
+    route: str
+    visitor: str = ""  # "" when the person came; else family, minsei, newspaper, ...
+
+
+SOURCES = {
+    "self_office": Source(M.VISIT_OFFICE, "本人が来所し相談。", IntakeRoute.VISIT),
+    "self_phone": Source(M.PHONE, "本人から電話で相談。", IntakeRoute.PHONE),
+    "outreach": Source(
+        M.HOME_VISIT, "アウトリーチで訪問し、本人と話した。", IntakeRoute.HOME_VISIT
+    ),
+    "family_office": Source(M.VISIT_OFFICE, "家族が来所し相談。", IntakeRoute.VISIT, "family"),
+    "family_phone": Source(M.PHONE, "家族から電話で相談。", IntakeRoute.PHONE, "family"),
+    "minsei": Source(
+        M.HOME_VISIT, "民生委員からの連絡を受けて訪問。", IntakeRoute.AGENCY, "minsei"
+    ),
+    "newspaper": Source(
+        M.HOME_VISIT,
+        "見守りネットワーク(新聞販売所)からの連絡を受けて訪問。",
+        IntakeRoute.WATCH_NETWORK,
+        "newspaper",
+    ),
+    "neighbour": Source(
+        M.HOME_VISIT, "近隣住民からの連絡を受けて訪問。", IntakeRoute.OTHER, "neighbour"
+    ),
+    "msw": Source(
+        M.PHONE,
+        "病院の医療ソーシャルワーカーから連絡があり、本人と電話で話した。",
+        IntakeRoute.AGENCY,
+        "msw",
+    ),
+    "ssw": Source(
+        M.PHONE,
+        "学校のスクールソーシャルワーカーから連絡があった。",
+        IntakeRoute.AGENCY,
+        "ssw",
+    ),
+}
+ABUSE_SOURCES = ("self_office", "self_phone", "minsei", "neighbour", "msw")
+# Which sources, with which weights, by age group.
+SOURCE_WEIGHTS = {
+    "elder": (
+        ("self_office", 3), ("self_phone", 3), ("family_office", 2), ("family_phone", 2),
+        ("minsei", 2), ("newspaper", 1), ("neighbour", 1), ("msw", 1), ("outreach", 1),
+    ),
+    "adult": (
+        ("self_office", 6), ("self_phone", 3), ("family_phone", 1), ("family_office", 1),
+        ("msw", 1), ("outreach", 1), ("minsei", 1),
+    ),
+    "child": (("family_office", 3), ("family_phone", 2), ("ssw", 2)),
+}  # fmt: skip
+# A relative who came, by the person's age group: (relation, sex, age difference, same name).
+RELATIVES = {
+    "elder": (
+        ("長男", Sex.MALE, -30, True), ("長女", Sex.FEMALE, -28, True),
+        ("次男", Sex.MALE, -33, True), ("娘", Sex.FEMALE, -31, True),
+        ("息子の妻", Sex.FEMALE, -30, True), ("姪", Sex.FEMALE, -35, False),
+    ),
+    "adult": (
+        ("母", Sex.FEMALE, 28, True), ("父", Sex.MALE, 31, True), ("姉", Sex.FEMALE, 3, False),
+        ("兄", Sex.MALE, 4, True), ("妻", Sex.FEMALE, -2, True), ("夫", Sex.MALE, 2, True),
+    ),
+    "child": (("母", Sex.FEMALE, 30, True), ("父", Sex.MALE, 33, True),
+              ("祖母", Sex.FEMALE, 58, True)),
+}  # fmt: skip
+# Who the other visitors are: (relation as recorded, the word in the 主訴).
+VISITORS = {
+    "minsei": ("担当地区の民生委員", "民生委員"),
+    "newspaper": ("見守りネットワーク協力事業者(新聞販売所の配達員)", "新聞販売所の配達員"),
+    "neighbour": ("近隣住民(同じ集合住宅の住民)", "近隣住民"),
+    "msw": ("入院先の医療ソーシャルワーカー", "病院の医療ソーシャルワーカー"),
+    "ssw": ("在籍校のスクールソーシャルワーカー", "スクールソーシャルワーカー"),
+}
+
+# 主訴: what the person (or whoever came) asks about, by main concern.
+CHIEF_COMPLAINTS = {
+    C.HEALTH: (
+        "持病が悪化し、通院が途切れがちになっている。",
+        "体調が悪く家事や買い物ができなくなってきた。医療費の支払いも心配。",
+    ),
+    C.HOUSING: (
+        "建て替えのため立ち退きを求められているが、転居先が見つからない。",
+        "年齢を理由に入居を断られ続けており、住む場所が決まらない。",
+    ),
+    C.INCOME: (
+        "収入が減り、生活費が足りない。",
+        "勤め先の倒産で収入がなくなり、貯金も底をつきそう。",
+    ),
+    C.RENT_LOAN: (
+        "家賃を2か月滞納しており、管理会社から連絡が来ている。",
+        "住宅ローンの返済が苦しく、家を手放すことになるか不安。",
+    ),
+    C.TAX_UTILITIES: (
+        "住民税と電気料金を滞納しており、督促状が届いている。",
+        "国民健康保険料を滞納していて、保険証がどうなるか心配。",
+    ),
+    C.DEBT: (
+        "消費者金融など複数の借入があり、返済が難しい。",
+        "カードの支払いのために別の借入をしてしまい、返済額が膨らんでいる。",
+    ),
+    C.JOB_SEARCH: (
+        "離職して3か月たつが、仕事が見つからない。",
+        "長く働いていないが、そろそろ仕事をしたい。何から始めればよいかわからない。",
+    ),
+    C.WORK_WORRY: (
+        "職場の人間関係で体調を崩し、休職している。",
+        "仕事が続かず転職を繰り返している。自分に合う働き方を知りたい。",
+    ),
+    C.COMMUNITY: (
+        "近所付き合いがなく、困った時に頼れる人がいない。",
+        "夫を亡くしてから話し相手がいない。一日誰とも話さない日が多い。",
+    ),
+    C.FAMILY: (
+        "同居の家族との関係に悩んでいる。",
+        "離れて暮らす親のことが心配だが、仕事があり通えない。",
+    ),
+    C.CHILDCARE: (
+        "ひとりで子育てをしており、仕事との両立が難しい。",
+        "子どもが学校の勉強についていけず、塾に通わせる余裕もない。",
+    ),
+    C.CARE: (
+        "同居家族の介護で疲れており、介護保険の使い方がわからない。",
+        "最近物忘れが増え、一人暮らしを続けられるか不安。",
+    ),
+    C.WITHDRAWAL: (
+        "長く自宅にこもりがちで、外出の機会がほとんどない。",
+        "仕事を辞めてから家にこもりがちで、昼夜が逆転している。",
+    ),
+    C.ABUSE: (
+        "同居の家族から暴言を受けている。",
+        "同居の家族に年金を使われてしまい、手元にお金が残らない。",
+    ),
+    C.FOOD: (
+        "所持金がほとんどなく、食べるものがない。",
+        "給料日まで食費が足りない。",
+    ),
+    C.OTHER: (
+        "郵便物の整理や各種の手続きに困っている。",
+        "役所からの書類の意味がわからず、手続きが止まっている。",
+    ),
+}
+# For a child, the parent or the school speaks.
+CHILD_COMPLAINTS = {
+    C.CHILDCARE: "家で勉強する場所も時間もなく、学習の遅れが心配。",
+    C.WITHDRAWAL: "秋から学校に行けておらず、昼夜逆転の生活になっている。",
+    C.FAMILY: "親子げんかが絶えず、子どもが家に帰りたがらない。",
+    C.ABUSE: "子どもの腕にあざがあり、家で叩かれていると話している。",
+    C.INCOME: "給食費や教材費の支払いが難しく、子どもが肩身の狭い思いをしている。",
+}
+COMPLAINT_8050_PARENT = (
+    "自分が亡くなった後、長くひきこもっている子の生活がどうなるか心配。"
+    "足腰も弱り、買い物も難しくなってきた。"
 )
-INTAKE_TEXT = {
-    C.HEALTH: "持病が悪化し、通院が途切れがちになっている。",
-    C.HOUSING: "建て替えのため立ち退きを求められているが、転居先が見つからない。",
-    C.INCOME: "収入が減り、生活費が足りない。",
-    C.RENT_LOAN: "家賃を2か月滞納しており、管理会社から連絡が来ている。",
-    C.TAX_UTILITIES: "住民税と電気料金を滞納しており、督促状が届いている。",
-    C.DEBT: "消費者金融など複数の借入があり、返済が難しい。",
-    C.JOB_SEARCH: "離職して3か月たつが、仕事が見つからない。",
-    C.WORK_WORRY: "職場の人間関係で体調を崩し、休職している。",
-    C.COMMUNITY: "近所付き合いがなく、困った時に頼れる人がいない。",
-    C.FAMILY: "同居の家族との関係に悩んでいる。",
-    C.CHILDCARE: "ひとりで子育てをしており、負担が大きい。",
-    C.CARE: "同居家族の介護で疲れており、介護保険の使い方がわからない。",
-    C.WITHDRAWAL: "長く自宅にこもりがちで、外出の機会がほとんどない。",
-    C.ABUSE: "家族からの暴言があると話す。本人の安全を確認した。",
-    C.FOOD: "所持金がほとんどなく、食べるものがない。フードパントリーを案内した。",
-    C.OTHER: "郵便物の整理や各種の手続きに困っている。",
+# The same household, as a neighbour or the 民生委員 sees it.
+COMPLAINT_8050_REPORTED = (
+    "80代の親が足腰が弱って買い物にも行けず、同居の50代の子は長く外に出ていない様子。"
+)
+COMPLAINT_8050_CHILD = {
+    C.WITHDRAWAL: "子が20年近く自宅にこもっている。親も高齢になり、この先が心配。",
+    C.JOB_SEARCH: "子が長く働いておらず、親の年金で暮らしている。親亡き後の生活が心配。",
 }
 CONTACTS = (
     Contact(M.PHONE, (5, 30), "電話で近況確認。体調は落ち着いており、食事もとれているとのこと。"),
@@ -474,28 +704,61 @@ CONTACTS_8050_CHILD = (
     Contact(M.ACCOMPANY, (60, 120), "同行して地域の居場所を見学。短時間だが参加できた。"),
     Contact(M.PHONE, (10, 30), "本人から電話。親の通院の付き添いが負担になっていると話す。"),
 )
-CLOSING_CONTACTS = (
-    Contact(
-        M.VISIT_OFFICE,
-        (30, 60),
-        "終結に向けて本人と振り返り。生活が安定し、困った時は連絡するよう伝えた。",
-    ),
-    Contact(
-        M.HOME_VISIT,
-        (30, 60),
-        "訪問。介護保険サービスの利用が定着したため、終結について本人と確認した。",
-        ELDERLY,
-    ),
-    Contact(
-        M.PHONE, (10, 30), "電話。転居先の相談窓口に引き継いだことを本人に伝え、終結を確認した。"
-    ),
-    Contact(
-        M.VISIT_OFFICE,
-        (30, 60),
-        "来所。就労が決まり収入が安定したため、終結について本人と確認した。",
-        JOB,
-    ),
+CONTACTS_FAMILY = (
+    Contact(M.VISIT_OFFICE, (30, 60), "来所。学習支援教室での子どもの様子を共有した。"),
+    Contact(M.HOME_VISIT, (30, 60), "訪問。子どもの宿題を見る時間がとれないと話す。"),
+    Contact(M.PHONE, (10, 20), "電話。児童扶養手当の現況届の提出を確認した。"),
+    Contact(M.ACCOMPANY, (60, 120), "同行して学校の面談に出席。担任と支援の方針を共有した。"),
 )
+# The last contact of a closed case, by the reason it closed.
+CLOSING_CONTACTS = {
+    ClosureReason.GOAL_ACHIEVED: (
+        Contact(
+            M.VISIT_OFFICE,
+            (30, 60),
+            "終結に向けて本人と振り返り。生活が安定し、困った時は連絡するよう伝えた。",
+        ),
+        Contact(
+            M.HOME_VISIT,
+            (30, 60),
+            "訪問。介護保険サービスの利用が定着したため、終結について本人と確認した。",
+            ELDERLY,
+        ),
+        Contact(
+            M.VISIT_OFFICE,
+            (30, 60),
+            "来所。就労が決まり収入が安定したため、終結について本人と確認した。",
+            JOB,
+        ),
+    ),
+    ClosureReason.MOVED: (
+        Contact(
+            M.PHONE, (10, 30), "電話。転居先の相談窓口に引き継いだことを伝え、終結を確認した。"
+        ),
+    ),
+    ClosureReason.TRANSFERRED: (
+        Contact(
+            M.PHONE, (10, 30), "電話。引き継ぎ先の機関と面談できたことを確認し、終結を伝えた。"
+        ),
+    ),
+    ClosureReason.UNREACHABLE: (
+        Contact(
+            M.HOME_VISIT,
+            (10, 30),
+            "訪問したが不在。電話・手紙にも3か月応答がなく、民生委員も所在を把握していない。",
+        ),
+    ),
+    ClosureReason.PERSON_WISH: (
+        Contact(
+            M.PHONE,
+            (10, 30),
+            "本人から電話。しばらく自分でやってみたいとのこと。いつでも相談できると伝えた。",
+        ),
+    ),
+    ClosureReason.DIED: (
+        Contact(M.PHONE, (10, 30), "入院先の医療ソーシャルワーカーから、本人が亡くなったと連絡。"),
+    ),
+}
 NEXT_ACTIONS = (
     "1週間後に電話で様子を確認する。",
     "次回訪問時に家計表を一緒に確認する。",
@@ -506,7 +769,606 @@ NEXT_ACTIONS = (
 )
 
 
+# --- what the workflow records say --------------------------------------------------------
+
+# Short words for a concern, as a worker writes them in a summary.
+CONCERN_WORDS = {
+    C.HEALTH: "病気・健康", C.HOUSING: "住まい", C.INCOME: "収入・生活費",
+    C.RENT_LOAN: "家賃の滞納", C.TAX_UTILITIES: "税・公共料金の滞納", C.DEBT: "債務",
+    C.JOB_SEARCH: "仕事探し", C.WORK_WORRY: "仕事上の不安", C.COMMUNITY: "地域からの孤立",
+    C.FAMILY: "家族関係", C.CHILDCARE: "子育て", C.CARE: "介護",
+    C.WITHDRAWAL: "ひきこもり・不登校", C.ABUSE: "虐待・DV", C.FOOD: "食料の不足",
+    C.OTHER: "手続きの困りごと",
+}  # fmt: skip
+# Concerns grouped the way monitoring notes and closure notes speak of them.
+GROUPS = {
+    C.INCOME: "money", C.DEBT: "money", C.RENT_LOAN: "money", C.TAX_UTILITIES: "money",
+    C.FOOD: "money", C.JOB_SEARCH: "job", C.WORK_WORRY: "job", C.CARE: "care",
+    C.HEALTH: "care", C.COMMUNITY: "isolation", C.WITHDRAWAL: "isolation",
+    C.HOUSING: "housing", C.FAMILY: "family", C.CHILDCARE: "family", C.ABUSE: "family",
+    C.OTHER: "other",
+}  # fmt: skip
+
+SCREENING_CONTINUE = (
+    "複数の課題が重なっており、継続的な支援が必要と判断。アセスメントに進む。",
+    "本人の意向を確認し、継続支援とした。",
+    "緊急性は低いが孤立のおそれがあり、伴走型で支援する。",
+)
+# (agency the person is referred to, age groups it fits, note)
+SCREENING_REFER = (
+    ("houkatsu", ("elder",), "介護保険の申請が必要なため、地域包括支援センターにつなぐ。"),
+    ("seiho", ("elder", "adult"), "生活保護の申請を希望しており、生活福祉課につなぐ。"),
+    ("shougai", ("adult",), "障害福祉サービスの利用について、障害者支援課につなぐ。"),
+    (None, ("adult", "elder"), "債務整理が中心の相談のため、法テラスにつなぐ。"),
+    ("kodomo", ("child",), "子育て支援の相談として、子ども家庭支援センターにつなぐ。"),
+    ("hoken", ("adult", "child"), "心身の不調について、保健センターの保健師につなぐ。"),
+    ("jiritsu", ("adult",), "就労と家計の相談として、自立相談支援機関につなぐ。"),
+)
+# 情報提供のみで終了: what was explained, by the concerns it answers (the first that fits).
+SCREENING_INFO_ONLY = (
+    ({C.HOUSING, C.RENT_LOAN}, "住居確保給付金の制度を案内した。本人が自分で申請するとのこと。"),
+    ({C.FOOD, C.INCOME}, "フードパントリーの利用方法と相談先を案内して終了。"),
+    ({C.TAX_UTILITIES, C.DEBT}, "税の分納の窓口を案内した。本人が自分で相談に行くとのこと。"),
+    ({C.CARE}, "介護保険の申請方法を案内し、家族が手続きすることになった。"),
+    (
+        {C.WITHDRAWAL, C.CHILDCARE},
+        "教育相談の窓口と地域の居場所を案内した。家族が自分で相談するとのこと。",
+    ),
+)
+SCREENING_INFO_ONLY_OTHER = "制度の案内のみで解決した。再度の相談があれば受けることを伝えた。"
+
+EMERGENCY_FOR = {
+    C.FOOD: EmergencyKind.FOOD,
+    C.INCOME: EmergencyKind.FOOD,
+    C.RENT_LOAN: EmergencyKind.LOAN,
+    C.DEBT: EmergencyKind.LOAN,
+    C.HOUSING: EmergencyKind.SHELTER,
+    C.HEALTH: EmergencyKind.MEDICAL,
+    C.ABUSE: EmergencyKind.SAFETY,
+}
+EMERGENCY_TEXTS = {
+    EmergencyKind.FOOD: (
+        "フードパントリーから5日分の食料を提供した。",
+        "社協の緊急食料支援で米とレトルト食品を届けた。",
+    ),
+    EmergencyKind.LOAN: ("社会福祉協議会の緊急小口資金の貸付申請を支援した。",),
+    EmergencyKind.SHELTER: ("住まいを失ったため、一時生活支援事業の宿泊場所を確保した。",),
+    EmergencyKind.MEDICAL: ("体調が悪いのに受診を拒んでいたため、説得して内科受診に同行した。",),
+    EmergencyKind.SAFETY: ("暴力の訴えがあり、本人の同意を得て一時的に安全な場所へ避難した。",),
+}
+
+# --- assessments: one text per section, by age group ("elder", "adult", "child")
+
+HEALTH_TEXTS = {
+    "elder": (
+        "高血圧と腰痛で近所の内科に通院中。物忘れが少し増えたと話す。",
+        "糖尿病で通院しているが、受診が途切れがち。足腰が弱ってきた。",
+        "変形性膝関節症で長い距離は歩けない。要支援2。",
+        "軽度のアルツハイマー型認知症の診断あり。服薬管理に支援が必要。",
+        "大きな病気はないが、食事量が減り体重が落ちている(フレイルの疑い)。",
+    ),
+    "adult": (
+        "うつ病の診断があり、心療内科に月1回通院。睡眠が不安定。",
+        "目立った持病はないが、数年健診を受けていない。",
+        "腰痛の持病があり、立ち仕事が難しい。",
+        "精神障害者保健福祉手帳2級。通院は続けられている。",
+        "飲酒量が多く、肝機能の数値が悪いと言われている。",
+    ),
+    "child": (
+        "大きな病気はない。朝起きられず、頭痛を訴えることが多い。",
+        "アトピー性皮膚炎で通院中。生活リズムが乱れている。",
+        "特になし。朝食をとらない日が多い。",
+    ),
+}
+# Where and with whom the person lives, drawn together so the two sections agree.
+HOMES = {
+    "elder": (
+        ("築40年の木造アパート2階に単身で居住。階段の上り下りが負担になっている。",
+         "配偶者とは死別。長男は県外に住み、年1回帰省する程度。"),
+        ("持ち家(戸建て)に夫婦で居住。室内に物が多く、転倒の危険がある。",
+         "配偶者と2人暮らし。配偶者も要介護1で、互いに支え合っている。"),
+        ("都営住宅に単身で居住。エレベーターがある。", "単身。きょうだいとは疎遠。"),
+        ("持ち家のマンションに単身で居住。ごみが室内に溜まり始めている。",
+         "単身。子はいない。姪が年に数回訪ねてくる。"),
+    ),
+    "adult": (
+        ("民間賃貸アパートに単身で居住。家賃は月6万8千円。", "単身。両親は他界し、姉とは疎遠。"),
+        ("実家(親名義の持ち家)に親と同居している。", "高齢の母と同居し、母の介護を担っている。"),
+        ("民間賃貸マンションに居住。家賃が収入に比べて高い。", "配偶者と小学生の子と3人暮らし。"),
+        ("都営住宅に単身で居住。", "単身。離婚し、子どもとは別に暮らしている。"),
+    ),
+    "child": (
+        ("母と民間賃貸マンションに居住。自分の部屋はない。",
+         "母と2人暮らし。母は夜も働いており、夕食は一人でとることが多い。"),
+        ("家族4人で2DKの都営住宅に居住。勉強する場所がない。",
+         "両親ときょうだいの4人家族。親子の会話が少ない。"),
+    ),
+    "8050_parent": (
+        ("持ち家(戸建て)に子と居住。室内に物が多く、片付けが進まない。",
+         "50代の子と2人暮らし。子は長くひきこもりの状態で、本人の年金で生活。"),
+    ),
+    "8050_child": (
+        ("親名義の持ち家(戸建て)に親と居住。",
+         "80代の親と2人暮らし。親の年金で生活し、親の通院の付き添いを担う。"),
+    ),
+    "family": (
+        ("民間賃貸アパートに子どもと居住。家賃は月7万5千円。",
+         "離婚後、子どもと暮らすひとり親世帯。近くに頼れる親族はいない。"),
+    ),
+}  # fmt: skip
+HOUSING_TROUBLE = (
+    "家賃を2か月滞納し、管理会社から退去を求められている。",
+    "建て替えのため半年後に退去が必要。転居先は決まっていない。",
+    "友人宅に身を寄せており、住民票の住所には住んでいない。",
+)
+# With whom someone lives when the concern is abuse: the person who may be harming them.
+ABUSE_FAMILY = {
+    "elder": "同居の長男と2人暮らし。長男は無職で、本人の年金で生活している。",
+    "adult": "配偶者と2人暮らし。",
+}
+INCOME_TEXTS = {
+    "elder": (
+        "収入は老齢基礎年金のみ(月6万円程度)。預貯金はほとんどない。",
+        "厚生年金と遺族年金で月14万円。家計管理はできている。",
+        "年金は月10万円ほど。医療費の負担が重く、毎月赤字。",
+    ),
+    "adult": (
+        "無収入。預貯金は残り10万円ほど。",
+        "パート収入が月9万円。",
+        "傷病手当金の支給が来月で終わる。",
+        "日雇いの仕事で月8万〜12万円と不安定。",
+    ),
+    "child": ("母のパート収入と児童扶養手当で生活。", "世帯で生活保護を受給している。"),
+    "8050_parent": ("本人の年金(月12万円)で子と2人が暮らしている。毎月赤字。",),
+    "8050_child": ("無収入。親の年金で生活している。",),
+    "family": ("パート収入が月9万円と児童扶養手当。", "派遣の仕事で月14万円と児童扶養手当。"),
+}
+DEBT_TEXTS = {
+    "trouble": (
+        "消費者金融2社に計約120万円の借入。返済が滞っている。",
+        "住民税と国民健康保険料の滞納がある。分納を相談中。",
+        "クレジットカードのリボ払いの残高が約60万円。",
+        "携帯電話料金を滞納し、回線が止まっている。",
+    ),
+    "none": ("借入・滞納はないと本人は話す。", "借入はない。家賃の支払いも遅れていない。"),
+    "child": ("世帯として給食費の滞納がある。", "特になし。"),
+}
+EMPLOYMENT_TEXTS = {
+    "elder": (
+        "就労なし。以前は自営業(飲食店)をしていた。",
+        "就労なし。シルバー人材センターへの登録に関心がある。",
+        "就労なし。",
+    ),
+    "adult": (
+        "前職は運送業の正社員。体調を崩し昨年退職した。",
+        "10年以上就労経験がない。",
+        "スーパーでパート勤務(週3日)。",
+        "就労意欲はあるが、面接への不安が強い。",
+    ),
+    "job": (
+        "離職して3か月。ハローワークには登録していない。",
+        "職場の人間関係で体調を崩し休職中。",
+        "派遣の仕事が切れ、次が決まらない。",
+    ),
+    # after the school year (学年), for a child
+    "child": (
+        "登校はできているが、宿題ができていない。",
+        "部活動には参加しているが、成績が下がっている。",
+    ),
+    "child_absent": ("2学期からほとんど登校していない。",),
+}
+COMMUNITY_TEXTS = {
+    "adult": (
+        "近所付き合いはほとんどない。民生委員の訪問は受け入れている。",
+        "以前は町会の行事に参加していたが、最近は外出していない。",
+        "地域交流サロンに月1回参加している。",
+        "頼れる知人はいない。新聞販売所が見守りネットワークとして気にかけている。",
+        "近所の住民とは挨拶程度の付き合い。",
+    ),
+    "child": ("学校以外の居場所はない。", "地域の児童館に時々行っている。"),
+}
+CAPACITY_TEXTS = {
+    GuardianshipNeed.NONE: (
+        "判断能力に問題はなく、自分で意思決定できる。",
+        "判断能力に問題はない。書類の理解に支援があると安心とのこと。",
+    ),
+    GuardianshipNeed.CONSIDER: (
+        "物忘れが進み、契約や金銭管理に不安がある。成年後見制度の利用を検討する。",
+        "金銭管理が難しくなっている。日常生活自立支援事業か成年後見制度かを検討する。",
+    ),
+    GuardianshipNeed.NEEDED: (
+        "認知症が進み、一人で契約や財産管理をすることが難しい。成年後見(保佐)の申立てが必要。",
+    ),
+    GuardianshipNeed.IN_USE: (
+        "成年後見人(社会福祉士)が選任されており、財産管理は後見人が行っている。",
+    ),
+}
+CAPACITY_CHILD = "未成年。保護者と一緒に本人の意思を確認する。"
+ABUSE_NOTES = {
+    "elder": (
+        "同居の子からの暴言と、年金の使い込みの疑い(経済的虐待)。本人は大ごとにしたくない"
+        "と話す。区の高齢者虐待の窓口と対応を協議している。"
+    ),
+    "adult": "配偶者からの暴力(DV)の訴え。本人の安全を最優先に、避難先の確保を検討している。",
+    "child": (
+        "子どもの腕にあざがあると学校から連絡があった(身体的虐待の疑い)。児童相談所と"
+        "情報を共有し、見守りを強めている。"
+    ),
+}
+APPROACHES = (
+    "本人との関係づくりを優先し、伴走型で支援する。",
+    "関係機関と役割を分担し、まず生活の安定を図る。",
+    "本人の意向を尊重しながら、必要な制度につなぐ。",
+    "急がず、本人のペースに合わせて支援を進める。",
+)
+REASSESSMENT_CHANGES = {
+    "money": "滞納が解消し、家計の見通しが立った。次は貯蓄と債務の整理に取り組む。",
+    "job": "就労準備支援に通えるようになった。次は求職活動を本格的に始める。",
+    "care": "介護保険サービスの利用が定着した。外出の機会を増やすことを次の目標とする。",
+    "isolation": "支援者とは会えるようになった。次は地域の居場所につなぐ。",
+    "housing": "転居が済み、住まいは落ち着いた。次は家計の立て直しに取り組む。",
+    "family": "家族それぞれの支援が始まった。子どもの学習と生活を次の目標とする。",
+    "other": "止まっていた手続きが済んだ。次は日常の金銭管理の支援を検討する。",
+}
+REASSESSMENT_STALLED = "支援が思うように進んでいないため、目標と支援の内容を見直す。"
+
+# --- support plans: by main concern
+
+
+class PlanText(NamedTuple):
+    long_goal: str
+    short_goals: tuple[str, ...]
+    services: str
+    # (what, agency key, or "own" for the owning agency, "houkatsu" for the district's
+    # centre, None for someone outside the ward's agencies; who outside; how often)
+    actions: tuple[tuple[str, str | None, str, str], ...]
+
+
+PLANS = {
+    C.CARE: PlanText(
+        "介護サービスを利用しながら、住み慣れた自宅で安心して暮らし続ける。",
+        ("要介護認定を申請し、ケアプランを作ってもらう", "週1回は外出し、人と話す機会をつくる",
+         "介護する家族の負担を減らす"),
+        "介護保険(訪問介護・通所介護)、配食サービス、見守りネットワーク",
+        (("要介護認定の申請とケアマネジャー選びを支援する", "houkatsu", "", "申請時に1回"),
+         ("訪問し、生活の様子と介護の負担を確認する", "own", "", "月2回"),
+         ("訪問介護(生活援助)の利用", None, "居宅介護支援事業所", "週2回"),
+         ("家族介護者の会を案内する", "shakyo", "", "月1回")),
+    ),
+    C.HEALTH: PlanText(
+        "通院と服薬を続け、体調を整えて落ち着いた生活を送る。",
+        ("かかりつけ医への通院を月1回続ける", "服薬の飲み忘れをなくす", "健診を受ける"),
+        "医療費の助成、保健師の健康相談",
+        (("受診に同行し、医師と生活の状況を共有する", "own", "", "月1回"),
+         ("お薬カレンダーで服薬を確認する", "own", "", "週1回"),
+         ("保健師による健康相談・訪問", "hoken", "", "月1回")),
+    ),
+    C.INCOME: PlanText(
+        "収入と支出のバランスを整え、安定した生活を送る。",
+        ("家計表をつけて毎月の支出を把握する", "使える減免・給付を申請する",
+         "生活費の不足分の見通しを立てる"),
+        "家計改善支援事業、国民健康保険料の減免、フードパントリー",
+        (("家計表を一緒につけ、支出を見直す(家計改善支援)", "jiritsu", "", "月2回"),
+         ("保険料・税の減免申請を支援する", "own", "", "随時"),
+         ("生活保護の相談に同行する", "seiho", "", "必要時")),
+    ),
+    C.DEBT: PlanText(
+        "債務を整理し、滞納のない家計で暮らす。",
+        ("借入先と残高を一緒に整理する", "法テラスで債務整理の方針を決める",
+         "新たな借入をしない"),
+        "家計改善支援事業、法テラス(民事法律扶助)",
+        (("借入と滞納の一覧を一緒に作る", "own", "", "月2回"),
+         ("法テラスでの相談に同行する", None, "法テラス東京", "必要時"),
+         ("家計改善支援", "jiritsu", "", "月2回")),
+    ),
+    C.JOB_SEARCH: PlanText(
+        "自分に合った仕事に就き、経済的に自立する。",
+        ("生活リズムを整え、週3日は決まった時間に起きる", "ハローワークに求職登録する",
+         "応募書類を完成させ、面接を受ける"),
+        "自立支援プログラム(就労支援)、就労準備支援事業、ハローワーク",
+        (("就労支援員との面談と求人検索", "jiritsu", "", "週1回"),
+         ("ハローワークへの同行", None, "ハローワーク渋谷", "月2回"),
+         ("応募書類の作成と面接練習", "own", "", "週1回")),
+    ),
+    C.WORK_WORRY: PlanText(
+        "体調と相談しながら、無理なく働き続けられるようにする。",
+        ("通院を続け、主治医と働き方を相談する", "職場と勤務時間の調整をする"),
+        "傷病手当金、障害者就労支援",
+        (("心療内科への通院の継続を支える", "own", "", "月1回"),
+         ("障害者就労支援センターでの相談", "shougai", "", "月1回"),
+         ("職場との調整について相談に乗る", "own", "", "随時")),
+    ),
+    C.HOUSING: PlanText(
+        "家賃を払い続けられる住まいを確保し、落ち着いて暮らす。",
+        ("転居先の条件(家賃・場所)を決める", "住居確保給付金を申請する",
+         "転居後の手続きを済ませる"),
+        "住居確保給付金、居住支援法人による入居支援",
+        (("住居確保給付金の申請を支援する", "jiritsu", "", "申請時に1回"),
+         ("不動産店・物件見学に同行する", "own", "", "週1回"),
+         ("入居支援と入居後の見守り", None, "居住支援法人", "随時")),
+    ),
+    C.RENT_LOAN: PlanText(
+        "滞納を解消し、今の住まいで暮らし続ける。",
+        ("管理会社と分割払いの約束をする", "家賃を期日までに払う"),
+        "住居確保給付金、家計改善支援事業",
+        (("管理会社との分割払いの交渉を支援する", "own", "", "随時"),
+         ("住居確保給付金の申請", "jiritsu", "", "申請時に1回"),
+         ("家計改善支援", "jiritsu", "", "月2回")),
+    ),
+    C.TAX_UTILITIES: PlanText(
+        "滞納を解消し、税や公共料金を計画的に払えるようにする。",
+        ("納税課と分納の相談をする", "公共料金を口座振替にする"),
+        "家計改善支援事業、税・保険料の分納",
+        (("税・保険料の分納相談に同行する", "own", "", "月1回"),
+         ("家計表による支出の見直し", "jiritsu", "", "月2回")),
+    ),
+    C.COMMUNITY: PlanText(
+        "地域に頼れる人と居場所を持ち、孤立せずに暮らす。",
+        ("地域交流サロンに月2回参加する", "困った時に連絡できる人を2人つくる"),
+        "地域交流サロン、見守りネットワーク、民生委員の訪問",
+        (("地域交流サロンへの参加を支援する", "shakyo", "", "月2回"),
+         ("民生委員による見守り訪問", None, "担当地区の民生委員", "月1回"),
+         ("電話での安否確認", "own", "", "週1回")),
+    ),
+    C.WITHDRAWAL: PlanText(
+        "自分のペースで、外とのつながりを少しずつ取り戻す。",
+        ("支援者と定期的に会えるようにする", "月1回は家の外の居場所に行く"),
+        "ひきこもり支援(居場所・家族会)、保健師の相談",
+        (("手紙と短時間の訪問で関係をつくる", "own", "", "隔週"),
+         ("地域の居場所の見学に同行する", "shakyo", "", "月1回"),
+         ("保健師による相談", "hoken", "", "月1回")),
+    ),
+    C.FAMILY: PlanText(
+        "家族それぞれが必要な支援を受け、落ち着いて暮らせるようにする。",
+        ("家族それぞれの困りごとを整理する", "関係機関で役割分担を決める"),
+        "支援会議による関係機関の連携",
+        (("家族それぞれの相談を受け、状況を共有する", "own", "", "月1回"),
+         ("支援会議で関係機関の役割を確認する", "sougou", "", "3か月に1回")),
+    ),
+    C.CHILDCARE: PlanText(
+        "子どもが安心して学べ、親子が地域で孤立せずに暮らす。",
+        ("子どもが学習支援教室に通えるようにする", "ひとり親家庭の手当・制度を漏れなく申請する"),
+        "子どもの学習・生活支援事業、児童扶養手当、ひとり親家庭支援",
+        (("子どもの学習・生活支援事業への参加", "jiritsu", "", "週2回"),
+         ("子育て支援サービス(ショートステイ等)の案内", "kodomo", "", "必要時"),
+         ("手当・制度の申請を支援する", "own", "", "随時")),
+    ),
+    C.ABUSE: PlanText(
+        "安全な環境で、本人が望む暮らしを続ける。",
+        ("定期的に安全を確認する", "家族(養護者)の負担を減らす支援を始める"),
+        "虐待対応(関係機関の連携)、ショートステイ",
+        (("安全確認のための訪問", "own", "", "週1回"),
+         ("関係機関での情報共有と対応の協議", "sougou", "", "随時"),
+         ("養護者(家族)への相談支援", "own", "", "月1回")),
+    ),
+    C.FOOD: PlanText(
+        "食事に困らない生活を取り戻し、家計を立て直す。",
+        ("フードパントリーで当面の食料を確保する", "収入の見通しを立てる"),
+        "フードパントリー、家計改善支援事業",
+        (("フードパントリーの利用", "shakyo", "", "月2回"),
+         ("家計改善支援", "jiritsu", "", "月2回")),
+    ),
+    C.OTHER: PlanText(
+        "必要な手続きを、支援を受けながら自分で進められるようにする。",
+        ("届いた郵便物を一緒に確認する", "止まっている手続きを済ませる"),
+        "日常生活自立支援事業",
+        (("郵便物の整理と手続きの支援", "own", "", "月2回"),
+         ("日常生活自立支援事業の利用", "shakyo", "", "月2回")),
+    ),
+}  # fmt: skip
+EMPLOYMENT_ACTION = ("自立支援プログラム(就労支援)への参加", "jiritsu", "", "週1回")
+PLAN_RETURN_NOTE = "短期目標が抽象的です。いつまでに何をするかがわかるように書き直してください。"
+
+MONITORING_NOTES = {
+    "money": (
+        "家計表をつけることが習慣になり、支出が減ってきた。",
+        "減免の申請は済んだが、まだ毎月赤字が続いている。",
+    ),
+    "job": (
+        "就労準備支援に休まず通えている。面接を受ける段階に進む。",
+        "求職活動は続けているが、面接に至っていない。",
+    ),
+    "care": (
+        "介護保険サービスの利用が定着し、生活が安定している。",
+        "サービスの利用は始まったが、外出の機会はまだ少ない。",
+    ),
+    "isolation": (
+        "サロンに自分で通えるようになった。表情も明るい。",
+        "訪問には応じるが、外出はまだ難しい。",
+    ),
+    "housing": (
+        "転居先が決まり、入居の手続きを進めている。",
+        "物件探しを続けているが、条件に合う物件が見つからない。",
+    ),
+    "family": (
+        "家族それぞれの支援が始まり、家庭内が落ち着いてきた。",
+        "子どもは学習支援教室に通い始めたが、休みがちである。",
+    ),
+    "other": (
+        "手続きが一通り済み、郵便物も自分で確認できている。",
+        "手続きは進んでいるが、書類の理解に支援が必要。",
+    ),
+}
+MONITORING_STALLED = (
+    "連絡がつきにくい時期があり、支援が進んでいない。訪問の頻度を上げる。",
+    "体調の波があり、予定した支援が進まなかった。",
+)
+MONITORING_WORSE = (
+    "体調を崩して入院した。退院後の生活について病院と調整する。",
+    "滞納が再び生じた。家計の見直しをやり直す。",
+)
+EVALUATION_ACHIEVED = "短期目標をすべて達成した。本人も生活が安定したと話している。"
+PROGRESS_WEIGHTS = (
+    (MonitoringProgress.ON_TRACK, 4),
+    (MonitoringProgress.PARTLY, 4),
+    (MonitoringProgress.STALLED, 2),
+    (MonitoringProgress.WORSE, 1),
+)
+
+# --- closure
+
+CLOSURE_NOTES = {
+    ClosureReason.GOAL_ACHIEVED: {
+        "money": "滞納が解消し、本人が自分で家計を管理できるようになった。",
+        "job": "就労が定着し、収入が安定した。",
+        "care": "介護保険サービスの利用が定着し、生活が安定した。",
+        "isolation": "地域のサロンに自分で通えるようになった。見守りは民生委員に引き継いだ。",
+        "housing": "転居が済み、新しい住まいで落ち着いて暮らしている。",
+        "family": "家族それぞれが必要な支援につながり、生活が落ち着いた。",
+        "other": "必要な手続きが済み、困りごとは解消した。",
+    },
+    ClosureReason.TRANSFERRED: (
+        "生活保護の受給が決まり、生活福祉課に引き継いだ。",
+        "要介護認定を受け、地域包括支援センターとケアマネジャーに引き継いだ。",
+        "障害福祉サービスの利用が決まり、障害者支援課に引き継いだ。",
+    ),
+    ClosureReason.MOVED: (
+        "区外の親族宅へ転居した。転居先の相談窓口に本人の同意を得て情報提供した。",
+        "区外の介護付き有料老人ホームに入居した。",
+    ),
+    ClosureReason.UNREACHABLE: (
+        "3か月間、電話・手紙・訪問で連絡を試みたが応答がない。民生委員にも確認したが所在は不明。",
+    ),
+    ClosureReason.PERSON_WISH: (
+        "本人から、しばらくは自分でやってみたいとの申し出があった。困った時は連絡するよう伝えた。",
+    ),
+    ClosureReason.DIED: ("入院先の病院で逝去されたと、医療ソーシャルワーカーから連絡があった。",),
+}
+# Where a case referred at screening was handed over, by the agency it went to.
+TRANSFER_NOTES = {
+    "seiho": CLOSURE_NOTES[ClosureReason.TRANSFERRED][0],
+    "hokubu": CLOSURE_NOTES[ClosureReason.TRANSFERRED][1],
+    "toubu": CLOSURE_NOTES[ClosureReason.TRANSFERRED][1],
+    "seibu": CLOSURE_NOTES[ClosureReason.TRANSFERRED][1],
+    "shougai": CLOSURE_NOTES[ClosureReason.TRANSFERRED][2],
+    "kodomo": "子ども家庭支援センターでの支援が始まったことを確認し、引き継いだ。",
+    "hoken": "保健センターの保健師による支援が始まったことを確認し、引き継いだ。",
+    "jiritsu": "自立相談支援機関での支援が始まったことを確認し、引き継いだ。",
+    "external": "法テラスで債務整理の手続きが始まったことを確認し、引き継いだ。",
+}
+CLOSURE_REJECTED_NOTE = (
+    "就労開始から1か月で、定着を確かめるにはまだ早い。あと3か月は月1回の面談を続けること。"
+)
+REOPEN_REASONS = {
+    "money": "本人から再度相談があった。家賃の滞納が再び生じており、支援を再開する。",
+    "care": "家族から再度相談があった。体調を崩して外出できなくなっており、支援を再開する。",
+    "isolation": "民生委員から、再び外出しなくなったと連絡があった。本人と相談し、支援を再開する。",
+}
+REOPEN_OTHER = "本人から再度相談があった。生活に不安があるとのことで、支援を再開する。"
+
+EMPLOYED_NOTES = (
+    "物流センターの軽作業(週4日・パート)に就職。",
+    "介護施設の清掃スタッフとして採用(週5日)。",
+    "スーパーの品出し(週3日・アルバイト)に就職。",
+    "事務補助(契約社員)として採用。",
+    "ビルメンテナンス会社に正社員として就職。",
+)
+INCOME_UP_NOTES = (
+    "勤務日数が週3日から週5日に増えた。",
+    "契約社員から正社員に登用され、月収が増えた。",
+    "資格を取得し、時給が上がった。",
+)
+
+# --- meetings
+
+
+class MeetingPlan(NamedTuple):
+    kind: str
+    recorder: str
+    attending: tuple[str, ...]
+    title: str
+    decisions: str
+    # explicit case tags, or the agency whose cases are discussed and how many
+    tags: tuple[str, ...] = ()
+    agency: str = ""
+    count: int = 0
+    days_ago: tuple[int, int] = (7, 60)
+    concern: str = ""  # prefer cases with this main concern
+
+
+MEETINGS = (
+    MeetingPlan(
+        MeetingKind.COORDINATION, "sv_jiritsu", ("jiritsu", "seiho", "sougou", "shakyo"),
+        "支援調整会議(プランの確認)",
+        "対象ケースのプランを確認し、了承した。うち1件は家計改善支援事業の利用を加える。"
+        "次回は来月の第2水曜日。",
+        agency="jiritsu", count=3, days_ago=(5, 20),
+    ),
+    MeetingPlan(
+        MeetingKind.COORDINATION, "sv_jiritsu", ("jiritsu", "seiho", "shakyo"),
+        "支援調整会議(プランの確認・評価)",
+        "プラン2件を了承。評価1件について、就労が定着するまで支援を続けることを確認した。",
+        agency="jiritsu", count=3, days_ago=(35, 50),
+    ),
+    MeetingPlan(
+        MeetingKind.COORDINATION, "sv_jiritsu", ("jiritsu", "seiho", "sougou"),
+        "支援調整会議(新規プラン)",
+        "新規プラン3件を了承した。住居確保給付金の申請状況を次回確認する。",
+        agency="jiritsu", count=3, days_ago=(65, 80),
+    ),
+    MeetingPlan(
+        MeetingKind.SUPPORT_MEETING, "sv_toubu", ("toubu", "shakyo", "hoken"),
+        "支援会議(セルフネグレクトの疑いのある高齢者)",
+        "室内の衛生状態が悪化しており、保健師と社協CSWが同行訪問する。本人が受け入れや"
+        "すい民生委員を窓口にする。構成員には守秘義務があることを確認した。",
+        tags=("toubu_0",), days_ago=(10, 40),
+    ),
+    MeetingPlan(
+        MeetingKind.SUPPORT_MEETING, CSW_DEMO, ("shakyo", "hokubu", "hoken"),
+        "支援会議(8050世帯の支援方針)",
+        "親の介護は地域包括支援センター、子の相談は社協CSWが担う。子への訪問は週1回、"
+        "親の通院日に合わせる。次回は3か月後に開催する。",
+        tags=("8050_parent_0", "8050_child_0"), days_ago=(14, 45),
+    ),
+    MeetingPlan(
+        MeetingKind.SUPPORT_MEETING, "sv_seibu", ("seibu", "shakyo", "sougou"),
+        "支援会議(虐待の疑いのある高齢者世帯)",
+        "本人の安全確認を週1回行う。養護者である家族の相談先を確保し、負担の軽減を図る。",
+        agency="seibu", count=1, days_ago=(20, 70), concern=C.ABUSE,
+    ),
+    MeetingPlan(
+        MeetingKind.MULTILAYER, "sv_sougou",
+        ("sougou", "shakyo", "jiritsu", "shougai", "kodomo", "hoken"),
+        "重層的支援会議(複合的な課題を抱える世帯)",
+        "支援プランを共有し、各機関の役割を確認した。家計は自立相談支援機関、居場所は社協、"
+        "健康面は保健センターが担う。",
+        agency="sougou", count=2, days_ago=(15, 45),
+    ),
+    MeetingPlan(
+        MeetingKind.MULTILAYER, "sv_sougou", ("sougou", "shakyo", "seiho", "hokubu"),
+        "重層的支援会議(支援の評価)",
+        "前回決めた役割分担の進み具合を確認した。1件は支援が進んでいるため、次回で評価する。",
+        agency="sougou", count=2, days_ago=(90, 130),
+    ),
+    MeetingPlan(
+        MeetingKind.COMMUNITY_CARE, "sv_hokubu", ("hokubu", "shakyo", "hoken", "sougou"),
+        "地域ケア会議(北部地区・個別ケース検討)",
+        "個別ケースの検討から、ごみ出しが難しい高齢者が地区で増えていることを確認した。"
+        "協議体に報告し、支え合いの仕組みを検討してもらう。",
+        agency="hokubu", count=2, days_ago=(20, 60),
+    ),
+    MeetingPlan(
+        MeetingKind.COMMUNITY_CARE, "sv_seibu", ("seibu", "shakyo", "hoken"),
+        "地域ケア会議(西部地区・個別ケース検討)",
+        "認知症の一人暮らし高齢者の見守りについて、商店会と新聞販売所の協力を得ることにした。",
+        agency="seibu", count=2, days_ago=(30, 90),
+    ),
+    MeetingPlan(
+        MeetingKind.COMMUNITY_CARE, "sv_toubu", ("toubu", "shakyo", "sougou"),
+        "地域ケア会議(東部地区・個別ケース検討)",
+        "退院後の在宅生活について、医療と介護の連携の課題を整理した。",
+        agency="toubu", count=2, days_ago=(40, 100),
+    ),
+)  # fmt: skip
+
+
 # --- the plan: everything drawn from the seed, before touching the database ------------------
+
+DAY = datetime.timedelta(days=1)
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
 
 
 @dataclass
@@ -519,16 +1381,48 @@ class ContactPlan:
 
 
 @dataclass
+class IntakePlan:
+    route: str
+    came_in_person: bool
+    visitor_name: str
+    visitor_relation: str
+    complaint: str  # what is asked, as the first contact records it
+    chief_complaint: str  # the same, saying who asked when it was not the person
+    consent_status: str
+    method: str  # of the first contact
+    opening: str  # how the first contact came about
+
+
+@dataclass
+class Step:
+    """One call of a workflow service, in the order the services must see it."""
+
+    kind: str
+    on: datetime.date
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
 class CasePlan:
     worker: str
     supervisor: str
+    agency: str
     status: str
     opened_on: datetime.date
     main_concern: str
     other_concerns: tuple[str, ...]
     closed_on: datetime.date | None = None
+    # The last day anything happens on the case: closing day, or a day 30+ days ago for a
+    # case nobody has been in touch with lately, or yesterday.
+    active_until: datetime.date | None = None
+    path: str = ""  # "intake", "refer", "info_only" or "continue"
+    depth: int = 0  # how far "continue" went: 1 screened … 4 plan approved, 5 monitored
+    reason: str = ""  # why a closed case closed
+    hints: frozenset[str] = frozenset()
+    role: str = ""  # "8050_parent", "8050_child", "family" or ""
+    intake: IntakePlan | None = None
+    steps: list[Step] = field(default_factory=list)
     contacts: list[ContactPlan] = field(default_factory=list)
-    role: str = ""  # "8050_parent", "8050_child" or ""
 
 
 @dataclass
@@ -555,13 +1449,46 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _age_on(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _school_year(age: int) -> str:
+    """The school year (学年) a child of that age is roughly in."""
+    if age <= 11:
+        return f"小学{min(6, max(1, age - 5))}年生"
+    if age <= 14:
+        return f"中学{age - 11}年生"
+    return f"高校{min(3, age - 14)}年生"
+
+
+def _cohort(year: int) -> str:
+    if year < 1950:
+        return "before1950"
+    if year < 1975:
+        return "1950s_1970s"
+    if year < 2000:
+        return "1975_1999"
+    return "since2000"
+
+
+# The district's comprehensive support centre (the demo has three of the ward's five).
+HOUKATSU = {"north": "hokubu", "east": "toubu", "central": "toubu", "south": "seibu",
+            "west": "seibu"}  # fmt: skip
+EMPLOYMENT_CONCERNS = frozenset(
+    {C.JOB_SEARCH, C.WORK_WORRY, C.INCOME, C.DEBT, C.RENT_LOAN, C.HOUSING, C.FOOD}
+)
+
+
 class Planner:
     """Draws the whole demo world from one seeded generator, relative to `today`."""
 
     def __init__(self, today: datetime.date):
         self.rng = random.Random(SEED)
         self.today = today
-        self.yesterday = today - datetime.timedelta(days=1)
+        self.yesterday = today - DAY
+        # The fiscal year (April to March) today falls in starts on this day.
+        self.fy_start = datetime.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
         self.used_names: set[tuple[str, str]] = set()
         self.workers = {
             key: [u for u, a, role, *_ in STAFF if a == key and role in CASE_WORKER_ROLES]
@@ -576,21 +1503,23 @@ class Planner:
             return CSW_DISTRICTS[district]
         return self.rng.choice(self.workers[agency])
 
+    def between(self, low: datetime.date, high: datetime.date) -> datetime.date:
+        """A day from low to high, both included (low when high is earlier)."""
+        if high <= low:
+            return low
+        return low + _days(self.rng.randint(0, (high - low).days))
+
+    def group(self, person: PersonPlan) -> str:
+        age = _age_on(person.birth_date, self.today)
+        return "child" if age < 18 else "elder" if age >= 65 else "adult"
+
     # persons
 
     def birth_date(self, age: int) -> datetime.date:
-        return _years_before(self.today, age) - datetime.timedelta(days=self.rng.randint(0, 364))
+        return _years_before(self.today, age) - _days(self.rng.randint(0, 364))
 
     def name(self, sex: str, birth: datetime.date, family=None) -> tuple[str, str, str, str]:
-        cohort = (
-            "before1950"
-            if birth.year < 1950
-            else "1950s_1970s"
-            if birth.year < 1975
-            else "1975_1999"
-            if birth.year < 2000
-            else "since2000"
-        )
+        cohort = _cohort(birth.year)
         for _ in range(50):
             fam = family or self.rng.choice(FAMILY_NAMES)
             given = self.rng.choice(GIVEN_NAMES[cohort][sex])
@@ -648,28 +1577,560 @@ class Planner:
     # cases
 
     def case(self, person: PersonPlan, *, status: str, main: str, pool, role: str = "",
-             opened_on: datetime.date | None = None,
-             closed_on: datetime.date | None = None) -> CasePlan:  # fmt: skip
+             opened_on: datetime.date | None = None, closed_on: datetime.date | None = None,
+             hints=frozenset(), visitor: tuple[str, str] | None = None,
+             children: tuple[PersonPlan, ...] = ()) -> CasePlan:  # fmt: skip
         if opened_on is None:
             low, high = OPENED_DAYS_AGO[status]
-            opened_on = self.today - datetime.timedelta(days=self.rng.randint(low, high))
+            opened_on = self.today - _days(self.rng.randint(low, high))
         drawn = self.rng.sample([*pool, *SECONDARY_CONCERNS], self.rng.randint(0, 3))
-        if status == CaseStatus.CLOSED and closed_on is None:
-            closed_on = min(
-                opened_on + datetime.timedelta(days=self.rng.randint(30, 400)), self.yesterday
-            )
         plan = CasePlan(
             worker=person.registrar,
             supervisor=self.supervisors[person.agency],
+            agency=person.agency,
             status=status,
             opened_on=opened_on,
             main_concern=main,
             other_concerns=tuple(sorted(set(drawn) - {main})),
-            closed_on=closed_on if status == CaseStatus.CLOSED else None,
             role=role,
+            hints=frozenset(hints),
         )
+        self.course(plan, person, closed_on)
+        plan.intake = self.intake(plan, person, visitor)
+        self.flow(plan, person, children)
         plan.contacts = self.contacts(plan)
         return plan
+
+    def course(self, case: CasePlan, person: PersonPlan, closed_on) -> None:
+        """How far the case goes, why a closed one closed, and the days it spans."""
+        rng, hints, status = self.rng, case.hints, case.status
+        depth = {CaseStatus.ASSESSMENT: 2 if rng.random() < 0.6 else 1, CaseStatus.PLANNING: 3,
+                 CaseStatus.SUPPORT: 4, CaseStatus.MONITORING: 5}.get(status, 0)  # fmt: skip
+        path = {CaseStatus.INTAKE: "intake", CaseStatus.SCREENING: "refer"}.get(status, "continue")
+        if status == CaseStatus.CLOSED:
+            reason = next((h[7:] for h in sorted(hints) if h.startswith("reason:")), "")
+            draw = rng.random()
+            if "reopen" in hints or "employment" in hints:
+                depth, reason = 5, reason or ClosureReason.GOAL_ACHIEVED
+            elif reason:
+                depth = rng.choice((2, 4, 5)) if reason == ClosureReason.UNREACHABLE else 5
+            elif draw < 0.3 and closed_on is None and case.main_concern != C.ABUSE:
+                path, reason = "info_only", ClosureReason.INFO_ONLY
+            elif draw < 0.4:
+                path, reason = "refer", ClosureReason.TRANSFERRED
+            elif draw < 0.52:
+                depth = rng.choice((1, 2))
+                reason = rng.choice(
+                    (ClosureReason.UNREACHABLE, ClosureReason.PERSON_WISH, ClosureReason.MOVED)
+                )
+            else:
+                depth = 5 if rng.random() < 0.7 else 4
+                reasons = [
+                    (ClosureReason.GOAL_ACHIEVED, 7),
+                    (ClosureReason.MOVED, 1),
+                    (ClosureReason.TRANSFERRED, 2),
+                    (ClosureReason.PERSON_WISH, 1),
+                    (ClosureReason.UNREACHABLE, 1),
+                ]
+                if _age_on(person.birth_date, self.today) >= 75:
+                    reasons.append((ClosureReason.DIED, 1))
+                reason = rng.choices([r for r, _ in reasons], [w for _, w in reasons])[0]
+            case.reason = reason
+            if "reopen" in hints:
+                closed_on = self.today - _days(rng.randint(20, 60))
+                case.opened_on = closed_on - _days(rng.randint(200, 450))
+            elif path == "info_only":
+                closed_on = min(case.opened_on + _days(rng.randint(0, 3)), self.yesterday)
+            elif closed_on is None:
+                low, high = (30, 150) if depth <= 2 or path == "refer" else (150, 500)
+                closed_on = min(case.opened_on + _days(rng.randint(low, high)), self.yesterday)
+            case.closed_on = case.active_until = closed_on
+        elif "quiet" in hints:
+            case.active_until = self.today - _days(rng.randint(31, 75))
+            if case.opened_on > case.active_until - _days(20):
+                case.opened_on = case.active_until - _days(rng.randint(20, 120))
+        else:
+            case.active_until = self.yesterday
+        case.path, case.depth = path, depth
+
+    def intake(self, case: CasePlan, person: PersonPlan, visitor) -> IntakePlan:
+        """相談受付: who came, how, and what they asked."""
+        rng, group = self.rng, self.group(person)
+        if visitor:
+            key = rng.choice(("family_office", "family_phone"))
+        elif case.role == "8050_parent":
+            key = rng.choice(("minsei", "newspaper", "self_phone", "neighbour"))
+        elif case.role == "family":
+            key = rng.choice(("self_office", "self_office", "self_phone"))
+        elif case.main_concern == C.ABUSE:
+            # Not the family: it may be where the harm comes from.
+            key = rng.choice(("ssw",) if group == "child" else ABUSE_SOURCES)
+        else:
+            keys, weights = zip(*SOURCE_WEIGHTS[group], strict=True)
+            key = rng.choices(keys, weights)[0]
+        source = SOURCES[key]
+        name = relation = word = ""
+        if source.visitor == "family" and visitor:
+            name, relation = visitor
+            word = relation
+        elif source.visitor == "family":
+            relation, sex, difference, same_name = rng.choice(RELATIVES[group])
+            age = _age_on(person.birth_date, self.today) + difference
+            family = (
+                (person.family_name, person.family_name_kana)
+                if same_name
+                else rng.choice(FAMILY_NAMES)
+            )
+            given = rng.choice(GIVEN_NAMES[_cohort(self.today.year - age)][sex])
+            name, word = f"{family[0]} {given[0]}", relation
+        elif source.visitor:
+            relation, word = VISITORS[source.visitor]
+            sex = rng.choice((Sex.MALE, Sex.FEMALE))
+            given = rng.choice(GIVEN_NAMES[rng.choice(("1950s_1970s", "1975_1999"))][sex])
+            name = f"{rng.choice(FAMILY_NAMES)[0]} {given[0]}"
+        main = case.main_concern
+        # Someone else's report: the person's own words are quoted; a parent speaking of
+        # their child, or a neighbour describing a household, speaks for themselves.
+        quoted = bool(source.visitor)
+        if case.role == "8050_parent":
+            complaint = COMPLAINT_8050_PARENT
+            if source.visitor:
+                complaint, quoted = COMPLAINT_8050_REPORTED, False
+        elif case.role == "8050_child":
+            complaint, quoted = COMPLAINT_8050_CHILD[main], False
+        elif group == "child" and main in CHILD_COMPLAINTS:
+            complaint, quoted = CHILD_COMPLAINTS[main], False
+        else:
+            complaint = rng.choice(CHIEF_COMPLAINTS[main])
+        if quoted:
+            chief = f"{word}からの相談。本人は「{complaint.rstrip('。')}」と話しているとのこと。"
+        elif source.visitor:
+            chief = f"{word}からの相談。{complaint}"
+        else:
+            chief = complaint
+        consent_weights = (10, 8, 2) if source.visitor else (16, 3, 1)
+        consent = rng.choices(
+            (IntakeConsent.GIVEN, IntakeConsent.PENDING, IntakeConsent.NOT_GIVEN),
+            consent_weights,
+        )[0]
+        return IntakePlan(
+            route=source.route,
+            came_in_person=not source.visitor,
+            visitor_name=name,
+            visitor_relation=relation,
+            # The worker met the person on a home visit or heard them on the phone; else the
+            # first contact is the report itself.
+            complaint=chief if source.visitor in ("family", "ssw") else complaint,
+            chief_complaint=chief,
+            consent_status=consent,
+            method=source.method,
+            opening=source.text,
+        )
+
+    # the workflow
+
+    def flow(self, case: CasePlan, person: PersonPlan, children=()) -> None:
+        """Every workflow step of the case, dated between its opening and active_until."""
+        rng, hints, steps = self.rng, case.hints, case.steps
+        start, end = case.opened_on, case.active_until
+        group = self.group(person)
+        closed = case.status == CaseStatus.CLOSED
+        concerns = (case.main_concern, *case.other_concerns)
+        if case.path == "info_only":
+            screened = case.closed_on
+        else:
+            screened = self.between(start, min(start + _days(7), end))
+
+        # 緊急支援 comes in the first days, before any plan.
+        kind = next((EMERGENCY_FOR[c] for c in concerns if c in EMERGENCY_FOR), None)
+        if kind and rng.random() < 0.2:
+            day = self.between(start, end if case.path == "intake" else screened)
+            text = rng.choice(EMERGENCY_TEXTS[kind])
+            steps.append(Step("emergency", day, {"kind": kind, "description": text}))
+        if case.path == "intake":
+            return
+        if case.path == "info_only":
+            if group == "child":
+                note = SCREENING_INFO_ONLY[-1][1]
+            else:
+                fitting = [note for fits, note in SCREENING_INFO_ONLY if case.main_concern in fits]
+                note = fitting[0] if fitting else SCREENING_INFO_ONLY_OTHER
+            data = {"result": ScreeningResult.INFO_ONLY, "note": note}
+            steps.append(Step("screening", screened, data))
+            return
+        if case.path == "refer":
+            options = [
+                (target, note)
+                for target, groups, note in SCREENING_REFER
+                if group in groups and self.agency_key(target, person) != case.agency
+            ]
+            target, note = rng.choice(options)
+            data = {"result": ScreeningResult.REFER, "note": note}
+            steps.append(Step("screening", screened, data))
+            if closed:
+                target = self.agency_key(target, person) or "external"
+                reason = ClosureReason.TRANSFERRED
+                steps.append(self.closure(case, case.closed_on, reason, target=target))
+            return
+
+        note = rng.choice(SCREENING_CONTINUE)
+        data = {"result": ScreeningResult.CONTINUE, "note": note}
+        steps.append(Step("screening", screened, data))
+        employment = group == "adult" and (
+            "employment" in hints
+            or (
+                case.agency in ("jiritsu", "seiho")
+                and case.depth >= 4
+                and bool(EMPLOYMENT_CONCERNS.intersection(concerns))
+                and rng.random() < 0.45
+            )
+        )
+        span = (end - screened).days
+        plan_start = screened
+        if case.depth >= 2:
+            if case.depth == 4 and not closed:
+                # 支援中: the plan was approved lately, after months of getting to know
+                # the person.
+                plan_start = min(max(screened + 2 * DAY, end - _days(rng.randint(5, 75))), end)
+                assessed = self.between(max(screened, plan_start - _days(30)), plan_start)
+            else:
+                assessed = min(screened + _days(rng.randint(1, max(1, min(30, span // 4)))), end)
+                gap = rng.randint(2, max(2, min(21, span // 5)))
+                plan_start = min(assessed + _days(gap), end)
+            steps.append(Step("assessment", assessed, self.assessment(case, person, 1)))
+        if case.depth == 3:
+            if "submitted" in hints:
+                state = "submitted"
+            elif "returned" in hints:
+                state = "returned"
+            else:
+                state = rng.choices(("draft", "submitted", "returned"), (35, 55, 10))[0]
+            plan_start = min(plan_start, self.today)
+            next_on = plan_start + _days(rng.randint(28, 60))
+            steps.append(self.plan(case, person, 1, plan_start, state, next_on, employment))
+        elif case.depth == 4:
+            next_on = plan_start + _days(rng.randint(28, 60))
+            overdue = "overdue" in hints or rng.random() < 0.15
+            if not closed:  # a case closed before its first monitoring keeps the plan's date
+                if overdue and next_on >= self.today and plan_start < self.yesterday:
+                    next_on = self.between(plan_start + DAY, self.yesterday)
+                elif not overdue and next_on < self.today:
+                    next_on = self.today + _days(rng.randint(3, 30))  # still to come
+            steps.append(self.plan(case, person, 1, plan_start, "approved", next_on, employment))
+        elif case.depth == 5:
+            self.monitored(case, person, plan_start, employment)
+
+        if case.depth >= 2:
+            since = plan_start if case.depth >= 4 else screened
+            window = self.fiscal_window(case, screened)
+            if children:
+                self.children(case, children, since, window)
+            elif group == "child" and case.depth >= 3 and rng.random() < 0.6:
+                steps.append(self.enrolment(case, None, Programme.CHILD_STUDY, since))
+            if employment and case.depth >= 4:
+                steps.append(self.enrolment(case, None, Programme.EMPLOYMENT, since, window))
+
+        last = max(step.on for step in steps)
+        if closed:
+            steps.append(self.closure(case, case.closed_on, case.reason))
+            if "reopen" in hints:
+                reason = REOPEN_REASONS.get(GROUPS[case.main_concern], REOPEN_OTHER)
+                steps.append(Step("reopen", self.today, {"reason": reason}))
+        elif "closure_pending" in hints:
+            reason = rng.choice((ClosureReason.GOAL_ACHIEVED, ClosureReason.MOVED))
+            steps.append(self.closure(case, self.between(last, end), reason, decision=None))
+        elif "closure_rejected" in hints:
+            steps.append(
+                self.closure(
+                    case,
+                    self.between(last, end),
+                    ClosureReason.GOAL_ACHIEVED,
+                    decision="reject",
+                    decision_note=CLOSURE_REJECTED_NOTE,
+                )
+            )
+
+    def monitored(self, case: CasePlan, person: PersonPlan, plan_start, employment) -> None:
+        """An approved plan with its monitoring, sometimes revised after a re-assessment."""
+        rng, hints, steps, end = self.rng, case.hints, case.steps, case.active_until
+        closed = case.status == CaseStatus.CLOSED
+        good_end = closed and case.reason == ClosureReason.GOAL_ACHIEVED
+        overdue = not closed and ("overdue" in hints or rng.random() < 0.15)
+        long_enough = (end - plan_start).days >= 240
+        revise = "revision" in hints or (long_enough and rng.random() < 0.35)
+        pending = "revision_submitted" in hints or (revise and not closed and rng.random() < 0.15)
+        if revise and not pending:
+            split = plan_start + _days(int((end - plan_start).days * rng.uniform(0.35, 0.6)))
+            first, next_first = self.monitoring_days(plan_start, split, overdue=False)
+            steps.append(self.plan(case, person, 1, plan_start, "approved", first[0], employment))
+            self.monitoring(case, first, next_first)
+            reassessed = self.between(first[-1], min(first[-1] + _days(14), end))
+            steps.append(Step("assessment", reassessed, self.assessment(case, person, 2)))
+            second_start = min(reassessed + _days(rng.randint(3, 10)), end)
+            days, next_on = self.monitoring_days(second_start, end, overdue)
+            steps.append(self.plan(case, person, 2, second_start, "approved", days[0], employment))
+            self.monitoring(case, days, next_on, good_end)
+        else:
+            days, next_on = self.monitoring_days(plan_start, end, overdue)
+            steps.append(self.plan(case, person, 1, plan_start, "approved", days[0], employment))
+            self.monitoring(case, days, next_on, good_end)
+            if pending:
+                reassessed = self.between(days[-1], end)
+                steps.append(Step("assessment", reassessed, self.assessment(case, person, 2)))
+                second_start = min(reassessed + _days(rng.randint(3, 10)), self.today)
+                second_next = second_start + _days(rng.randint(28, 60))
+                steps.append(
+                    self.plan(case, person, 2, second_start, "submitted", second_next, employment)
+                )
+        if good_end:
+            last = max(s.on for s in steps)
+            day = self.between(min(last + _days(14), case.closed_on), case.closed_on)
+            steps.append(
+                Step(
+                    "monitoring",
+                    day,
+                    {
+                        "kind": MonitoringEntry.Kind.EVALUATION,
+                        "progress": MonitoringProgress.ACHIEVED,
+                        "notes": EVALUATION_ACHIEVED,
+                        "next": None,
+                    },
+                )
+            )
+
+    def monitoring_days(self, start, until, overdue: bool):
+        """Monitoring days from a plan's start to `until`, and the day the next one is due
+        (already past when the monitoring is overdue)."""
+        rng = self.rng
+        stop = until - _days(rng.randint(45, 90)) if overdue else until
+        days = []
+        day = start + _days(rng.randint(28, 75))
+        while day <= stop:
+            days.append(day)
+            day += _days(rng.randint(42, 105))
+        if not days:
+            days.append(self.between(start, min(stop, until) if stop >= start else until))
+            day = max(day, days[-1] + _days(rng.randint(28, 60)))
+        if overdue and day >= self.today and days[-1] < self.yesterday:
+            # Due some weeks ago and not done yet.
+            due = max(days[-1] + DAY, min(days[-1] + _days(28), self.yesterday))
+            day = self.between(due, self.yesterday)
+        return days, day
+
+    def monitoring(self, case: CasePlan, days, next_on, good_end: bool = False) -> None:
+        """Monitoring entries on those days; with good_end the last one finds the plan on
+        track (the case is about to close with its goals achieved)."""
+        rng = self.rng
+        group = GROUPS[case.main_concern]
+        progresses, weights = zip(*PROGRESS_WEIGHTS, strict=True)
+        for day, following in zip(days, [*days[1:], next_on], strict=True):
+            progress = rng.choices(progresses, weights)[0]
+            if good_end and day == days[-1]:
+                progress = MonitoringProgress.ON_TRACK
+            if progress == MonitoringProgress.ON_TRACK:
+                notes = MONITORING_NOTES[group][0]
+            elif progress == MonitoringProgress.PARTLY:
+                notes = MONITORING_NOTES[group][1]
+            elif progress == MonitoringProgress.STALLED:
+                notes = rng.choice(MONITORING_STALLED)
+            else:
+                notes = rng.choice(MONITORING_WORSE)
+            data = {"kind": MonitoringEntry.Kind.MONITORING, "progress": progress,
+                    "notes": notes, "next": following}  # fmt: skip
+            case.steps.append(Step("monitoring", day, data))
+
+    def agency_key(self, key: str | None, person: PersonPlan) -> str | None:
+        return HOUKATSU[person.district] if key == "houkatsu" else key
+
+    def assessment(self, case: CasePlan, person: PersonPlan, version: int) -> dict:
+        """インテーク・アセスメントシート: the first version drawn from the person's situation,
+        a re-assessment from the one before and what monitoring found since."""
+        rng, group = self.rng, self.group(person)
+        concerns = {case.main_concern, *case.other_concerns}
+        previous = next((s.data for s in reversed(case.steps) if s.kind == "assessment"), None)
+        if previous is not None:
+            data = dict(previous)
+            progress = next(
+                (s.data["progress"] for s in reversed(case.steps) if s.kind == "monitoring"), None
+            )
+            if progress in (MonitoringProgress.STALLED, MonitoringProgress.WORSE):
+                change = REASSESSMENT_STALLED
+            else:
+                change = REASSESSMENT_CHANGES[GROUPS[case.main_concern]]
+            if progress == MonitoringProgress.WORSE:
+                data["health"] = "体調を崩して入院した。退院後は通院を続けている。"
+            if data["guardianship_need"] == GuardianshipNeed.CONSIDER and rng.random() < 0.5:
+                # The re-assessment finds the person's capacity has declined.
+                data["guardianship_need"] = GuardianshipNeed.NEEDED
+                data["capacity"] = rng.choice(CAPACITY_TEXTS[GuardianshipNeed.NEEDED])
+            data["summary"] = f"再アセスメント。{change}{previous['summary']}"
+            return data
+
+        housing, family = rng.choice(HOMES.get(case.role) or HOMES[group])
+        if not case.role and group != "child" and concerns & {C.HOUSING, C.RENT_LOAN}:
+            housing, family = rng.choice(HOUSING_TROUBLE), HOMES[group][0][1]
+        if not case.role and C.ABUSE in concerns and group in ABUSE_FAMILY:
+            family = ABUSE_FAMILY[group]
+        if group == "child":
+            debt = rng.choice(DEBT_TEXTS["child"])
+        elif concerns & {C.DEBT, C.TAX_UTILITIES, C.RENT_LOAN}:
+            debt = rng.choice(DEBT_TEXTS["trouble"])
+        else:
+            debt = rng.choice(DEBT_TEXTS["none"])
+        age = _age_on(person.birth_date, self.today)
+        if group == "child":
+            absent = C.WITHDRAWAL in concerns
+            doing = rng.choice(EMPLOYMENT_TEXTS["child_absent" if absent else "child"])
+            employment = f"{_school_year(age)}。{doing}"
+        elif concerns & {C.JOB_SEARCH, C.WORK_WORRY}:
+            employment = rng.choice(EMPLOYMENT_TEXTS["job"])
+        else:
+            employment = rng.choice(EMPLOYMENT_TEXTS[group])
+
+        need = GuardianshipNeed.NONE
+        if group == "child":
+            capacity = CAPACITY_CHILD
+        else:
+            draw = rng.random()
+            if age >= 75 and concerns & {C.CARE, C.HEALTH, C.OTHER, C.ABUSE, C.COMMUNITY}:
+                if draw < 0.25:
+                    need = GuardianshipNeed.CONSIDER
+                elif draw < 0.33:
+                    need = GuardianshipNeed.NEEDED
+                elif draw < 0.36:
+                    need = GuardianshipNeed.IN_USE
+            elif case.agency == "shougai" and draw < 0.15:
+                need = GuardianshipNeed.CONSIDER
+            capacity = rng.choice(CAPACITY_TEXTS[need])
+        abuse = C.ABUSE in concerns
+
+        others = [CONCERN_WORDS[c] for c in case.other_concerns]
+        summary = f"{CONCERN_WORDS[case.main_concern]}についての相談。"
+        if case.role in ("8050_parent", "8050_child"):
+            summary = f"8050世帯。{summary}"
+        if others:
+            summary += f"{'、'.join(others)}の課題も重なっている。"
+        summary += rng.choice(APPROACHES)
+        return {
+            "health": rng.choice(HEALTH_TEXTS[group]),
+            "housing": housing,
+            "income": rng.choice(INCOME_TEXTS.get(case.role) or INCOME_TEXTS[group]),
+            "debt": debt,
+            "employment": employment,
+            "family": family,
+            "community": rng.choice(COMMUNITY_TEXTS["child" if group == "child" else "adult"]),
+            "capacity": capacity,
+            "guardianship_need": need,
+            "abuse_suspected": abuse,
+            "abuse_note": ABUSE_NOTES[group] if abuse else "",
+            "summary": summary,
+        }
+
+    def plan(self, case: CasePlan, person: PersonPlan, version: int, start, state: str,
+             next_on, employment: bool) -> Step:  # fmt: skip
+        rng = self.rng
+        text = PLANS[case.main_concern]
+        actions = list(text.actions[: rng.randint(2, len(text.actions))])
+        described = {a[0] for a in actions}
+        for other in case.other_concerns:
+            extra = PLANS[other].actions[0]
+            if len(actions) < 4 and extra[0] not in described and rng.random() < 0.5:
+                actions.append(extra)
+                break
+        services_used = text.services
+        if employment and EMPLOYMENT_ACTION[0] not in {a[0] for a in actions}:
+            agency = "seiho" if case.agency == "seiho" else "jiritsu"
+            actions = [*actions[:3], (EMPLOYMENT_ACTION[0], agency, *EMPLOYMENT_ACTION[2:])]
+            if "自立支援プログラム" not in services_used:
+                services_used += "、自立支援プログラム(就労支援)"
+        goals = text.short_goals
+        if version > 1:
+            goals = (*goals[1:], "これまでの支援で身についたことを続ける")
+        fields = {
+            "long_term_goal": text.long_goal,
+            "short_term_goals": "\n".join(f"・{goal}" for goal in goals),
+            "services_used": services_used,
+            "period_start": start,
+            "period_end": start + _days(rng.choice((182, 365))),
+            "next_monitoring_on": next_on,
+        }
+        data = {"fields": fields, "actions": actions, "state": state, "district": person.district}
+        return Step("plan", start, data)
+
+    def fiscal_window(self, case: CasePlan, screened):
+        """The days a case's enrolments fall in when they must be in a given fiscal year."""
+        if "fy:previous" in case.hints:
+            previous_start = self.fy_start.replace(year=self.fy_start.year - 1)
+            return max(screened, previous_start), min(self.fy_start - DAY, case.active_until)
+        if "fy:current" in case.hints:
+            return max(screened, self.fy_start), self.today
+        return None
+
+    def children(self, case: CasePlan, children, since, window) -> None:
+        rng = self.rng
+        for child in children:
+            case.steps.append(Step("child", case.opened_on, {"person": child}))
+        for index in range(len(children)):
+            if window or rng.random() < 0.85:
+                step = self.enrolment(case, index, Programme.CHILD_STUDY, since, window)
+                case.steps.append(step)
+
+    def enrolment(self, case: CasePlan, who: int | None, programme: str, since,
+                  window=None) -> Step:  # fmt: skip
+        """A programme enrolment of the case's person (who=None) or of a child."""
+        rng, end = self.rng, case.active_until
+        closed = case.status == CaseStatus.CLOSED
+        if window:
+            enrolled = self.between(*window)
+        else:
+            enrolled = self.between(since, min(since + _days(45), end))
+        outcomes = []
+        if programme == Programme.EMPLOYMENT:
+            if "employment" in case.hints or rng.random() < 0.6:
+                employed = enrolled + _days(rng.randint(30, 240))
+                if employed > end:
+                    employed = self.between(enrolled, end)
+                outcomes.append(("employed", employed, rng.choice(EMPLOYED_NOTES)))
+                raised = employed + _days(rng.randint(60, 200))
+                if rng.random() < 0.35 and raised <= end:
+                    outcomes.append(("income_up", raised, rng.choice(INCOME_UP_NOTES)))
+            elif rng.random() < 0.4:
+                raised = self.between(enrolled + _days(30), end)
+                outcomes.append(("income_up", raised, rng.choice(INCOME_UP_NOTES)))
+        last = max([enrolled, *(day for _, day, _ in outcomes)])
+        left_on = None
+        found_work = programme == Programme.EMPLOYMENT and bool(outcomes)
+        if closed:
+            left_on = self.between(max(last, end - _days(60)), end)  # near the closure
+        elif found_work and rng.random() < 0.5:
+            left_on = self.between(last, end)
+        elif programme == Programme.CHILD_STUDY and rng.random() < 0.3:
+            # A child who left stayed a term at least.
+            term = enrolled + _days(90)
+            left_on = self.between(term, end) if term <= end else None
+        data = {"who": who, "programme": programme, "outcomes": outcomes, "left_on": left_on}
+        return Step("enrol", enrolled, data)
+
+    def closure(self, case: CasePlan, day, reason: str, *, decision: str | None = "approve",
+                decision_note: str = "", target: str | None = None) -> Step:  # fmt: skip
+        rng = self.rng
+        notes = CLOSURE_NOTES.get(reason)
+        if reason == ClosureReason.GOAL_ACHIEVED:
+            note = notes[GROUPS[case.main_concern]]
+        elif reason == ClosureReason.TRANSFERRED:
+            if target is None:  # handed over later on: to another agency than its own
+                centre = case.agency in ("hokubu", "toubu", "seibu")
+                choices = [key for key in ("seiho", "hokubu", "shougai", "hoken", "jiritsu")
+                           if key != case.agency and not (centre and key == "hokubu")]  # fmt: skip
+                target = rng.choice(choices)
+            note = TRANSFER_NOTES[target]
+        else:
+            note = rng.choice(notes)
+        data = {"reason": reason, "note": note, "decision": decision,
+                "decision_note": decision_note}  # fmt: skip
+        return Step("closure", day, data)
+
+    # contacts
 
     def at(self, day: datetime.date) -> datetime.datetime:
         # Office hours on a day no later than yesterday, so never in the future.
@@ -677,20 +2138,25 @@ class Planner:
         return timezone.make_aware(datetime.datetime.combine(day, moment))
 
     def contacts(self, case: CasePlan) -> list[ContactPlan]:
-        low, high = CONTACT_COUNT[case.status]
-        count = self.rng.randint(low, high)
-        last = case.closed_on or self.yesterday
+        if case.path == "info_only":
+            count = 1
+        elif case.status == CaseStatus.CLOSED and (case.path == "refer" or case.depth <= 2):
+            count = self.rng.randint(2, 4)
+        else:
+            count = self.rng.randint(*CONTACT_COUNT[case.status])
+        last = min(case.active_until, self.yesterday)
         span = (last - case.opened_on).days
-        days = sorted(
-            case.opened_on + datetime.timedelta(days=self.rng.randint(0, span))
-            for _ in range(count - 1)
-        )
-        method, text = self.rng.choice(INTAKE_SOURCES)
+        days = sorted(case.opened_on + _days(self.rng.randint(0, span)) for _ in range(count - 1))
+        # Most open cases were in touch lately: their last contact is in the last 3 weeks.
+        recent = last - _days(self.rng.randint(0, 20))
+        lately = self.rng.random() < 0.8
+        if lately and days and case.closed_on is None and last == self.yesterday:
+            days[-1] = max(recent, days[-1])
         first = ContactPlan(
             occurred_at=self.at(case.opened_on),
-            method=method,
+            method=case.intake.method,
             minutes=self.rng.randint(20, 60),
-            summary=f"{text}初回相談。{INTAKE_TEXT[case.main_concern]}",
+            summary=f"{case.intake.opening}初回相談。{case.intake.complaint}",
             next_action=self.rng.choice(NEXT_ACTIONS),
         )
         concerns = {case.main_concern, *case.other_concerns}
@@ -703,10 +2169,12 @@ class Planner:
             pool += list(CONTACTS_8050_PARENT) * 3
         elif case.role == "8050_child":
             pool += list(CONTACTS_8050_CHILD) * 3
+        elif case.role == "family":
+            pool += list(CONTACTS_FAMILY) * 3
         records = [first]
         for index, day in enumerate(days):
             closing = case.closed_on is not None and index == len(days) - 1
-            contact = self.rng.choice(fitting(CLOSING_CONTACTS) if closing else pool)
+            contact = self.rng.choice(fitting(CLOSING_CONTACTS[case.reason]) if closing else pool)
             records.append(
                 ContactPlan(
                     occurred_at=self.at(case.closed_on if closing else day),
@@ -728,7 +2196,7 @@ class Planner:
         total = sum(w for _, w in STATUS_WEIGHTS)
         statuses = [s for s, w in STATUS_WEIGHTS for _ in range(max(1, round(count * w / total)))]
         while len(statuses) < count:
-            statuses.append(CaseStatus.SUPPORT)
+            statuses.append(CaseStatus.MONITORING)
         statuses = statuses[:count]
         self.rng.shuffle(statuses)
         return statuses
@@ -736,26 +2204,27 @@ class Planner:
     # the world
 
     def build(self) -> list[PersonPlan]:
+        rng = self.rng
         persons: list[PersonPlan] = []
         for index, (district, parent_agency, child_agency) in enumerate(HOUSEHOLDS_8050):
-            parent_age = self.rng.randint(80, 89)
-            child_age = max(50, min(59, parent_age - self.rng.randint(24, 35)))
+            parent_age = rng.randint(80, 89)
+            child_age = max(50, min(59, parent_age - rng.randint(24, 35)))
             parent = self.person(agency=parent_agency, age=parent_age, district=district)
             parent.tag = f"8050_parent_{index}"
             child = self.person(
                 agency=child_agency or parent_agency,
                 age=child_age,
                 district=district,
-                sex=Sex.MALE if self.rng.random() < 0.7 else Sex.FEMALE,
+                sex=Sex.MALE if rng.random() < 0.7 else Sex.FEMALE,
                 family=(parent.family_name, parent.family_name_kana),
                 address=parent.address,
                 phone=parent.phone,
             )
             child.tag = f"8050_child_{index}"
             if index == 0:
-                child.registrar = "csw_shakyo1"  # the CSW the parent's record is shared with
+                child.registrar = CSW_DEMO  # the CSW the parent's record is shared with
             # The first households are the ones whose records are shared across agencies.
-            parent_status = CaseStatus.SUPPORT if index < 2 else self.rng.choice(
+            parent_status = CaseStatus.SUPPORT if index < 2 else rng.choice(
                 (CaseStatus.ASSESSMENT, CaseStatus.PLANNING, CaseStatus.SUPPORT,
                  CaseStatus.MONITORING)
             )  # fmt: skip
@@ -770,6 +2239,7 @@ class Planner:
             )
             if child_agency:
                 main = C.WITHDRAWAL if child_agency == "shakyo" else C.JOB_SEARCH
+                relation = "母" if parent.sex == Sex.FEMALE else "父"
                 child.cases.append(
                     self.case(
                         child,
@@ -777,40 +2247,89 @@ class Planner:
                         main=main,
                         pool=(C.FAMILY, C.INCOME, C.HEALTH, C.CARE),
                         role="8050_child",
+                        visitor=(f"{parent.family_name} {parent.given_name}", relation),
                     )
                 )
             persons += [parent, child]
 
+        opened_days = {
+            CaseStatus.MONITORING: (200, 650),
+            CaseStatus.SUPPORT: (60, 250),
+            CaseStatus.PLANNING: (20, 90),
+            CaseStatus.CLOSED: (450, 750),
+        }
+        for index, family in enumerate(FAMILIES):
+            district, agency, age, sex, ages, status, main, works, year = family
+            parent = self.person(agency=agency, age=age, district=district, sex=sex)
+            parent.tag = f"family_{index}"
+            children = []
+            for child_age in ages:
+                child = self.person(
+                    agency=agency,
+                    age=child_age,
+                    district=district,
+                    family=(parent.family_name, parent.family_name_kana),
+                    address=parent.address,
+                    phone="",
+                )
+                child.registrar = parent.registrar
+                children.append(child)
+            low, high = opened_days[status]
+            opened_on = self.today - _days(rng.randint(low, high))
+            if year == "previous":
+                opened_on = self.fy_start - _days(rng.randint(60, 200))
+            hints = {f"fy:{year}"} if year else set()
+            if works:
+                hints.add("employment")
+            parent.cases.append(
+                self.case(
+                    parent,
+                    status=status,
+                    main=main,
+                    pool=(C.CHILDCARE, C.INCOME, C.FAMILY, C.WITHDRAWAL),
+                    role="family",
+                    opened_on=opened_on,
+                    hints=hints,
+                    children=tuple(children),
+                )
+            )
+            persons.append(parent)
+
         plans: list[PersonPlan] = []
         for agency, load in CASELOADS.items():
             for index in range(load.persons):
-                district = self.rng.choice(load.districts)
+                district = rng.choice(load.districts)
                 plan = self.person(agency=agency, age=self.age(load.ages), district=district)
                 # Every seventh person is known to an agency but has no case (yet).
                 plan.tag = "no_case" if index % 7 == 3 else f"{agency}_{index}"
                 plans.append(plan)
         with_case = [p for p in plans if p.tag != "no_case"]
+        demo = list(CSW_DEMO_SCENARIOS)
+        scenarios = {agency: list(items) for agency, items in AGENCY_SCENARIOS.items()}
         for plan, status in zip(with_case, self.statuses(len(with_case)), strict=True):
             load = CASELOADS[plan.agency]
+            hints = frozenset()
             if plan.tag == "sougou_0":
                 status = CaseStatus.SUPPORT  # shared with the independence agency
-            if plan.tag == "toubu_0":
+            elif plan.tag == "toubu_0":
                 status = CaseStatus.MONITORING  # shared under a support meeting
-            main = self.rng.choice(load.concerns)
+            elif plan.registrar == CSW_DEMO and demo:
+                status, hints = demo.pop(0)
+            elif plan.registrar != CSW_DEMO and scenarios.get(plan.agency):
+                status, hints = scenarios[plan.agency].pop(0)
+            main = rng.choice(load.concerns)
             if plan.tag == "sougou_0":
                 main = C.DEBT
-            case = self.case(plan, status=status, main=main, pool=load.concerns)
+            case = self.case(plan, status=status, main=main, pool=load.concerns, hints=hints)
             # Some people came back: an earlier case, closed, before the current one.
-            if self.rng.random() < 0.08 and case.opened_on > self.today - datetime.timedelta(
-                days=700
-            ):
-                closed = case.opened_on - datetime.timedelta(days=self.rng.randint(30, 200))
+            if rng.random() < 0.08 and case.opened_on > self.today - _days(700) and not hints:
+                closed = case.opened_on - _days(rng.randint(30, 200))
                 earlier = self.case(
                     plan,
                     status=CaseStatus.CLOSED,
-                    main=self.rng.choice(load.concerns),
+                    main=rng.choice(load.concerns),
                     pool=load.concerns,
-                    opened_on=closed - datetime.timedelta(days=self.rng.randint(60, 300)),
+                    opened_on=closed - _days(rng.randint(60, 300)),
                     closed_on=closed,
                 )
                 plan.cases.append(earlier)
@@ -829,10 +2348,30 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
+# What the summary line counts, in the order it says them.
+COUNTED = (
+    ("persons", Person),
+    ("cases", Case),
+    ("contact records", ContactRecord),
+    ("screenings", Screening),
+    ("emergency supports", EmergencySupport),
+    ("assessments", Assessment),
+    ("support plans", SupportPlan),
+    ("monitoring entries", MonitoringEntry),
+    ("closure requests", ClosureRequest),
+    ("households", Household),
+    ("programme enrolments", ProgrammeEnrolment),
+    ("programme outcomes", ProgrammeOutcome),
+    ("meetings", Meeting),
+    ("shares", CaseShare),
+    ("consent records", Consent),
+)
+
+
 class Command(BaseCommand):
     help = (
         "Fill the database with a demo world of Meguro agencies, staff, persons and cases "
-        "(development only; idempotent)."
+        "taken through the whole consultation workflow (development only; idempotent)."
     )
 
     def add_arguments(self, parser):
@@ -852,15 +2391,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             agencies = self._agencies()
             users, existing = self._users(agencies)
-            created = self._casework(agencies, users)
+            before = {label: model.objects.count() for label, model in COUNTED}
+            seeded = self._casework(agencies, users)
+            created = {label: model.objects.count() - before[label] for label, model in COUNTED}
         elapsed = time.monotonic() - started
 
-        if created:
-            self.stdout.write(
-                f"Created {created['persons']} persons, {created['cases']} cases, "
-                f"{created['contacts']} contact records, {created['shares']} shares and "
-                f"{created['consents']} consent records in {elapsed:.1f}s."
-            )
+        if seeded:
+            figures = ", ".join(f"{n} {label}" for label, n in created.items())
+            self.stdout.write(f"Created {figures} in {elapsed:.1f}s.")
         else:
             self.stdout.write("The demo casework is already in place; nothing to add.")
         self._print_logins(existing)
@@ -928,50 +2466,63 @@ class Command(BaseCommand):
 
     # persons and cases
 
-    def _casework(self, agencies: dict[str, Agency], users) -> dict[str, int] | None:
+    def _casework(self, agencies: dict[str, Agency], users) -> bool:
         # The demo world is one piece: if its people are there, it has been seeded before,
         # and redrawing it (dates move with today) would only duplicate it.
         if Person.objects.filter(registered_by_agency__in=agencies.values()).exists():
-            return None
-        districts = {d.code: d for d in District.objects.all()}
-        counts = {"persons": 0, "cases": 0, "contacts": 0, "shares": 0, "consents": 0}
-        cases_by_tag = {}
+            return False
+        self.agencies, self.users = agencies, users
+        self.districts = {d.code: d for d in District.objects.all()}
         today = timezone.localdate()
-        plans = Planner(today).build()
-        for plan in plans:
-            person = services.person_create(
-                actor=users[plan.registrar],
-                family_name=plan.family_name,
-                given_name=plan.given_name,
-                family_name_kana=plan.family_name_kana,
-                given_name_kana=plan.given_name_kana,
-                birth_date=plan.birth_date,
-                sex=plan.sex,
-                address=plan.address,
-                district=districts[plan.district],
-                phone=plan.phone,
-            )
-            counts["persons"] += 1
+        planner = Planner(today)
+        self.cases: list[tuple[PersonPlan, CasePlan, Case]] = []
+        self.persons: dict[str, Person] = {}
+        cases_by_tag: dict[str, Case] = {}
+        for plan in planner.build():
+            person = self._person(plan, users[plan.registrar])
+            self.persons[plan.tag] = person
             for case_plan in sorted(plan.cases, key=lambda c: c.opened_on):
-                case = self._case(person, case_plan, users)
-                counts["cases"] += 1
-                counts["contacts"] += len(case_plan.contacts)
+                case = self._case(person, case_plan)
+                self.cases.append((plan, case_plan, case))
                 if case.is_open:
                     cases_by_tag[plan.tag] = case
-        counts["shares"] += self._shares_within_agencies(cases_by_tag, users)
-        consents, shares = self._shares_across_agencies(cases_by_tag, agencies, users, today)
-        counts["consents"] += consents
-        counts["shares"] += shares
-        return counts
+        self._shares_within_agencies(cases_by_tag, users)
+        self._shares_across_agencies(cases_by_tag, agencies, users, today)
+        self._households_8050(cases_by_tag, agencies, users, today)
+        self._meetings(planner, cases_by_tag, agencies, users, today)
+        return True
 
-    def _case(self, person, plan: CasePlan, users):
-        worker = users[plan.worker]
-        case = services.case_open(
+    def _person(self, plan: PersonPlan, actor) -> Person:
+        return services.person_create(
+            actor=actor,
+            family_name=plan.family_name,
+            given_name=plan.given_name,
+            family_name_kana=plan.family_name_kana,
+            given_name_kana=plan.given_name_kana,
+            birth_date=plan.birth_date,
+            sex=plan.sex,
+            address=plan.address,
+            district=self.districts[plan.district],
+            phone=plan.phone,
+        )
+
+    def _case(self, person: Person, plan: CasePlan) -> Case:
+        """The case's whole course, one service call at a time, as the worker and the
+        supervisor would have made them."""
+        worker, supervisor = self.users[plan.worker], self.users[plan.supervisor]
+        intake = plan.intake
+        case = services.case_intake(
             actor=worker,
             person=person,
-            opened_on=plan.opened_on,
+            received_on=plan.opened_on,
+            route=intake.route,
             main_concern=plan.main_concern,
             other_concerns=plan.other_concerns,
+            chief_complaint=intake.chief_complaint,
+            came_in_person=intake.came_in_person,
+            visitor_name=intake.visitor_name,
+            visitor_relation=intake.visitor_relation,
+            consent_status=intake.consent_status,
         )
         for contact in plan.contacts:
             services.contact_record_add(
@@ -983,22 +2534,133 @@ class Command(BaseCommand):
                 summary=contact.summary,
                 next_action=contact.next_action,
             )
-        if plan.status == CaseStatus.CLOSED:
-            services.case_change_status(
-                actor=users[plan.supervisor], case=case, status=CaseStatus.CLOSED, on=plan.closed_on
-            )
-        elif plan.status != CaseStatus.INTAKE:
-            services.case_change_status(actor=worker, case=case, status=plan.status)
+        in_force = None  # the approved plan monitoring is recorded against
+        children: list[Person] = []
+        for step in plan.steps:
+            data = step.data
+            if step.kind == "emergency":
+                services.emergency_support_add(
+                    actor=worker,
+                    case=case,
+                    provided_on=step.on,
+                    kind=data["kind"],
+                    description=data["description"],
+                )
+            elif step.kind == "screening":
+                services.screening_decide(
+                    actor=worker,
+                    case=case,
+                    result=data["result"],
+                    decided_on=step.on,
+                    note=data["note"],
+                )
+            elif step.kind == "assessment":
+                services.assessment_add(actor=worker, case=case, assessed_on=step.on, **data)
+            elif step.kind == "plan":
+                support_plan = self._plan(case, plan, step, worker, supervisor)
+                if support_plan.state == "approved":
+                    in_force = support_plan
+            elif step.kind == "monitoring":
+                services.monitoring_add(
+                    actor=worker,
+                    plan=in_force,
+                    monitored_on=step.on,
+                    progress=data["progress"],
+                    notes=data["notes"],
+                    next_monitoring_on=data["next"],
+                    kind=data["kind"],
+                )
+            elif step.kind == "child":
+                child = self._person(data["person"], worker)
+                services.household_link(
+                    actor=worker,
+                    person=person,
+                    person_relation=Relation.HEAD,
+                    member=child,
+                    member_relation=Relation.CHILD,
+                )
+                children.append(child)
+            elif step.kind == "enrol":
+                enrolled = person if data["who"] is None else children[data["who"]]
+                self._enrol(case, enrolled, step, worker)
+            elif step.kind == "closure":
+                # A case closes on or after its last contact.
+                last = case.contacts.order_by("-occurred_at").first()
+                closing_on = step.on
+                if last and timezone.localdate(last.occurred_at) > closing_on:
+                    closing_on = timezone.localdate(last.occurred_at)
+                request = services.closure_request(
+                    actor=worker,
+                    case=case,
+                    reason=data["reason"],
+                    closing_on=closing_on,
+                    note=data["note"],
+                )
+                if data["decision"]:
+                    services.closure_decide(
+                        actor=supervisor,
+                        request=request,
+                        approve=data["decision"] == "approve",
+                        note=data["decision_note"],
+                    )
+            elif step.kind == "reopen":
+                services.case_reopen(actor=supervisor, case=case, reason=data["reason"])
+            else:  # pragma: no cover - a typo in the planner
+                raise CommandError(f"unknown workflow step {step.kind!r}")
+        case.refresh_from_db()
         return case
 
-    def _shares_within_agencies(self, cases_by_tag, users) -> int:
+    def _plan(self, case: Case, plan: CasePlan, step: Step, worker, supervisor) -> SupportPlan:
+        actions = []
+        for description, key, note, frequency in step.data["actions"]:
+            if key == "own":
+                key = plan.agency
+            elif key == "houkatsu":
+                key = HOUKATSU[step.data["district"]]
+            actions.append(
+                {
+                    "description": description,
+                    "agency": self.agencies[key] if key else None,
+                    "agency_note": note,
+                    "frequency": frequency,
+                }
+            )
+        support_plan = services.plan_create(
+            actor=worker, case=case, actions=actions, **step.data["fields"]
+        )
+        state = step.data["state"]
+        if state == "draft":
+            return support_plan
+        support_plan = services.plan_submit(actor=worker, plan=support_plan)
+        if state == "returned":
+            return services.plan_return(actor=supervisor, plan=support_plan, note=PLAN_RETURN_NOTE)
+        if state == "approved":
+            return services.plan_approve(actor=supervisor, plan=support_plan)
+        return support_plan
+
+    def _enrol(self, case: Case, person: Person, step: Step, worker) -> None:
+        data = step.data
+        enrolment = services.enrolment_add(
+            actor=worker,
+            case=case,
+            person=person,
+            programme=data["programme"],
+            enrolled_on=step.on,
+        )
+        for kind, day, note in data["outcomes"]:
+            services.outcome_add(
+                actor=worker, enrolment=enrolment, kind=kind, achieved_on=day, note=note
+            )
+        if data["left_on"]:
+            services.enrolment_leave(actor=worker, enrolment=enrolment, left_on=data["left_on"])
+
+    def _shares_within_agencies(self, cases_by_tag, users) -> None:
         """Every fifth open case of the larger teams is shared with a colleague."""
         teams = ("shakyo", "sougou", "jiritsu")
         colleagues = {
             agency: [u for u, a, role, *_ in STAFF if a == agency and role in CASE_WORKER_ROLES]
             for agency in teams
         }
-        shared = 0
         for tag, case in sorted(cases_by_tag.items()):
             agency, _, number = tag.rpartition("_")
             if agency not in colleagues or not number.isdigit() or int(number) % 5 != 1:
@@ -1006,14 +2668,25 @@ class Command(BaseCommand):
             owner = case.assignments.get().worker
             colleague = next(u for u in colleagues[agency] if u != owner.username)
             services.case_share(actor=owner, case=case, user=users[colleague])
-            shared += 1
-        return shared
 
-    def _shares_across_agencies(self, cases_by_tag, agencies, users, today) -> tuple[int, int]:
+    def _share_with_consent(self, case, basis, agencies, recipient, note, today) -> None:
+        owner = case.assignments.get().worker
+        given_on = min(case.opened_on + datetime.timedelta(days=14), today)
+        consent = services.consent_record(
+            actor=owner,
+            person=case.person,
+            basis=basis,
+            agencies=agencies,
+            given_on=given_on,
+            note=note,
+        )
+        services.case_share(actor=owner, case=case, user=recipient, consent=consent)
+
+    def _shares_across_agencies(self, cases_by_tag, agencies, users, today) -> None:
         """Shares with other agencies, each resting on a recorded basis that covers them."""
         scenarios = (
             # (case tag, basis, agencies covered, recipient, note)
-            ("8050_parent_0", ConsentBasis.CONSENT, ("shakyo", "sougou"), "csw_shakyo1",
+            ("8050_parent_0", ConsentBasis.CONSENT, ("shakyo", "sougou"), CSW_DEMO,
              "同居の子を支援する社協CSWとの情報共有に本人が同意。"),
             ("8050_child_0", ConsentBasis.CONSENT, ("hokubu",), "soudan_hokubu1",
              "親を担当する地域包括支援センターとの情報共有に本人が同意。"),
@@ -1022,26 +2695,76 @@ class Command(BaseCommand):
             ("toubu_0", ConsentBasis.SUPPORT_MEETING, ("shakyo", "hoken"), "soudan_hoken1",
              "支援会議(社会福祉法第106条の6)の構成員として情報を共有。"),
         )  # fmt: skip
-        consents = shares = 0
         for tag, basis, covered, recipient, note in scenarios:
-            case = cases_by_tag[tag]
-            owner = case.assignments.get().worker
-            given_on = min(case.opened_on + datetime.timedelta(days=14), today)
-            consent = services.consent_record(
-                actor=owner,
-                person=case.person,
-                basis=basis,
-                agencies=[agencies[key] for key in covered],
-                given_on=given_on,
-                note=note,
+            self._share_with_consent(
+                cases_by_tag[tag],
+                basis,
+                [agencies[key] for key in covered],
+                users[recipient],
+                note,
+                today,
             )
-            services.case_share(actor=owner, case=case, user=users[recipient], consent=consent)
-            consents += 1
-            shares += 1
-        return consents, shares
+
+    def _households_8050(self, cases_by_tag, agencies, users, today) -> None:
+        """Each 8050 parent and child become one household (世帯主 and 子), linked by the
+        parent's worker, who may see the child: a child with a case of their own at another
+        agency first consents to that agency seeing it."""
+        for index, (_district, parent_agency, _child_agency) in enumerate(HOUSEHOLDS_8050):
+            parent_case = cases_by_tag[f"8050_parent_{index}"]
+            worker = parent_case.assignments.get().worker
+            child = self.persons[f"8050_child_{index}"]
+            child_case = cases_by_tag.get(f"8050_child_{index}")
+            shared = CaseShare.objects.filter(
+                case=child_case, user=worker, revoked_at__isnull=True
+            ).exists()
+            if child_case is not None and not shared:
+                self._share_with_consent(
+                    child_case,
+                    ConsentBasis.CONSENT,
+                    [agencies[parent_agency]],
+                    worker,
+                    "同居の親を担当する機関との情報共有に本人が同意。",
+                    today,
+                )
+            services.household_link(
+                actor=worker,
+                person=parent_case.person,
+                person_relation=Relation.HEAD,
+                member=child,
+                member_relation=Relation.CHILD,
+            )
+
+    def _meetings(self, planner: Planner, cases_by_tag, agencies, users, today) -> None:
+        """Meetings of every kind, about cases their recorder may see, held after those
+        cases were opened and before any of them closed."""
+        rng = planner.rng
+        for meeting in MEETINGS:
+            held_on = today - datetime.timedelta(days=rng.randint(*meeting.days_ago))
+            if meeting.tags:
+                cases = [cases_by_tag[tag] for tag in meeting.tags]
+            else:
+                candidates = [
+                    case
+                    for plan, case_plan, case in self.cases
+                    if plan.agency == meeting.agency
+                    and case.status not in (CaseStatus.INTAKE, CaseStatus.CLOSED)
+                    and case.opened_on <= held_on - datetime.timedelta(days=14)
+                ]
+                about = [case for case in candidates if case.main_concern == meeting.concern]
+                pool = about or candidates
+                cases = rng.sample(pool, min(meeting.count, len(pool)))
+            held_on = max(held_on, *(case.opened_on for case in cases))
+            services.meeting_record(
+                actor=users[meeting.recorder],
+                kind=meeting.kind,
+                held_on=min(held_on, today),
+                title=meeting.title,
+                attending_agencies=[agencies[key] for key in meeting.attending],
+                decisions=meeting.decisions,
+                cases=cases,
+            )
 
     # the logins
-
     def _print_logins(self, existing: set[str]) -> None:
         rows = [("username", "role", "agency", "name")]
         for username, agency_key, role, family, given in STAFF:
