@@ -112,16 +112,21 @@ def case_workflow(user, case: Case) -> dict:
         .order_by("-version")
     )
     household_members, household_cases = case_household(user, case.person)
+    assessments = list(case.assessments.select_related("author").order_by("-version"))
+    current = next((p for p in plans if p.state == PlanState.APPROVED), None)
     return {
         "intake": Intake.objects.filter(case=case).select_related("received_by").first(),
         "screening": Screening.objects.filter(case=case).select_related("decided_by").first(),
         "emergency_supports": list(case.emergency_supports.select_related("recorded_by")),
-        "assessments": list(case.assessments.select_related("author").order_by("-version")),
+        "assessments": assessments,
         "plans": plans,
-        "current_plan": next((p for p in plans if p.state == PlanState.APPROVED), None),
+        "current_plan": current,
         "open_plan": next(
             (p for p in plans if p.state in (PlanState.DRAFT, PlanState.SUBMITTED)), None
         ),
+        # A first plan needs an assessment; a revision needs a newer one than the plan's.
+        "can_plan": bool(assessments)
+        and (current is None or assessments[0].version > current.assessment.version),
         "meetings": list(
             access.meetings_visible_to(user).filter(cases=case).select_related("convening_agency")
         ),

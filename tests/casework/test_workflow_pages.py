@@ -600,3 +600,12 @@ def test_case_page_query_count_does_not_grow_with_its_records(
     assert (
         _queries(client, django_assert_max_num_queries, url("case_detail", case), limit=30) == few
     )
+
+
+def test_revise_plan_is_offered_only_after_a_re_assessment(client, cast, open_case, workflow):
+    case = open_case(cast.csw_a)
+    workflow.to_support(case, cast.csw_a)
+    client.force_login(cast.csw_a)
+    assert not client.get(url("case_detail", case)).context["can_plan"]
+    workflow.assess(case, cast.csw_a, summary="状況が変わった")
+    assert client.get(url("case_detail", case)).context["can_plan"]
