@@ -35,9 +35,44 @@ from casework.models import (
 
 VIEW = "view_case"
 WORK = "work_case"
+# Read only what another agency chose to share (a referral in summary scope): the person,
+# the referral and the contact records picked for it, never the rest of the case.
+SUMMARY = "view_case_summary"
 # Not a stored grant: supervisors of the owning agency hold it by rule.
 SUPERVISE = "supervise_case"
-GRANTABLE = (VIEW, WORK)
+GRANTABLE = (VIEW, WORK, SUMMARY)
+
+# Rules other apps add (referrals): more cases a member may know of, and what they may do.
+VisibilityRule = Callable[[object, StaffMembership], Q]
+PermissionRule = Callable[[object, StaffMembership, "Case"], set]
+_visibility_rules: list[VisibilityRule] = []
+_permission_rules: list[PermissionRule] = []
+_withdrawal_hooks: list[Callable] = []
+
+
+def register_visibility_rule(rule: VisibilityRule) -> VisibilityRule:
+    if rule not in _visibility_rules:
+        _visibility_rules.append(rule)
+    return rule
+
+
+def register_permission_rule(rule: PermissionRule) -> PermissionRule:
+    if rule not in _permission_rules:
+        _permission_rules.append(rule)
+    return rule
+
+
+def register_consent_withdrawal_hook(hook: Callable) -> Callable:
+    """`hook(consent=…, actor=…)` ends whatever another app let rest on the consent."""
+    if hook not in _withdrawal_hooks:
+        _withdrawal_hooks.append(hook)
+    return hook
+
+
+def consent_withdrawn(*, consent, actor) -> None:
+    for hook in _withdrawal_hooks:
+        hook(consent=consent, actor=actor)
+
 
 _MISSING = object()
 _MAX_ID = 2**63 - 1  # the largest primary key the database can hold
@@ -102,9 +137,11 @@ def cases_visible_to(user) -> QuerySet[Case]:
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
         return Case.objects.none()
-    visible = _granted_case_ids(user, VIEW)
+    visible = _granted_case_ids(user, VIEW) | _granted_case_ids(user, SUMMARY)
     if membership.role == Role.SUPERVISOR:
         visible |= Q(owning_agency_id=membership.agency_id)
+    for rule in _visibility_rules:
+        visible |= rule(user, membership)
     return Case.objects.filter(visible)
 
 
@@ -125,6 +162,8 @@ def case_permissions(user, case: Case) -> frozenset[str]:
     )
     if membership.role == Role.SUPERVISOR and membership.agency_id == case.owning_agency_id:
         perms |= {VIEW, WORK, SUPERVISE}
+    for rule in _permission_rules:
+        perms |= rule(user, membership, case)
     return frozenset(perms)
 
 
@@ -378,3 +417,14 @@ def agency_worker_for_supervisor(user, pk):
     if worker is None:
         raise Http404
     return worker.user
+
+
+def consent_for_user(user, pk):
+    """A consent record the user may withdraw: of a person their agency holds."""
+    pk = parse_id(pk)
+    consent = Consent.objects.select_related("person").filter(pk=pk).first()
+    if consent is None or not persons_visible_to(user).filter(pk=consent.person_id).exists():
+        raise Http404
+    if not person_in_agency_scope(user, consent.person):
+        raise PermissionDenied
+    return consent

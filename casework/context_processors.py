@@ -1,11 +1,13 @@
-from casework import access
+from casework import access, selectors
 
 
 def staff(request):
-    """The signed-in user's agency and role, for the header of every page."""
+    """The signed-in user's agency and role, and unread notifications, for every page."""
     user = getattr(request, "user", None)
     membership = access.membership_of(user) if user is not None else None
+    authenticated = user is not None and user.is_authenticated
     return {
         "membership": membership,
         "handles_cases": bool(membership and membership.handles_cases),
+        "unread_notifications": (selectors.unread_notification_count(user) if authenticated else 0),
     }

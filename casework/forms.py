@@ -11,6 +11,7 @@ from casework.models import (
     CaseStatus,
     ClosureReason,
     Concern,
+    Consent,
     ContactRecord,
     District,
     EmergencySupport,
@@ -480,3 +481,33 @@ class AccessLogFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("終了日は開始日以降にしてください。"))
         return data
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["basis", "agencies", "given_on", "note"]
+        widgets = {
+            "given_on": DATE_WIDGET,
+            "agencies": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "agencies": _("情報を共有してよい機関をすべて選んでください。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = Agency.objects.order_by("name")
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | {"person", "recorded_by"}
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = RecordDateField(label=_("撤回日"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("withdrawn_on", timezone.localdate())
+        super().__init__(*args, **kwargs)

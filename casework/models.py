@@ -205,6 +205,9 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.family_name} {self.given_name}".strip()
 
+    def get_absolute_url(self) -> str:
+        return reverse("casework:person_detail", kwargs={"pk": self.pk})
+
     @property
     def kana(self) -> str:
         return f"{self.family_name_kana} {self.given_name_kana}".strip()
@@ -288,7 +291,10 @@ class Case(models.Model):
         ordering = ["-opened_on", "-pk"]
         verbose_name = _("ケース")
         verbose_name_plural = _("ケース")
-        permissions = [("work_case", _("ケースに支援記録を書く"))]
+        permissions = [
+            ("work_case", _("ケースに支援記録を書く")),
+            ("view_case_summary", _("共有された範囲だけを見る")),
+        ]
         indexes = [models.Index(fields=["owning_agency", "status"])]
         constraints = [
             models.CheckConstraint(
@@ -1292,3 +1298,30 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_relation_display()})"
+
+
+class Notification(models.Model):
+    """A message in a user's in-app notification list (the bell)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("日時"), default=timezone.now)
+    message = models.CharField(_("内容"), max_length=300)
+    # A path inside the app; where it leads is checked again by the access policy.
+    url = models.CharField(_("リンク"), max_length=200, blank=True)
+    read_at = models.DateTimeField(_("既読日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("お知らせ")
+        verbose_name_plural = _("お知らせ")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="/"), name="notification_url_local"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -22,6 +22,7 @@ from casework.models import (
     Intake,
     Meeting,
     MonitoringEntry,
+    Notification,
     Person,
     PlanAction,
     PlanState,
@@ -401,3 +402,17 @@ def meeting_case_choices(user) -> QuerySet[Case]:
         .select_related("person")
         .order_by("-pk")
     )
+
+
+def person_consents(person: Person):
+    return person.consents.select_related("recorded_by", "withdrawn_by").prefetch_related(
+        "agencies"
+    )
+
+
+def notifications_for(user):
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def unread_notification_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -33,6 +33,7 @@ from casework.models import (
     IntakeConsent,
     Meeting,
     MonitoringEntry,
+    Notification,
     Person,
     PlanAction,
     PlanState,
@@ -283,6 +284,10 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: datetime.date | N
         raise PermissionDenied
     if consent.withdrawn_on is not None:
         raise ValidationError(_("この同意はすでに撤回されています。"))
+    if withdrawn_on and withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": _("未来の日付は指定できません。")})
+    if withdrawn_on and withdrawn_on < consent.given_on:
+        raise ValidationError({"withdrawn_on": _("撤回日は同意日以降にしてください。")})
     consent.withdrawn_on = withdrawn_on or timezone.localdate()
     consent.withdrawn_by = actor
     consent.full_clean()
@@ -292,6 +297,8 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: datetime.date | N
     )
     for share in shares:
         _revoke_share(share=share, actor=actor, reason="consent withdrawn")
+    # Referrals and whatever else rests on the consent end now too.
+    access.consent_withdrawn(consent=consent, actor=actor)
     return consent
 
 
@@ -974,3 +981,20 @@ def staff_membership_changed(*, actor, user, previous: tuple[int, str] | None) -
     for case in Case.objects.filter(pk__in=case_ids).select_related("person"):
         access.sync_case_grants(case=case, user=user, actor=actor, reason="staff moved")
     return len(case_ids)
+
+
+def notify(*, recipients: Iterable, message: str, url: str = "") -> int:
+    """Put a message in each recipient's notification list (once per person)."""
+    unique = {user.pk: user for user in recipients if user is not None}
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=pk, message=message[:300], url=url) for pk in unique]
+    )
+    return len(unique)
+
+
+def notifications_mark_read(*, actor, notification_id: int | None = None) -> int:
+    """Mark one of the actor's notifications, or all of them, as read."""
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

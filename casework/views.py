@@ -16,13 +16,15 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import access, middleware, selectors, services
+from casework import access, extensions, middleware, selectors, services
 from casework.forms import (
     AccessLogFilterForm,
     AssessmentForm,
     ClosureDecisionForm,
     ClosureRequestForm,
     ConfirmNewPersonForm,
+    ConsentForm,
+    ConsentWithdrawForm,
     ContactRecordForm,
     EmergencySupportForm,
     EnrolmentForm,
@@ -112,6 +114,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.case_timeline(case),
         "can_work": access.WORK in perms and case.is_open,
         "can_supervise": access.SUPERVISE in perms,
+        "panels": extensions.case_panels(request, case),
         **selectors.case_workflow(request.user, case),
     }
     return render(request, "casework/case_detail.html", context)
@@ -244,6 +247,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access.log_access(request.user, person=person, case=None, action=AccessLog.Action.VIEW_PERSON)
     cases = selectors.person_cases(request.user, person)
     members, _cases = selectors.case_household(request.user, person)
+    in_scope = access.person_in_agency_scope(request.user, person)
     return render(
         request,
         "casework/person_detail.html",
@@ -251,7 +255,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "cases": cases,
             "household_members": members,
-            "in_scope": access.person_in_agency_scope(request.user, person),
+            "in_scope": in_scope,
+            # Who may be told about the person is for the agency that holds them.
+            "consents": selectors.person_consents(person) if in_scope else None,
         },
     )
 
@@ -851,3 +857,75 @@ def access_log(request):
         "casework/access_log.html",
         {"form": form, "page": page, "agency_id": membership.agency_id},
     )
+
+
+# --- consent and notifications --------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consent_new(request, pk):
+    person = access.person_for_user(request.user, pk)
+    if not access.person_in_agency_scope(request.user, person):
+        raise PermissionDenied
+    form = ConsentForm(request.POST or None)
+
+    def save(data):
+        services.consent_record(actor=request.user, person=person, **data)
+        return reverse("casework:person_detail", kwargs={"pk": person.pk})
+
+    return _form_page(
+        request,
+        form,
+        save,
+        title=_("同意・共有の根拠を記録"),
+        back=person,
+        success=_("同意・共有の根拠を記録しました。"),
+        record=person,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, pk):
+    consent = access.consent_for_user(request.user, pk)
+    form = ConsentWithdrawForm(request.POST or None)
+
+    def save(data):
+        services.consent_withdraw(actor=request.user, consent=consent, **data)
+        return reverse("casework:person_detail", kwargs={"pk": consent.person_id})
+
+    return _form_page(
+        request,
+        form,
+        save,
+        title=_("同意を撤回"),
+        back=consent.person,
+        success=_("同意の撤回を記録しました。この同意にもとづく共有はすべて終了しました。"),
+        record=consent,
+    )
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "casework/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    raw = request.POST.get("id")
+    services.notifications_mark_read(
+        actor=request.user, notification_id=access.parse_id(raw) if raw else None
+    )
+    target = request.POST.get("next", "")
+    # Only a path inside the app: never an open redirect.
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse("casework:notifications")
+    return redirect(target)

@@ -69,6 +69,8 @@ MATRIX = {
     # Seeing the person through a read-only share does not let agency B act on them.
     "casework:person_case_open": ("person", "get", WORK),
     "casework:household_add": ("person", "get", WORK),
+    "casework:consent_new": ("person", "get", WORK),
+    "casework:consent_withdraw": ("consent", "get", WORK),
     # Supervisor pages: 403 for every signed-in non-supervisor, 404 for another agency's
     # supervisor (the worker is not theirs to know).
     "casework:caseload_worker": (
@@ -90,6 +92,7 @@ PAGES = {
     "casework:person_search": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:meeting_list": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:meeting_new": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "casework:notifications": dict.fromkeys(CAST, 200),
     "casework:caseload": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:access_log": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
 }
@@ -130,6 +133,7 @@ def records(cast, case_a, workflow):
         "enrolment": enrolment,
         "closure": closure,
         "meeting": meeting,
+        "consent": case_a.person.consents.get(),
         "worker": cast.csw_a,
     }
 
