@@ -26,6 +26,7 @@ migrate: setup
 
 demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py seed_referrals
 
 run: demo
 	@echo ""

@@ -20,6 +20,7 @@ from casework.models import (
     CaseShare,
     CaseStatus,
     CaseStatusChange,
+    CaseUserObjectPermission,
     ClosureReason,
     ClosureRequest,
     Concern,
@@ -972,6 +973,12 @@ def staff_membership_changed(*, actor, user, previous: tuple[int, str] | None) -
     ) | set(
         CaseShare.objects.filter(user=user, revoked_at__isnull=True).values_list(
             "case_id", flat=True
+        )
+    )
+    # Grants from elsewhere (an accepted referral) are re-checked as well.
+    case_ids |= set(
+        CaseUserObjectPermission.objects.filter(user=user).values_list(
+            "content_object_id", flat=True
         )
     )
     CaseAssignment.objects.filter(worker=user, ended_at__isnull=True).update(ended_at=now)

@@ -62,7 +62,7 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-def _apply_errors(form, error: ValidationError) -> None:
+def apply_errors(form, error: ValidationError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -130,7 +130,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_record_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("経過記録を追加しました。"))
             return redirect("casework:case_detail", pk=case.pk)
@@ -173,7 +173,7 @@ def case_open_new_person(request: HttpRequest) -> HttpResponse:
                         actor=request.user, person=person, **case_form.service_kwargs()
                     )
             except ValidationError as error:
-                _apply_errors(case_form, error)
+                apply_errors(case_form, error)
             else:
                 messages.success(request, _("相談を受け付けました。"))
                 return redirect("casework:case_detail", pk=case.pk)
@@ -205,7 +205,7 @@ def case_open_for_person(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, person=person, **case_form.service_kwargs()
             )
         except ValidationError as error:
-            _apply_errors(case_form, error)
+            apply_errors(case_form, error)
         else:
             messages.success(request, _("相談を受け付けました。"))
             return redirect("casework:case_detail", pk=case.pk)
@@ -303,7 +303,7 @@ def _form_page(
         try:
             target = on_valid(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(target)
@@ -530,7 +530,7 @@ def _plan_page(request, *, case, plan, form, formset, title, save):
         try:
             saved = save(fields, actions)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("支援プランを保存しました。"))
             return redirect(_plan_url(saved))
@@ -791,7 +791,7 @@ def household_add(request, pk):
                     member_relation=form.cleaned_data["relation"],
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("世帯員を追加しました。"))
             return redirect("casework:person_detail", pk=person.pk)

@@ -5,41 +5,18 @@ Playwright never downloads a browser here: it is pointed at /usr/bin/chromium, w
 """
 
 import datetime
-import os
-import shutil
 
 import pytest
 from django.utils import timezone
 
 from casework import services
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests.browser.conftest import login as _login
 
 pytestmark = [
     pytest.mark.browser,
     # Live-server tests empty the tables afterwards; restore the districts (a data migration).
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
-# body are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser_page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("needs Debian's chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(locale="ja-JP")
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
 
 
 @pytest.fixture
@@ -97,14 +74,6 @@ def test_csw_logs_in_opens_a_case_and_adds_a_contact(live_server, worked_case, b
     # The newest contact comes first.
     first = page.locator(".timeline li").first.inner_text()
     assert "郵便物" in first
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "correct-horse-battery-9")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/cases/")
 
 
 def test_intake_assessment_plan_and_supervisor_approval(live_server, cast, browser_page):

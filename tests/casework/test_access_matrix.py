@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from casework import services
 from casework.models import AccessLog
+from referrals import services as referral_services
 
 CAST = [
     "csw_a",
@@ -32,6 +33,11 @@ CAST = [
 VIEW = {"csw_a": 200, "supervisor_a": 200, "consultation_b": 200}
 WORK = {"csw_a": 200, "supervisor_a": 200, "consultation_b": 403}
 SUPERVISE = {"csw_a": 403, "supervisor_a": 200, "consultation_b": 403}
+
+
+# Staff of the agency a referral is sent to, and the sender's side that may see it.
+RECEIVING = ("csw_b", "consultation_b", "supervisor_b")
+SENDER = {"csw_a": 403, "supervisor_a": 403}
 
 
 def _as(expected: dict, code: int) -> dict:
@@ -71,6 +77,17 @@ MATRIX = {
     "casework:household_add": ("person", "get", WORK),
     "casework:consent_new": ("person", "get", WORK),
     "casework:consent_withdraw": ("consent", "get", WORK),
+    # Referrals: case_a is referred to agency B (summary scope), not yet answered.
+    "referrals:send": ("case", "get", WORK),
+    "referrals:detail": ("referral", "get", {**VIEW, **dict.fromkeys(RECEIVING, 200)}),
+    "referrals:accept": ("referral", "get", {**SENDER, **dict.fromkeys(RECEIVING, 200)}),
+    "referrals:decline": ("referral", "get", {**SENDER, **dict.fromkeys(RECEIVING, 200)}),
+    "referrals:complete": ("referral", "get", {**SENDER, **dict.fromkeys(RECEIVING, 200)}),
+    "referrals:withdraw": (
+        "referral",
+        "get",
+        {"csw_a": 200, "supervisor_a": 200, **dict.fromkeys(RECEIVING, 403)},
+    ),
     # Supervisor pages: 403 for every signed-in non-supervisor, 404 for another agency's
     # supervisor (the worker is not theirs to know).
     "casework:caseload_worker": (
@@ -93,6 +110,8 @@ PAGES = {
     "casework:meeting_list": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:meeting_new": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:notifications": dict.fromkeys(CAST, 200),
+    "referrals:inbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "referrals:outbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:caseload": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:access_log": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
 }
@@ -125,6 +144,15 @@ def records(cast, case_a, workflow):
         decisions="家計相談につなぐ",
         cases=[case_a],
     )
+    referral = referral_services.referral_send(
+        actor=cast.csw_a,
+        case=case_a,
+        receiving_agency=cast.agency_b,
+        reason="介護保険の申請を手伝ってほしい",
+        urgency="normal",
+        answer_by=today + datetime.timedelta(days=7),
+        scope="summary",
+    )
     return {
         "case": case_a,
         "person": case_a.person,
@@ -134,6 +162,7 @@ def records(cast, case_a, workflow):
         "closure": closure,
         "meeting": meeting,
         "consent": case_a.person.consents.get(),
+        "referral": referral,
         "worker": cast.csw_a,
     }
 

@@ -1,0 +1,79 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.forms import DATE_WIDGET, RecordDateField
+from casework.models import Agency, ContactRecord
+from referrals.models import Scope, Urgency
+
+
+class ReferralForm(forms.Form):
+    receiving_agency = forms.ModelChoiceField(label=_("紹介先"), queryset=Agency.objects.none())
+    reason = forms.CharField(
+        label=_("紹介の理由"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    urgency = forms.ChoiceField(label=_("緊急度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    answer_by = RecordDateField(label=_("回答期限"), widget=DATE_WIDGET)
+    scope = forms.ChoiceField(
+        label=_("共有する範囲"),
+        choices=Scope.choices,
+        initial=Scope.SUMMARY,
+        widget=forms.RadioSelect,
+    )
+    shared_contacts = forms.ModelMultipleChoiceField(
+        label=_("共有する経過記録(概要のとき)"),
+        queryset=ContactRecord.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault(
+            "answer_by", timezone.localdate() + datetime.timedelta(days=7)
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_agency"].queryset = Agency.objects.exclude(
+            pk=case.owning_agency_id
+        ).order_by("name")
+        self.fields["shared_contacts"].queryset = case.contacts.order_by("-occurred_at")
+        self.fields["shared_contacts"].label_from_instance = lambda c: (
+            f"{timezone.localtime(c.occurred_at):%Y-%m-%d %H:%M} "
+            f"{c.get_method_display()}: {c.summary[:60]}"
+        )
+
+
+class AcceptForm(forms.Form):
+    worker = forms.ModelChoiceField(label=_("担当者"), queryset=None)
+
+    def __init__(self, *args, workers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+        self.fields["worker"].label_from_instance = lambda u: (
+            f"{u.last_name} {u.first_name}".strip() or u.get_username()
+        )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("お断りの理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CompleteForm(forms.Form):
+    note = forms.CharField(
+        label=_("完了の報告"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("取り下げの理由"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,66 @@
+"""Reads for the referral pages, scoped through casework.access."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Value, When
+
+from casework import access
+from referrals.models import Referral, ReferralState
+
+_RELATED = ("case__person", "sending_agency", "receiving_agency", "sent_by", "assigned_worker")
+
+
+def inbox(user):
+    """Referrals to the user's agency: waiting for an answer first, earliest deadline first."""
+    membership = access.require_case_role(user)
+    waiting_first = When_(
+        When(state=ReferralState.SENT, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        Referral.objects.filter(receiving_agency_id=membership.agency_id)
+        .select_related(*_RELATED)
+        .annotate(waiting_first=waiting_first)
+        .order_by("waiting_first", "answer_by", "-sent_at", "-pk")
+    )
+
+
+def outbox(user):
+    """Referrals the user's agency sent, of the cases the user may see."""
+    membership = access.require_case_role(user)
+    return (
+        Referral.objects.filter(
+            sending_agency_id=membership.agency_id,
+            case__in=access.cases_visible_to(user),
+        )
+        .select_related(*_RELATED)
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def waiting_count(user) -> int:
+    membership = access.membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return 0
+    return Referral.objects.filter(
+        receiving_agency_id=membership.agency_id, state=ReferralState.SENT
+    ).count()
+
+
+def case_referrals(case):
+    return case.referrals.select_related(*_RELATED).order_by("-sent_at", "-pk")
+
+
+def shared_contacts(referral: Referral):
+    return referral.shared_contacts.select_related("worker").order_by("-occurred_at", "-pk")
+
+
+def receiving_workers(referral: Referral):
+    return (
+        get_user_model()
+        .objects.filter(
+            membership__agency_id=referral.receiving_agency_id,
+            membership__role__in=["csw", "consultation", "supervisor"],
+            is_active=True,
+        )
+        .order_by("last_name", "first_name", "username")
+    )
