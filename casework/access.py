@@ -45,15 +45,21 @@ GRANTABLE = (VIEW, WORK, SUMMARY)
 # Rules other apps add (referrals): more cases a member may know of, and what they may do.
 VisibilityRule = Callable[[object, StaffMembership], Q]
 PermissionRule = Callable[[object, StaffMembership, "Case"], set]
-_visibility_rules: list[VisibilityRule] = []
+_visibility_rules: list[tuple[VisibilityRule, str]] = []
 _permission_rules: list[PermissionRule] = []
 _withdrawal_hooks: list[Callable] = []
 
 
-def register_visibility_rule(rule: VisibilityRule) -> VisibilityRule:
-    if rule not in _visibility_rules:
-        _visibility_rules.append(rule)
-    return rule
+def register_visibility_rule(perm: str = VIEW):
+    """Register `rule(user, membership) -> Q` of cases the member may read in full (VIEW)
+    or only in the shared summary (SUMMARY)."""
+
+    def register(rule: VisibilityRule) -> VisibilityRule:
+        if (rule, perm) not in _visibility_rules:
+            _visibility_rules.append((rule, perm))
+        return rule
+
+    return register
 
 
 def register_permission_rule(rule: PermissionRule) -> PermissionRule:
@@ -132,17 +138,30 @@ def _granted_case_ids(user, codename: str) -> Q:
     return Q(pk__in=direct) | Q(pk__in=via_group)
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
-    """Every case the user may know exists. Lists, searches, exports and tasks start here."""
+def _visible(user, perms: tuple[str, ...]) -> QuerySet[Case]:
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
         return Case.objects.none()
-    visible = _granted_case_ids(user, VIEW) | _granted_case_ids(user, SUMMARY)
+    visible = Q(pk__in=[])
+    for perm in perms:
+        visible |= _granted_case_ids(user, perm)
     if membership.role == Role.SUPERVISOR:
         visible |= Q(owning_agency_id=membership.agency_id)
-    for rule in _visibility_rules:
-        visible |= rule(user, membership)
+    for rule, perm in _visibility_rules:
+        if perm in perms:
+            visible |= rule(user, membership)
     return Case.objects.filter(visible)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Every case the user may know exists. Lists, searches, exports and tasks start here."""
+    return _visible(user, (VIEW, SUMMARY))
+
+
+def cases_readable_by(user) -> QuerySet[Case]:
+    """The cases the user may read in full: not those shared with them only as a summary.
+    What hangs off a case beyond the summary (meetings, the household) starts here."""
+    return _visible(user, (VIEW,))
 
 
 def case_permissions(user, case: Case) -> frozenset[str]:
@@ -377,7 +396,7 @@ def meetings_visible_to(user):
     if membership is None or not membership.handles_cases:
         return Meeting.objects.none()
     about_visible = Meeting.cases.through.objects.filter(
-        case_id__in=cases_visible_to(user).values("pk")
+        case_id__in=cases_readable_by(user).values("pk")
     ).values("meeting_id")
     visible = Q(pk__in=about_visible) | Q(recorded_by_id=user.pk)
     if membership.role == Role.SUPERVISOR:

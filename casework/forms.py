@@ -31,6 +31,25 @@ from casework.models import (
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Ids beyond what the database can hold are refused as invalid choices, before any
+    query (SQLite overflows on them instead of finding nothing)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent refuses text with its own message
+            if not 0 < number <= 2**63 - 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 class RecordDateField(forms.DateField):
     """A date of something that happened in the ward's work: 2000 to 2100."""
 
@@ -355,10 +374,10 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("会議の種類"), choices=MeetingKind.choices)
     held_on = RecordDateField(label=_("開催日"), widget=DATE_WIDGET)
     title = forms.CharField(label=_("件名"), max_length=200)
-    attending_agencies = forms.ModelMultipleChoiceField(
+    attending_agencies = BoundedModelMultipleChoiceField(
         label=_("出席機関"), queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    cases = forms.ModelMultipleChoiceField(
+    cases = BoundedModelMultipleChoiceField(
         label=_("対象ケース"), queryset=Case.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     decisions = forms.CharField(
@@ -495,6 +514,7 @@ class ConsentForm(forms.ModelForm):
         help_texts = {
             "agencies": _("情報を共有してよい機関をすべて選んでください。"),
         }
+        field_classes = {"agencies": BoundedModelMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())

@@ -153,7 +153,7 @@ def case_household(user, person: Person) -> tuple[list[HouseholdMember], dict[in
         .select_related("person")
     )
     cases: dict[int, list[Case]] = {}
-    for case in access.cases_visible_to(user).filter(person_id__in=[m.person_id for m in members]):
+    for case in access.cases_readable_by(user).filter(person_id__in=[m.person_id for m in members]):
         cases.setdefault(case.person_id, []).append(case)
     return members, cases
 
@@ -416,3 +416,8 @@ def notifications_for(user):
 
 def unread_notification_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def person_readable(user, person: Person) -> bool:
+    """Does the user read a case of this person in full (more than a shared summary)?"""
+    return access.cases_readable_by(user).filter(person=person).exists()

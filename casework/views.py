@@ -246,8 +246,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_user(request.user, pk)
     access.log_access(request.user, person=person, case=None, action=AccessLog.Action.VIEW_PERSON)
     cases = selectors.person_cases(request.user, person)
-    members, _cases = selectors.case_household(request.user, person)
     in_scope = access.person_in_agency_scope(request.user, person)
+    # The household is not part of a shared summary.
+    members = (
+        selectors.case_household(request.user, person)[0]
+        if in_scope or selectors.person_readable(request.user, person)
+        else None
+    )
     return render(
         request,
         "casework/person_detail.html",

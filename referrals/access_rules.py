@@ -34,14 +34,23 @@ def assigned_worker_grants(case, user) -> set[str]:
     return _scope_perms(scopes)
 
 
-@access.register_visibility_rule
-def receiving_supervisors_see(user, membership) -> Q:
+def _accepted_to(membership, scope: str) -> Q:
     if membership.role != Role.SUPERVISOR:
         return Q(pk__in=[])
     accepted = Referral.objects.filter(
-        receiving_agency_id=membership.agency_id, state=ReferralState.ACCEPTED
+        receiving_agency_id=membership.agency_id, state=ReferralState.ACCEPTED, scope=scope
     ).values("case_id")
     return Q(pk__in=accepted)
+
+
+@access.register_visibility_rule(access.VIEW)
+def receiving_supervisors_read(user, membership) -> Q:
+    return _accepted_to(membership, Scope.FULL)
+
+
+@access.register_visibility_rule(access.SUMMARY)
+def receiving_supervisors_see_summary(user, membership) -> Q:
+    return _accepted_to(membership, Scope.SUMMARY)
 
 
 @access.register_permission_rule

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.forms import DATE_WIDGET, RecordDateField
+from casework.forms import DATE_WIDGET, BoundedModelMultipleChoiceField, RecordDateField
 from casework.models import Agency, ContactRecord
 from referrals.models import Scope, Urgency
 
@@ -22,7 +22,7 @@ class ReferralForm(forms.Form):
         initial=Scope.SUMMARY,
         widget=forms.RadioSelect,
     )
-    shared_contacts = forms.ModelMultipleChoiceField(
+    shared_contacts = BoundedModelMultipleChoiceField(
         label=_("共有する経過記録(概要のとき)"),
         queryset=ContactRecord.objects.none(),
         required=False,

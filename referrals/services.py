@@ -258,11 +258,14 @@ def referral_withdraw(*, actor, referral: Referral, reason: str = "") -> Referra
         raise PermissionDenied
     if referral.state not in OPEN_STATES:
         raise ValidationError(_("回答待ちか受理済みのつなぎだけを取り下げられます。"))
+    # Everyone who was told it arrived is told it is gone.
+    waiting = referral.state == ReferralState.SENT
     _withdraw(referral, actor, reason.strip())
     _notify_receiver(
         referral,
         _("%(agency)sがつなぎを取り下げました(つなぎ %(number)s)。")
         % {"agency": referral.sending_agency.name, "number": referral.pk},
+        everyone=waiting,
     )
     return referral
 
