@@ -421,3 +421,17 @@ def unread_notification_count(user) -> int:
 def person_readable(user, person: Person) -> bool:
     """Does the user read a case of this person in full (more than a shared summary)?"""
     return access.cases_readable_by(user).filter(person=person).exists()
+
+
+def agency_staff(user) -> QuerySet:
+    """The case-handling staff of the user's own agency."""
+    membership = access.require_case_role(user)
+    return (
+        get_user_model()
+        .objects.filter(
+            membership__agency_id=membership.agency_id,
+            membership__role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR],
+            is_active=True,
+        )
+        .order_by("last_name", "first_name", "username")
+    )

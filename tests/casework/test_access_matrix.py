@@ -11,7 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from casework import services
-from casework.models import AccessLog
+from casework.models import AccessLog, District
+from outreach import services as outreach_services
 from referrals import services as referral_services
 
 CAST = [
@@ -34,6 +35,18 @@ VIEW = {"csw_a": 200, "supervisor_a": 200, "consultation_b": 200}
 WORK = {"csw_a": 200, "supervisor_a": 200, "consultation_b": 403}
 SUPERVISE = {"csw_a": 403, "supervisor_a": 200, "consultation_b": 403}
 
+
+CASE_ROLE_NAMES = (
+    "csw_a",
+    "consultation_a",
+    "supervisor_a",
+    "csw_b",
+    "consultation_b",
+    "supervisor_b",
+)
+NO_CASE_ROLE = {m: 403 for m in ("admin_a", "admin_b", "indicator_officer", "outsider")}
+COMMUNITY_WORK = {**NO_CASE_ROLE, **dict.fromkeys(CASE_ROLE_NAMES, 200)}
+COMMUNITY_VIEW = {**COMMUNITY_WORK, "indicator_officer": 200}
 
 # Staff of the agency a referral is sent to, and the sender's side that may see it.
 RECEIVING = ("csw_b", "consultation_b", "supervisor_b")
@@ -78,6 +91,15 @@ MATRIX = {
     "casework:consent_new": ("person", "get", WORK),
     "casework:consent_withdraw": ("consent", "get", WORK),
     # Referrals: case_a is referred to agency B (summary scope), not yet answered.
+    # Community work: groups are not personal data; their participants are persons.
+    "outreach:group_detail": ("group", "get", COMMUNITY_VIEW),
+    "outreach:session_new": ("group", "get", COMMUNITY_WORK),
+    "outreach:participant_new": ("group", "get", COMMUNITY_WORK),
+    "outreach:participant_edit": (
+        "participant",
+        "get",
+        {**NO_CASE_ROLE, "csw_a": 200, "consultation_a": 200, "supervisor_a": 200},
+    ),
     "referrals:send": ("case", "get", WORK),
     "referrals:detail": ("referral", "get", {**VIEW, **dict.fromkeys(RECEIVING, 200)}),
     "referrals:accept": ("referral", "get", {**SENDER, **dict.fromkeys(RECEIVING, 200)}),
@@ -110,6 +132,16 @@ PAGES = {
     "casework:meeting_list": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:meeting_new": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:notifications": dict.fromkeys(CAST, 200),
+    **{
+        f"outreach:{name}": {
+            m: 200 if m in CASE_ROLES or m == "indicator_officer" else 403 for m in CAST
+        }
+        for name in ("events", "groups", "services")
+    },
+    **{
+        f"outreach:{name}": {m: 200 if m in CASE_ROLES else 403 for m in CAST}
+        for name in ("event_new", "group_new", "service_new")
+    },
     "referrals:inbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "referrals:outbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:caseload": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
@@ -153,6 +185,23 @@ def records(cast, case_a, workflow):
         answer_by=today + datetime.timedelta(days=7),
         scope="summary",
     )
+    group = outreach_services.group_create(
+        actor=cast.csw_a,
+        name="中央 手ぬぐい体操の会",
+        kind="exercise",
+        is_care_prevention=True,
+        district=District.objects.get(code="central"),
+        capacity=20,
+        started_on=today - datetime.timedelta(days=100),
+    )
+    participant = outreach_services.participant_register(
+        actor=cast.csw_a,
+        group=group,
+        person=services.person_create(
+            actor=cast.csw_a, family_name="体操", family_name_kana="たいそう"
+        ),
+        joined_on=today,
+    )
     return {
         "case": case_a,
         "person": case_a.person,
@@ -163,6 +212,8 @@ def records(cast, case_a, workflow):
         "meeting": meeting,
         "consent": case_a.person.consents.get(),
         "referral": referral,
+        "group": group,
+        "participant": participant,
         "worker": cast.csw_a,
     }
 

@@ -1,0 +1,241 @@
+"""Outreach and community work: awareness events, activity groups with their sessions and
+participants, and new community life-support services (the plan's indicators count them)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Agency, District, Person, validate_record_date
+
+
+def validate_not_future(value) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError(_("未来の日付は指定できません。"), code="future")
+
+
+class EventTheme(models.TextChoices):
+    HELP_SEEKING = "help_seeking", _("助けてと言える社会づくり")
+    DEMENTIA = "dementia", _("認知症の理解")
+    GUARDIANSHIP = "guardianship", _("成年後見・権利擁護")
+    CARE_PREVENTION = "care_prevention", _("介護予防")
+    OTHER = "other", _("その他")
+
+
+class EventCategory(models.TextChoices):
+    LECTURE = "lecture", _("講演会")
+    SYMPOSIUM = "symposium", _("シンポジウム")
+    WORKSHOP = "workshop", _("研修・ワークショップ")
+    OTHER = "other", _("その他")
+
+
+class AwarenessEvent(models.Model):
+    """A held awareness event (啓発活動) and how many took part."""
+
+    title = models.CharField(_("名称"), max_length=200)
+    theme = models.CharField(_("テーマ"), max_length=20, choices=EventTheme.choices)
+    category = models.CharField(_("形式"), max_length=20, choices=EventCategory.choices)
+    held_on = models.DateField(_("開催日"), validators=[validate_record_date, validate_not_future])
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("地区(区全域は空欄)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    participants = models.PositiveIntegerField(_("参加者数"))
+    organizer = models.ForeignKey(
+        Agency, verbose_name=_("主催"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("啓発活動")
+        verbose_name_plural = _("啓発活動")
+        indexes = [models.Index(fields=["theme", "held_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(participants__gte=0), name="event_participants_ok"),
+            models.CheckConstraint(
+                condition=Q(theme__in=[t.value for t in EventTheme]), name="event_theme_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=[c.value for c in EventCategory]),
+                name="event_category_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class GroupKind(models.TextChoices):
+    EXERCISE = "exercise", _("運動(めぐろ手ぬぐい体操など)")
+    SALON = "salon", _("地域交流サロン")
+    NUTRITION_ORAL = "nutrition_oral", _("栄養・口腔")
+    DEMENTIA_PREVENTION = "dementia_prevention", _("認知症予防")
+    OTHER = "other", _("その他")
+
+
+class ActivityGroup(models.Model):
+    """A regular community activity group: its sessions count attendances (延べ人数)."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("種類"), max_length=30, choices=GroupKind.choices)
+    is_care_prevention = models.BooleanField(_("介護予防事業"), default=False)
+    district = models.ForeignKey(District, verbose_name=_("地区"), on_delete=models.PROTECT)
+    venue = models.CharField(_("会場"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
+    supporting_agency = models.ForeignKey(
+        Agency, verbose_name=_("支援する機関"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("開始日"), validators=[validate_record_date])
+    ended_on = models.DateField(
+        _("終了日"), null=True, blank=True, validators=[validate_record_date]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["district__sort_order", "name"]
+        verbose_name = _("活動グループ")
+        verbose_name_plural = _("活動グループ")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "district"], name="group_name_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in GroupKind]), name="group_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="group_capacity_ok"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="group_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:group_detail", kwargs={"pk": self.pk})
+
+
+class GroupSession(models.Model):
+    """One session of a group and how many attended it (one person at 10 sessions = 10)."""
+
+    group = models.ForeignKey(ActivityGroup, on_delete=models.PROTECT, related_name="sessions")
+    held_on = models.DateField(_("実施日"), validators=[validate_record_date, validate_not_future])
+    attendance = models.PositiveIntegerField(_("参加者数(延べ)"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("実施回")
+        verbose_name_plural = _("実施回")
+        indexes = [models.Index(fields=["held_on"])]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "held_on"], name="session_one_per_day"),
+            models.CheckConstraint(condition=Q(attendance__gte=0), name="session_attendance_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.held_on}"
+
+
+class GroupParticipant(models.Model):
+    """A registered participant of a group. For care-prevention groups, whether they also
+    take part in a community activity (the plan counts the share who do)."""
+
+    group = models.ForeignKey(ActivityGroup, on_delete=models.PROTECT, related_name="participants")
+    person = models.ForeignKey(
+        Person, verbose_name=_("参加者"), on_delete=models.PROTECT, related_name="+"
+    )
+    joined_on = models.DateField(_("登録日"), validators=[validate_record_date])
+    left_on = models.DateField(
+        _("退会日"), null=True, blank=True, validators=[validate_record_date]
+    )
+    in_community_activity = models.BooleanField(_("地域活動に参加している"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["joined_on", "pk"]
+        verbose_name = _("登録参加者")
+        verbose_name_plural = _("登録参加者")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "person"],
+                condition=Q(left_on__isnull=True),
+                name="participant_once_per_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="participant_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.person}"
+
+
+class ServiceKind(models.TextChoices):
+    WATCHING = "watching", _("見守り")
+    MEALS = "meals", _("配食・会食")
+    PLACE = "place", _("居場所")
+    TRANSPORT = "transport", _("移動支援")
+    HOUSEWORK = "housework", _("家事援助")
+    SHOPPING = "shopping", _("買い物支援")
+    OTHER = "other", _("その他")
+
+
+class LifeSupportService(models.Model):
+    """A new community life-support service (新たな生活支援サービス) created in a district."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("種類"), max_length=20, choices=ServiceKind.choices)
+    district = models.ForeignKey(District, verbose_name=_("地区"), on_delete=models.PROTECT)
+    created_on = models.DateField(
+        _("創出日"), validators=[validate_record_date, validate_not_future]
+    )
+    council = models.CharField(_("支援した協議体"), max_length=200, blank=True)
+    supported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("支援した職員"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.TextField(_("内容"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_on", "-pk"]
+        verbose_name = _("新たな生活支援サービス")
+        verbose_name_plural = _("新たな生活支援サービス")
+        indexes = [models.Index(fields=["created_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ServiceKind]), name="service_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(council="") | Q(supported_by__isnull=False),
+                name="service_supporter_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
