@@ -387,21 +387,18 @@ def case_record_for_user(user, model, pk, perm: str = VIEW, case_path: str = "ca
 
 
 def meetings_visible_to(user):
-    """Meetings about a case the user may see, meetings they recorded, and (for a
-    supervisor) every meeting their agency convened. A meeting's title and decisions name
-    the person, so being in the convening agency is not enough for a worker."""
+    """Meetings about a case the user may read in full. A meeting's title and decisions name
+    the person, so having recorded it, or belonging to the convening agency, is not enough
+    once access to every linked case has gone."""
     from casework.models import Meeting
 
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
         return Meeting.objects.none()
-    about_visible = Meeting.cases.through.objects.filter(
+    about_readable = Meeting.cases.through.objects.filter(
         case_id__in=cases_readable_by(user).values("pk")
     ).values("meeting_id")
-    visible = Q(pk__in=about_visible) | Q(recorded_by_id=user.pk)
-    if membership.role == Role.SUPERVISOR:
-        visible |= Q(convening_agency_id=membership.agency_id)
-    return Meeting.objects.filter(visible)
+    return Meeting.objects.filter(pk__in=about_readable)
 
 
 def meeting_for_user(user, pk):

@@ -885,6 +885,13 @@ class SupportPlan(models.Model):
     approved_at = models.DateTimeField(_("承認日時"), null=True, blank=True)
     superseded_at = models.DateTimeField(_("改定日時"), null=True, blank=True)
     return_note = models.TextField(_("差し戻しの理由"), max_length=2000, blank=True)
+    # Everyone who wrote, edited or submitted the plan: none of them may approve it.
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作成に関わった職員"),
+        related_name="+",
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-version"]

@@ -197,7 +197,7 @@ def meetings_for(user) -> QuerySet[Meeting]:
 
 def meeting_cases(user, meeting: Meeting) -> QuerySet[Case]:
     return (
-        access.cases_visible_to(user)
+        access.cases_readable_by(user)
         .filter(meetings=meeting)
         .select_related("person", "owning_agency")
     )
@@ -397,7 +397,7 @@ def case_workers(case: Case) -> QuerySet:
 def meeting_case_choices(user) -> QuerySet[Case]:
     """The open cases a meeting record may be linked to: only those the user may see."""
     return (
-        access.cases_visible_to(user)
+        access.cases_readable_by(user)
         .exclude(status=CaseStatus.CLOSED)
         .select_related("person")
         .order_by("-pk")

@@ -227,8 +227,11 @@ def contact_record_add(
     minutes: int,
     summary: str,
     next_action: str = "",
+    authorized: bool = False,
 ) -> ContactRecord:
-    if access.WORK not in access.case_permissions(actor, case):
+    """`authorized=True` only where the caller has checked the actor itself (outreach: one
+    of the visiting staff records the visit, which writes its timeline entry)."""
+    if not authorized and access.WORK not in access.case_permissions(actor, case):
         raise PermissionDenied
     _lock(case)
     if not case.is_open:
@@ -280,7 +283,11 @@ def consent_record(
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, withdrawn_on: datetime.date | None = None):
     """Withdraw a consent; every share that rested on it ends at once, and is logged."""
-    consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
+    # Lock order, everywhere a consent and a case meet: the person, then the rest.
+    lock_person(consent.person_id)
+    consent = (
+        Consent.objects.select_for_update(of=("self",)).select_related("person").get(pk=consent.pk)
+    )
     if not access.person_in_agency_scope(actor, consent.person):
         raise PermissionDenied
     if consent.withdrawn_on is not None:
@@ -328,6 +335,11 @@ def _not_future(day: datetime.date | None, field: str) -> None:
 def _not_before_opening(case: Case, day: datetime.date | None, field: str) -> None:
     if day and day < case.opened_on:
         raise Refusal({field: _("受付日より前の日付は指定できません。")})
+
+
+def lock_person(person_id: int) -> None:
+    """The first lock of any change that touches a person's consent, cases or referrals."""
+    list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
 
 
 def _lock(case: Case) -> Case:
@@ -581,6 +593,7 @@ def plan_create(*, actor, case: Case, actions: Iterable[dict] = (), **fields) ->
     )
     plan.full_clean()
     plan.save()
+    plan.contributors.add(actor)
     _save_actions(plan, actions)
     if case.status == CaseStatus.ASSESSMENT:
         _set_status(case=case, status=CaseStatus.PLANNING, actor=actor, reason="プラン作成")
@@ -588,7 +601,9 @@ def plan_create(*, actor, case: Case, actions: Iterable[dict] = (), **fields) ->
 
 
 def _lock_plan(plan: SupportPlan) -> SupportPlan:
-    return SupportPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
+    return (
+        SupportPlan.objects.select_for_update(of=("self",)).select_related("case").get(pk=plan.pk)
+    )
 
 
 @transaction.atomic
@@ -601,10 +616,12 @@ def plan_update(*, actor, plan: SupportPlan, actions: Iterable[dict] = (), **fie
         raise Refusal(_("下書きのプランだけを編集できます。承認済みのプランは変更できません。"))
     merged = {name: fields.get(name, getattr(plan, name)) for name in PLAN_FIELDS}
     _validate_plan_dates(merged["period_start"], merged["period_end"], merged["next_monitoring_on"])
+    _not_before_opening(plan.case, merged["period_start"], "period_start")
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()
     plan.save(update_fields=[n for n in PLAN_FIELDS if n in fields])
+    plan.contributors.add(actor)
     _save_actions(plan, actions)
     return plan
 
@@ -618,6 +635,7 @@ def plan_submit(*, actor, plan: SupportPlan) -> SupportPlan:
         raise Refusal(_("提出できるのは下書きのプランだけです。"))
     if not plan.actions.exists():
         raise Refusal(_("支援内容を一つ以上入力してから提出してください。"))
+    plan.contributors.add(actor)
     plan.state = PlanState.SUBMITTED
     plan.submitted_at = timezone.now()
     plan.return_note = ""
@@ -650,7 +668,8 @@ def plan_approve(*, actor, plan: SupportPlan) -> SupportPlan:
     _require_open(plan.case)
     if plan.state != PlanState.SUBMITTED:
         raise Refusal(_("承認できるのは提出されたプランだけです。"))
-    if plan.author_id == actor.pk:
+    if plan.author_id == actor.pk or plan.contributors.filter(pk=actor.pk).exists():
+        # Four eyes: whoever wrote, edited or submitted any of it does not approve it.
         raise Refusal(_("自分が作成したプランは承認できません。別のスーパーバイザーが承認します。"))
     now = timezone.now()
     SupportPlan.objects.filter(case=plan.case, state=PlanState.APPROVED).update(
@@ -723,7 +742,7 @@ def meeting_record(
     membership = access.require_case_role(actor)
     cases = list(cases)
     visible = set(
-        access.cases_visible_to(actor)
+        access.cases_readable_by(actor)
         .filter(pk__in=[c.pk for c in cases])
         .values_list("pk", flat=True)
     )
@@ -816,6 +835,8 @@ def outcome_add(
     _not_future(achieved_on, "achieved_on")
     if achieved_on < enrolment.enrolled_on:
         raise Refusal({"achieved_on": _("達成日は登録日以降にしてください。")})
+    if enrolment.left_on and achieved_on > enrolment.left_on:
+        raise Refusal({"achieved_on": _("達成日は事業の終了日までにしてください。")})
     if ProgrammeOutcome.objects.filter(
         enrolment=enrolment, kind=kind, achieved_on=achieved_on
     ).exists():
@@ -866,7 +887,11 @@ def closure_decide(
 ) -> ClosureRequest:
     """A supervisor of the owning agency approves (the case closes) or sends it back."""
     _require(access.SUPERVISE, actor, request.case)
-    request = ClosureRequest.objects.select_for_update().select_related("case").get(pk=request.pk)
+    request = (
+        ClosureRequest.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=request.pk)
+    )
     _lock(request.case)
     _require_open(request.case)
     if request.state != ClosureRequest.State.PENDING:
@@ -930,9 +955,15 @@ def household_link(
 ) -> Household:
     """Put two persons the actor may see in one household, with their 続柄."""
     membership = access.require_case_role(actor)
-    if not access.person_in_agency_scope(actor, person):
-        raise PermissionDenied
-    if not access.persons_visible_to(actor).filter(pk=member.pk).exists():
+
+    def held(someone: Person) -> bool:
+        # Held by the actor's agency, or read in full through a share on consent. Seeing a
+        # person only in a referral's summary is no licence to change their household.
+        return access.person_in_agency_scope(actor, someone) or (
+            access.cases_readable_by(actor).filter(person_id=someone.pk).exists()
+        )
+
+    if not access.person_in_agency_scope(actor, person) or not held(member):
         raise PermissionDenied
     if person.pk == member.pk:
         raise Refusal({"member": _("同じ方は追加できません。")})
@@ -945,6 +976,11 @@ def household_link(
             raise Refusal({"member": _("この方はすでに同じ世帯です。")})
         raise Refusal({"member": _("この方は別の世帯に登録されています。")})
     household = mine or theirs
+    if household is not None and not all(
+        held(m.person) for m in household.members.select_related("person")
+    ):
+        # Joining a household would show its members: only one the agency holds in full.
+        raise PermissionDenied
     if household is None:
         household = Household.objects.create(registered_by_agency=membership.agency)
     if mine is None:

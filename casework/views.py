@@ -319,6 +319,17 @@ def _form_page(
     )
 
 
+def _log_read(request, case, detail: str) -> None:
+    """A form page that shows what is on record reads the person's record too."""
+    access.log_access(
+        request.user,
+        person=case.person,
+        case=case,
+        action=AccessLog.Action.VIEW_CASE,
+        detail=detail,
+    )
+
+
 def _case_url(case) -> str:
     return reverse("casework:case_detail", kwargs={"pk": case.pk})
 
@@ -443,6 +454,8 @@ outcome_new = _record_form_view(
 def assessment_new(request, pk):
     case = access.case_for_user(request.user, pk, access.WORK)
     latest = selectors.latest_assessment(case)
+    if latest and request.method == "GET":
+        _log_read(request, case, f"assessment v{latest.version} (new version)")
     initial = {}
     if latest:
         initial = {
@@ -552,6 +565,8 @@ def _plan_page(request, *, case, plan, form, formset, title, save):
 def plan_new(request, pk):
     case = access.case_for_user(request.user, pk, access.WORK)
     current = selectors.current_plan(case)
+    if current and request.method == "GET":
+        _log_read(request, case, f"plan v{current.version} (revision)")
     form, formset = _plan_forms(request, source=current)
     return _plan_page(
         request,
@@ -574,6 +589,8 @@ def plan_edit(request, pk):
     if not plan.is_editable:
         messages.error(request, _("下書きのプランだけを編集できます。"))
         return redirect(_plan_url(plan))
+    if request.method == "GET":
+        _log_read(request, plan.record_case, f"plan v{plan.version} (edit)")
     form, formset = _plan_forms(request, plan=plan)
     return _plan_page(
         request,
@@ -612,7 +629,7 @@ def plan_detail(request, pk):
             "monitoring": selectors.plan_monitoring(plan),
             "can_work": access.WORK in perms and case.is_open,
             "can_supervise": access.SUPERVISE in perms and case.is_open,
-            "is_author": plan.author_id == request.user.pk,
+            "is_author": plan.contributors.filter(pk=request.user.pk).exists(),
             "return_form": ReasonForm(),
         },
     )
@@ -691,12 +708,22 @@ def meeting_new(request):
 @require_GET
 def meeting_detail(request, pk):
     meeting = access.meeting_for_user(request.user, pk)
+    cases = list(selectors.meeting_cases(request.user, meeting))
+    # The minutes are part of each linked person's record: one access-log row per case.
+    for case in cases:
+        access.log_access(
+            request.user,
+            person=case.person,
+            case=case,
+            action=AccessLog.Action.VIEW_CASE,
+            detail=f"meeting {meeting.pk}",
+        )
     return render(
         request,
         "casework/meeting_detail.html",
         {
             "meeting": meeting,
-            "cases": selectors.meeting_cases(request.user, meeting),
+            "cases": cases,
             "agencies": meeting.attending_agencies.all(),
         },
     )

@@ -103,4 +103,14 @@ def referral_for_user(user, pk) -> Referral:
         raise Http404
     referral.user_perms = perms
     referral.user_is_receiving = receiving
+    # Once a referral has ended without the receiving side taking the person on (declined,
+    # withdrawn, consent withdrawn), that side keeps only that it happened, not who or why.
+    referral.identifies = (
+        not receiving
+        or referral.state in (ReferralState.SENT, ReferralState.ACCEPTED)
+        or (
+            referral.state == ReferralState.COMPLETED
+            and (referral.assigned_worker_id == user.pk or membership.role == Role.SUPERVISOR)
+        )
+    )
     return referral

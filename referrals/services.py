@@ -65,7 +65,7 @@ def _notify_receiver(referral: Referral, message: str, *, everyone: bool = False
 
 def _lock(referral: Referral) -> Referral:
     return (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("case__person", "receiving_agency", "sending_agency")
         .get(pk=referral.pk)
     )
@@ -108,8 +108,11 @@ def referral_send(
     """つなぐ: only with a basis on record that covers the receiving agency."""
     if access.WORK not in access.case_permissions(actor, case):
         raise PermissionDenied
+    casework_services.lock_person(case.person_id)
     case = (
-        Case.objects.select_for_update().select_related("person", "owning_agency").get(pk=case.pk)
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "owning_agency")
+        .get(pk=case.pk)
     )
     if not case.is_open:
         raise ValidationError(_("終結したケースはつなげません。"))
@@ -172,6 +175,8 @@ def referral_accept(*, actor, referral: Referral, worker) -> Referral:
         raise PermissionDenied
     if referral.state != ReferralState.SENT:
         raise ValidationError(_("回答待ちのつなぎだけを受理できます。"))
+    if not referral.case.is_open:
+        raise ValidationError(_("終結したケースのつなぎは受理できません。"))
     if not _member_of(worker, referral.receiving_agency_id):
         raise ValidationError({"worker": _("担当者は紹介先の機関の職員から選んでください。")})
     referral.state = ReferralState.ACCEPTED
@@ -184,6 +189,11 @@ def referral_accept(*, actor, referral: Referral, worker) -> Referral:
         case=referral.case, user=worker, actor=actor, reason=f"referral {referral.pk} accepted"
     )
     _log_agency_access(referral, actor, AccessLog.Action.GRANT, "supervisors, accepted")
+    casework_services.notify(
+        recipients=[worker],
+        message=_("つなぎ %(number)s の担当になりました。") % {"number": referral.pk},
+        url=referral.get_absolute_url(),
+    )
     _notify_sender(
         referral,
         _("%(agency)sがつなぎを受理しました(ケース %(number)s)。")
@@ -276,6 +286,8 @@ def referrals_end_for_withdrawn_consent(*, consent, actor) -> int:
     ended = 0
     for referral in Referral.objects.filter(basis=consent, state__in=OPEN_STATES):
         referral = _lock(referral)
+        if referral.state not in OPEN_STATES:
+            continue
         _withdraw(referral, actor, _("本人同意の撤回"))
         message = _("本人同意が撤回されたため、つなぎ %(number)s は終了しました。") % {
             "number": referral.pk

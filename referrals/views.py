@@ -47,6 +47,15 @@ def _form(request, form, save, *, title, referral=None, case=None, success, subm
 @require_http_methods(["GET", "POST"])
 def send(request, pk):
     case = access.case_for_user(request.user, pk, access.WORK)
+    if request.method == "GET":
+        # The form lists the case's contact records to choose from.
+        access.log_access(
+            request.user,
+            person=case.person,
+            case=case,
+            action=AccessLog.Action.VIEW_CASE,
+            detail="referral form",
+        )
     form = ReferralForm(request.POST or None, case=case)
     return _form(
         request,
@@ -86,13 +95,15 @@ def detail(request, pk):
     show_shared = not referral.user_is_receiving or (
         accepted_here and bool(perms & {access.VIEW, access.SUMMARY})
     )
-    access.log_access(
-        request.user,
-        person=referral.case.person,
-        case=referral.case,
-        action=AccessLog.Action.VIEW_CASE,
-        detail=f"referral {referral.pk}",
-    )
+    show_shared = show_shared and referral.identifies
+    if referral.identifies:
+        access.log_access(
+            request.user,
+            person=referral.case.person,
+            case=referral.case,
+            action=AccessLog.Action.VIEW_CASE,
+            detail=f"referral {referral.pk}",
+        )
     return render(
         request,
         "referrals/detail.html",

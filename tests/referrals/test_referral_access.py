@@ -402,7 +402,7 @@ def test_answers_tell_the_sender_and_their_supervisors(cast, refer, named_case, 
         referral = refer.accept(referral)
     since = _last_note_pk()
     getattr(refer, answer)(referral)
-    notes = _notes(since)
+    notes = [n for n in _notes(since) if n.recipient.membership.agency == cast.agency_a]
     assert {n.recipient.username for n in notes} == {"csw_a", "supervisor_a"}
     assert len(notes) == 2
     assert all(n.url == referral.get_absolute_url() for n in notes)
@@ -413,8 +413,10 @@ def test_answers_tell_the_sender_and_their_supervisors(cast, refer, named_case, 
 def test_a_supervisor_who_sent_is_told_once(cast, refer):
     referral = refer.send(actor=cast.supervisor_a)
     since = _last_note_pk()
-    refer.accept(referral)
-    assert [n.recipient.username for n in _notes(since)] == ["supervisor_a"]
+    accepted = refer.accept(referral)
+    told = [n.recipient.username for n in _notes(since)]
+    # The sending supervisor once; the assigned worker is told they have it.
+    assert sorted(told) == sorted(["supervisor_a", accepted.assigned_worker.username])
 
 
 @pytest.mark.parametrize("accepted", [False, True], ids=["sent", "accepted"])
@@ -450,3 +452,12 @@ def test_refusals_notify_nobody(cast, refer):
     with pytest.raises(services.ValidationError):
         refer.send(case, consent=False)
     assert not Notification.objects.exists()
+
+
+def test_the_assigned_worker_is_told_on_accept(cast, refer, named_case):
+    referral = refer.send(named_case)
+    since = _last_note_pk()
+    accepted = refer.accept(referral)
+    mine = [n for n in _notes(since) if n.recipient == accepted.assigned_worker]
+    assert len(mine) == 1 and mine[0].url == referral.get_absolute_url()
+    _assert_nameless(mine)
