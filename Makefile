@@ -27,6 +27,7 @@ migrate: setup
 demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	$(RUN_ENV) $(BIN)/python manage.py seed_referrals
+	$(RUN_ENV) $(BIN)/python manage.py seed_outreach
 
 run: demo
 	@echo ""

@@ -15,6 +15,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
-    path("community/", include("outreach.urls")),
+    path("outreach/", include("outreach.urls")),
     path("", include("casework.urls")),
 ]

@@ -6,3 +6,7 @@ class OutreachConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "outreach"
     verbose_name = _("アウトリーチ・見守り")
+
+    def ready(self):
+        # Visits show on the case page; casework renders what is registered.
+        from outreach import panels  # noqa: F401

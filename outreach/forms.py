@@ -2,8 +2,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.forms import DATE_WIDGET, RecordDateField
-from outreach.models import ActivityGroup, AwarenessEvent, LifeSupportService
+from casework.forms import DATE_WIDGET, BoundedModelMultipleChoiceField, RecordDateField
+from casework.models import validate_record_date
+from outreach.models import (
+    ActivityGroup,
+    AwarenessEvent,
+    LifeSupportService,
+    Observation,
+    VisitResult,
+    WatchReport,
+)
 
 
 class _ExcludeMixin:
@@ -87,12 +95,134 @@ class ServiceForm(_ExcludeMixin, forms.ModelForm):
     def __init__(self, *args, workers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supported_by"].queryset = workers
-        self.fields["supported_by"].label_from_instance = lambda u: (
-            f"{u.last_name} {u.first_name}".strip() or u.get_username()
-        )
+        self.fields["supported_by"].label_from_instance = _staff_label
 
     def clean(self):
         data = super().clean()
         if not (data.get("council") or "").strip() and not data.get("supported_by"):
             self.add_error("council", _("支援した協議体か職員のどちらかを入力してください。"))
         return data
+
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class ReportForm(_ExcludeMixin, forms.ModelForm):
+    exclude_from_validation = {"received_by"}
+
+    class Meta:
+        model = WatchReport
+        fields = [
+            "reporter_kind",
+            "reporter_name",
+            "reporter_contact",
+            "received_at",
+            "urgency",
+            "address",
+            "district",
+            "subject_name",
+            "subject_description",
+            "noticed",
+        ]
+        widgets = {"received_at": DATETIME_WIDGET, "noticed": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault(
+            "received_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["received_at"].input_formats = DATETIME_FORMATS
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reporter_kind") == "anonymous":
+            # Nothing of an anonymous reporter is kept, even if it was typed.
+            data["reporter_name"] = ""
+            data["reporter_contact"] = ""
+        return data
+
+
+class WorkerForm(forms.Form):
+    worker = forms.ModelChoiceField(label=_("担当者"), queryset=None)
+
+    def __init__(self, *args, workers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+        self.fields["worker"].label_from_instance = _staff_label
+
+
+def _staff_label(user) -> str:
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+
+
+class LinkForm(forms.Form):
+    case_number = forms.IntegerField(
+        label=_("ケース番号"), required=False, min_value=1, max_value=2**63 - 1
+    )
+    person_number = forms.IntegerField(
+        label=_("本人番号(ケースがない方)"), required=False, min_value=1, max_value=2**63 - 1
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("case_number") and not data.get("person_number"):
+            raise forms.ValidationError(_("ケース番号か本人番号を入力してください。"))
+        return data
+
+
+class CloseReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("終了の理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class VisitPlanForm(forms.Form):
+    planned_at = forms.DateTimeField(
+        label=_("予定日時"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    staff = BoundedModelMultipleChoiceField(
+        label=_("訪問する職員"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.CharField(label=_("目的"), max_length=300, required=False)
+
+    def __init__(self, *args, workers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = workers
+        self.fields["staff"].label_from_instance = _staff_label
+
+    def clean_planned_at(self):
+        value = self.cleaned_data["planned_at"]
+        validate_record_date(value)
+        return value
+
+
+class VisitRecordForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("結果"), choices=VisitResult.choices, widget=forms.RadioSelect
+    )
+    visited_at = forms.DateTimeField(
+        label=_("訪問日時"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    minutes = forms.IntegerField(label=_("所要時間(分)"), min_value=1, max_value=1440, initial=30)
+    observations = forms.MultipleChoiceField(
+        label=_("気づいた様子"),
+        choices=Observation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("記録"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    next_visit_on = RecordDateField(label=_("次回訪問予定日"), widget=DATE_WIDGET, required=False)
+
+    def __init__(self, *args, visit=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault(
+            "visited_at", timezone.localtime(visit.planned_at) if visit else None
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_visited_at(self):
+        value = self.cleaned_data["visited_at"]
+        validate_record_date(value)
+        return value

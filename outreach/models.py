@@ -239,3 +239,242 @@ class LifeSupportService(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- the watch network and outreach visits --------------------------------------------------
+
+
+class ReporterKind(models.TextChoices):
+    MINSEI = "minsei", _("民生委員")
+    NEIGHBOUR = "neighbour", _("近隣住民")
+    NEWSPAPER = "newspaper", _("事業者(新聞)")
+    MEALS = "meals", _("事業者(配食)")
+    GAS = "gas", _("事業者(ガス)")
+    ELECTRICITY = "electricity", _("事業者(電気)")
+    DELIVERY = "delivery", _("事業者(宅配)")
+    POLICE = "police", _("警察")
+    ANONYMOUS = "anonymous", _("匿名")
+    OTHER = "other", _("その他")
+
+
+class ReportUrgency(models.TextChoices):
+    URGENT = "urgent", _("緊急")
+    NORMAL = "normal", _("通常")
+
+
+class ReportState(models.TextChoices):
+    NEW = "new", _("未対応")
+    ASSIGNED = "assigned", _("担当者決定")
+    LINKED = "linked", _("本人・ケースに連携")
+    CASE_OPENED = "case_opened", _("ケースを開始")
+    CLOSED = "closed", _("懸念なしで終了")
+
+
+TRIAGE_OPEN_STATES = (ReportState.NEW, ReportState.ASSIGNED)
+
+
+class WatchReport(models.Model):
+    """A concern reported through the watch network (見守りネットワーク). It holds what was
+    reported and no more; the reporter is never shown the case."""
+
+    reporter_kind = models.CharField(_("通報者"), max_length=20, choices=ReporterKind.choices)
+    reporter_name = models.CharField(_("通報者の氏名・事業者名"), max_length=100, blank=True)
+    reporter_contact = models.CharField(_("通報者の連絡先"), max_length=100, blank=True)
+    received_at = models.DateTimeField(_("受付日時"), validators=[validate_record_date])
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受付者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    address = models.CharField(_("場所(住所)"), max_length=200)
+    district = models.ForeignKey(District, verbose_name=_("地区"), on_delete=models.PROTECT)
+    subject_name = models.CharField(_("対象者の氏名(わかれば)"), max_length=100, blank=True)
+    subject_description = models.CharField(_("対象者の様子"), max_length=200, blank=True)
+    noticed = models.TextField(_("気づいたこと"), max_length=4000)
+    urgency = models.CharField(
+        _("緊急度"), max_length=10, choices=ReportUrgency.choices, default=ReportUrgency.NORMAL
+    )
+    state = models.CharField(
+        _("状態"), max_length=20, choices=ReportState.choices, default=ReportState.NEW
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("担当者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("本人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "casework.Case",
+        verbose_name=_("ケース"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    close_reason = models.TextField(_("終了の理由"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("見守り通報")
+        verbose_name_plural = _("見守り通報")
+        indexes = [models.Index(fields=["district", "state", "urgency", "received_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reporter_kind__in=[k.value for k in ReporterKind]),
+                name="report_reporter_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgency__in=["urgent", "normal"]), name="report_urgency_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in ReportState]), name="report_state_valid"
+            ),
+            models.CheckConstraint(condition=~Q(noticed=""), name="report_noticed_set"),
+            # An anonymous report keeps no name of who made it.
+            models.CheckConstraint(
+                condition=~Q(reporter_kind="anonymous") | Q(reporter_name="", reporter_contact=""),
+                name="report_anonymous_unnamed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="closed") | (Q(closed_at__isnull=False) & ~Q(close_reason="")),
+                name="report_closure_explained",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="case_opened") | Q(case__isnull=False),
+                name="report_case_opened_has_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("見守り通報 %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:report_detail", kwargs={"pk": self.pk})
+
+
+class VisitResult(models.TextChoices):
+    MET = "met", _("面会できた")
+    ABSENT = "absent", _("不在")
+    REFUSED = "refused", _("拒否")
+    CANCELLED = "cancelled", _("中止")
+
+
+class Observation(models.TextChoices):
+    MAIL_PILED = "mail_piled", _("郵便物の滞留")
+    ODOUR = "odour", _("異臭")
+    UTILITIES_OFF = "utilities_off", _("電気・ガス停止の兆候")
+    WEAKNESS = "weakness", _("衰弱")
+    DISORDER = "disorder", _("室内の荒れ")
+    OTHER = "other", _("その他")
+
+
+class OutreachVisit(models.Model):
+    """An outreach home visit (アウトリーチ) for a case, or for a watch report before any
+    case exists. Planned first; its result is recorded afterwards, once."""
+
+    case = models.ForeignKey(
+        "casework.Case",
+        verbose_name=_("ケース"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_visits",
+    )
+    report = models.ForeignKey(
+        WatchReport,
+        verbose_name=_("見守り通報"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    planned_at = models.DateTimeField(_("予定日時"), validators=[validate_record_date])
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("訪問する職員"), related_name="outreach_visits"
+    )
+    purpose = models.CharField(_("目的"), max_length=300, blank=True)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField(_("結果"), max_length=20, choices=VisitResult.choices, blank=True)
+    visited_at = models.DateTimeField(
+        _("訪問日時"), null=True, blank=True, validators=[validate_record_date]
+    )
+    observations = models.JSONField(_("気づいた様子"), default=list, blank=True)
+    notes = models.TextField(_("記録"), max_length=4000, blank=True)
+    next_visit_on = models.DateField(
+        _("次回訪問予定日"), null=True, blank=True, validators=[validate_record_date]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The visit's entry in the case's contact timeline, written once with the result.
+    contact = models.OneToOneField(
+        "casework.ContactRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_visit",
+    )
+
+    class Meta:
+        ordering = ["-planned_at", "-pk"]
+        verbose_name = _("アウトリーチ訪問")
+        verbose_name_plural = _("アウトリーチ訪問")
+        indexes = [
+            models.Index(fields=["agency", "planned_at"]),
+            models.Index(fields=["case", "visited_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(report__isnull=False),
+                name="visit_for_case_or_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(result="") | Q(result__in=[r.value for r in VisitResult]),
+                name="visit_result_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(result="", visited_at__isnull=True, recorded_by__isnull=True)
+                | (~Q(result="") & Q(visited_at__isnull=False, recorded_by__isnull=False)),
+                name="visit_result_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("訪問 %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:visit_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_recorded(self) -> bool:
+        return bool(self.result)
+
+    def observation_labels(self) -> list[str]:
+        labels = dict(Observation.choices)
+        return [str(labels.get(o, o)) for o in self.observations]

@@ -1,15 +1,24 @@
 """Reads for the community work pages. Counts and names of groups, events and services are
 not personal data; participants are persons, shown only where casework.access allows."""
 
-from django.db.models import Count, Q, Sum
+import datetime
+
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
 
 from casework import access
+from outreach import access_rules as outreach_access
 from outreach.models import (
+    TRIAGE_OPEN_STATES,
     ActivityGroup,
     AwarenessEvent,
     GroupParticipant,
     GroupSession,
     LifeSupportService,
+    OutreachVisit,
+    ReportUrgency,
+    VisitResult,
 )
 
 
@@ -55,3 +64,94 @@ def services():
     return LifeSupportService.objects.select_related("district", "supported_by").order_by(
         "-created_on", "-pk"
     )
+
+
+# --- the watch network and visits ----------------------------------------------------------
+
+
+def triage_queue(user, *, district=None, show_all: bool = False):
+    """Reports of the user's district (ward-wide agencies: every district, or the one
+    chosen), urgent ones first, then the oldest."""
+    reports = outreach_access.reports_visible_to(user)
+    if district is not None:
+        reports = reports.filter(district=district)
+    if not show_all:
+        reports = reports.filter(state__in=TRIAGE_OPEN_STATES)
+    urgent_first = When_(
+        When(urgency=ReportUrgency.URGENT, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        reports.select_related("district", "assigned_to", "received_by")
+        .annotate(urgent_first=urgent_first)
+        .order_by("urgent_first", "received_at", "pk")
+    )
+
+
+def week_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Monday 00:00 to the next Monday 00:00, in Asia/Tokyo."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    start = timezone.make_aware(datetime.datetime.combine(monday, datetime.time()))
+    return start, start + datetime.timedelta(days=7)
+
+
+def my_visits_this_week(user):
+    start, end = week_bounds(timezone.localdate())
+    return (
+        OutreachVisit.objects.filter(staff=user, planned_at__gte=start, planned_at__lt=end)
+        .select_related("case__person", "report__district")
+        .prefetch_related("staff")
+        .order_by("planned_at", "pk")
+    )
+
+
+def agency_schedule(user, days: int = 14):
+    """The agency's planned visits from today on. Who is visited shows only where the user
+    may see the case or report."""
+    membership = access.require_case_role(user)
+    start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    visits = (
+        OutreachVisit.objects.filter(
+            agency_id=membership.agency_id,
+            planned_at__gte=start,
+            planned_at__lt=start + datetime.timedelta(days=days),
+        )
+        .select_related("case__person", "report__district")
+        .prefetch_related("staff")
+        .order_by("planned_at", "pk")
+    )
+    visible = set(
+        outreach_access.visits_visible_to(user)
+        .filter(pk__in=visits.values("pk"))
+        .values_list("pk", flat=True)
+    )
+    return [(visit, visit.pk in visible) for visit in visits]
+
+
+def case_visits(case):
+    return (
+        OutreachVisit.objects.filter(case=case)
+        .select_related("recorded_by")
+        .prefetch_related("staff")
+        .order_by("-planned_at", "-pk")
+    )
+
+
+ABSENT_STREAK = 3
+
+
+def absent_streak(case) -> bool:
+    """Were the last three recorded visits all 不在? (an unanswered pattern)"""
+    last = list(
+        OutreachVisit.objects.filter(case=case)
+        .exclude(result="")
+        .exclude(result=VisitResult.CANCELLED)
+        .order_by("-visited_at", "-pk")
+        .values_list("result", flat=True)[:ABSENT_STREAK]
+    )
+    return len(last) == ABSENT_STREAK and all(r == VisitResult.ABSENT for r in last)
+
+
+def report_visits(report):
+    return report.visits.prefetch_related("staff").order_by("-planned_at", "-pk")

@@ -47,6 +47,7 @@ CASE_ROLE_NAMES = (
 NO_CASE_ROLE = {m: 403 for m in ("admin_a", "admin_b", "indicator_officer", "outsider")}
 COMMUNITY_WORK = {**NO_CASE_ROLE, **dict.fromkeys(CASE_ROLE_NAMES, 200)}
 COMMUNITY_VIEW = {**COMMUNITY_WORK, "indicator_officer": 200}
+COMMUNITY_WORK_404 = dict.fromkeys(CASE_ROLE_NAMES, 200)
 
 # Staff of the agency a referral is sent to, and the sender's side that may see it.
 RECEIVING = ("csw_b", "consultation_b", "supervisor_b")
@@ -91,6 +92,22 @@ MATRIX = {
     "casework:consent_new": ("person", "get", WORK),
     "casework:consent_withdraw": ("consent", "get", WORK),
     # Referrals: case_a is referred to agency B (summary scope), not yet answered.
+    # The watch network: an unlinked report of the district both agencies serve.
+    **{
+        f"outreach:{name}": ("report", "get", COMMUNITY_WORK_404)
+        for name in (
+            "report_detail",
+            "report_assign",
+            "report_link",
+            "report_open_case",
+            "report_close",
+            "visit_plan_report",
+        )
+    },
+    # A visit of case_a that csw_a makes.
+    "outreach:visit_plan_case": ("case", "get", WORK),
+    "outreach:visit_detail": ("visit", "get", VIEW),
+    "outreach:visit_record": ("visit", "get", WORK),
     # Community work: groups are not personal data; their participants are persons.
     "outreach:group_detail": ("group", "get", COMMUNITY_VIEW),
     "outreach:session_new": ("group", "get", COMMUNITY_WORK),
@@ -142,6 +159,9 @@ PAGES = {
         f"outreach:{name}": {m: 200 if m in CASE_ROLES else 403 for m in CAST}
         for name in ("event_new", "group_new", "service_new")
     },
+    "outreach:reports": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "outreach:report_new": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "outreach:visits": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "referrals:inbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "referrals:outbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:caseload": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
@@ -202,6 +222,22 @@ def records(cast, case_a, workflow):
         ),
         joined_on=today,
     )
+    report = outreach_services.report_receive(
+        actor=cast.csw_b,
+        reporter_kind="newspaper",
+        reporter_name="目黒新聞販売所",
+        received_at=timezone.now(),
+        address="目黒区中央町二丁目",
+        district=cast.agency_a.district,
+        noticed="新聞が3日分たまっている",
+        urgency="urgent",
+    )
+    visit = outreach_services.visit_plan(
+        actor=cast.csw_a,
+        case=case_a,
+        planned_at=timezone.now() + datetime.timedelta(days=1),
+        staff=[cast.csw_a],
+    )
     return {
         "case": case_a,
         "person": case_a.person,
@@ -214,6 +250,8 @@ def records(cast, case_a, workflow):
         "referral": referral,
         "group": group,
         "participant": participant,
+        "report": report,
+        "visit": visit,
         "worker": cast.csw_a,
     }
 
