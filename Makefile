@@ -26,8 +26,6 @@ migrate: setup
 
 demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
-	$(RUN_ENV) $(BIN)/python manage.py seed_referrals
-	$(RUN_ENV) $(BIN)/python manage.py seed_outreach
 
 run: demo
 	@echo ""

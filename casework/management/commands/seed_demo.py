@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -2368,6 +2369,10 @@ COUNTED = (
 )
 
 
+# Demo seeders of the other apps, run after the casework (each one idempotent).
+DEMO_SEEDERS = ("seed_referrals", "seed_outreach")
+
+
 class Command(BaseCommand):
     help = (
         "Fill the database with a demo world of Meguro agencies, staff, persons and cases "
@@ -2401,6 +2406,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {figures} in {elapsed:.1f}s.")
         else:
             self.stdout.write("The demo casework is already in place; nothing to add.")
+        # The other apps seed their own demo data; casework knows them only by command name.
+        available = get_commands()
+        for command in DEMO_SEEDERS:
+            if command in available:
+                call_command(command, force=force, stdout=self.stdout)
         self._print_logins(existing)
 
     # agencies and staff
