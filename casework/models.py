@@ -32,6 +32,13 @@ def validate_record_date(value) -> None:
         )
 
 
+def valid_choice(field: str, choices, name: str) -> models.CheckConstraint:
+    """A database check that a choice field holds one of its choices."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": [c.value for c in choices]}), name=name
+    )
+
+
 phone_validator = RegexValidator(
     r"^[0-9０-９\-－()（） ]{0,20}$",
     _("電話番号は数字とハイフンで入力してください。"),
@@ -133,11 +140,7 @@ class StaffMembership(models.Model):
     class Meta:
         verbose_name = _("職員の所属")
         verbose_name_plural = _("職員の所属")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
-            )
-        ]
+        constraints = [valid_choice("role", Role, "membership_role_valid")]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.agency} / {self.get_role_display()})"
@@ -187,9 +190,7 @@ class Person(models.Model):
         verbose_name = _("本人")
         verbose_name_plural = _("本人")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(sex__in=[s.value for s in Sex]), name="person_sex_valid"
-            ),
+            valid_choice("sex", Sex, "person_sex_valid"),
             models.CheckConstraint(
                 condition=~Q(family_name="") & ~Q(family_name_kana=""),
                 name="person_family_name_required",
@@ -297,13 +298,8 @@ class Case(models.Model):
         ]
         indexes = [models.Index(fields=["owning_agency", "status"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in CaseStatus]), name="case_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(main_concern__in=[c.value for c in Concern]),
-                name="case_main_concern_valid",
-            ),
+            valid_choice("status", CaseStatus, "case_status_valid"),
+            valid_choice("main_concern", Concern, "case_main_concern_valid"),
             # A closed case has a closing date and an open one has none.
             models.CheckConstraint(
                 condition=(Q(status="closed") & Q(closed_on__isnull=False))
@@ -350,9 +346,7 @@ class CaseConcern(models.Model):
         verbose_name_plural = _("その他の相談内容")
         constraints = [
             models.UniqueConstraint(fields=["case", "concern"], name="case_concern_unique"),
-            models.CheckConstraint(
-                condition=Q(concern__in=[c.value for c in Concern]), name="case_concern_valid"
-            ),
+            valid_choice("concern", Concern, "case_concern_valid"),
         ]
 
     def __str__(self) -> str:
@@ -432,10 +426,7 @@ class ContactRecord(models.Model):
             models.CheckConstraint(
                 condition=Q(minutes__gte=1) & Q(minutes__lte=1440), name="contact_minutes_range"
             ),
-            models.CheckConstraint(
-                condition=Q(method__in=[m.value for m in ContactMethod]),
-                name="contact_method_valid",
-            ),
+            valid_choice("method", ContactMethod, "contact_method_valid"),
             models.CheckConstraint(condition=~Q(summary=""), name="contact_summary_required"),
             models.CheckConstraint(
                 condition=Q(occurred_at__gte=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)),
@@ -498,9 +489,7 @@ class Consent(models.Model):
         verbose_name = _("同意・共有の根拠")
         verbose_name_plural = _("同意・共有の根拠")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(basis__in=[b.value for b in ConsentBasis]), name="consent_basis_valid"
-            ),
+            valid_choice("basis", ConsentBasis, "consent_basis_valid"),
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
                 name="consent_withdrawn_after_given",
@@ -674,13 +663,8 @@ class Intake(models.Model):
         verbose_name = _("相談受付")
         verbose_name_plural = _("相談受付")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(route__in=[r.value for r in IntakeRoute]), name="intake_route_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(consent_status__in=[c.value for c in IntakeConsent]),
-                name="intake_consent_valid",
-            ),
+            valid_choice("route", IntakeRoute, "intake_route_valid"),
+            valid_choice("consent_status", IntakeConsent, "intake_consent_valid"),
             # Someone other than the person came: who they are must be on record.
             models.CheckConstraint(
                 condition=Q(came_in_person=True) | (~Q(visitor_name="") & ~Q(visitor_relation="")),
@@ -716,12 +700,7 @@ class Screening(models.Model):
     class Meta:
         verbose_name = _("スクリーニング")
         verbose_name_plural = _("スクリーニング")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(result__in=[r.value for r in ScreeningResult]),
-                name="screening_result_valid",
-            )
-        ]
+        constraints = [valid_choice("result", ScreeningResult, "screening_result_valid")]
 
     def __str__(self) -> str:
         return self.get_result_display()
@@ -756,9 +735,7 @@ class EmergencySupport(models.Model):
         verbose_name = _("緊急支援")
         verbose_name_plural = _("緊急支援")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=[k.value for k in EmergencyKind]), name="emergency_kind_valid"
-            ),
+            valid_choice("kind", EmergencyKind, "emergency_kind_valid"),
             models.CheckConstraint(condition=~Q(description=""), name="emergency_description_set"),
         ]
 
@@ -822,10 +799,7 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "version"], name="assessment_version_unique"),
             models.CheckConstraint(condition=Q(version__gte=1), name="assessment_version_positive"),
-            models.CheckConstraint(
-                condition=Q(guardianship_need__in=[g.value for g in GuardianshipNeed]),
-                name="assessment_guardianship_valid",
-            ),
+            valid_choice("guardianship_need", GuardianshipNeed, "assessment_guardianship_valid"),
             models.CheckConstraint(
                 condition=Q(abuse_suspected=False) | ~Q(abuse_note=""),
                 name="assessment_abuse_described",
@@ -909,9 +883,7 @@ class SupportPlan(models.Model):
                 condition=Q(state__in=["draft", "submitted"]),
                 name="plan_one_open_draft",
             ),
-            models.CheckConstraint(
-                condition=Q(state__in=[s.value for s in PlanState]), name="plan_state_valid"
-            ),
+            valid_choice("state", PlanState, "plan_state_valid"),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="plan_period_ordered"
             ),
@@ -1010,10 +982,7 @@ class MonitoringEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["monitoring", "evaluation"]), name="monitoring_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(progress__in=[p.value for p in MonitoringProgress]),
-                name="monitoring_progress_valid",
-            ),
+            valid_choice("progress", MonitoringProgress, "monitoring_progress_valid"),
             models.CheckConstraint(condition=~Q(notes=""), name="monitoring_notes_set"),
             models.CheckConstraint(
                 condition=Q(next_monitoring_on__isnull=True)
@@ -1058,9 +1027,7 @@ class Meeting(models.Model):
         verbose_name = _("会議")
         verbose_name_plural = _("会議")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=[k.value for k in MeetingKind]), name="meeting_kind_valid"
-            ),
+            valid_choice("kind", MeetingKind, "meeting_kind_valid"),
             models.CheckConstraint(condition=~Q(decisions=""), name="meeting_decisions_set"),
         ]
 
@@ -1103,10 +1070,7 @@ class ProgrammeEnrolment(models.Model):
         verbose_name_plural = _("事業の利用")
         indexes = [models.Index(fields=["programme", "enrolled_on", "left_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(programme__in=[p.value for p in Programme]),
-                name="enrolment_programme_valid",
-            ),
+            valid_choice("programme", Programme, "enrolment_programme_valid"),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=F("enrolled_on")),
                 name="enrolment_left_after_enrolled",
@@ -1211,10 +1175,7 @@ class ClosureRequest(models.Model):
             models.UniqueConstraint(
                 fields=["case"], condition=Q(state="pending"), name="closure_one_pending"
             ),
-            models.CheckConstraint(
-                condition=Q(reason__in=[r.value for r in ClosureReason]),
-                name="closure_reason_valid",
-            ),
+            valid_choice("reason", ClosureReason, "closure_reason_valid"),
             models.CheckConstraint(
                 condition=Q(state__in=["pending", "approved", "rejected"]),
                 name="closure_state_valid",
@@ -1296,12 +1257,7 @@ class HouseholdMember(models.Model):
         ordering = ["pk"]
         verbose_name = _("世帯員")
         verbose_name_plural = _("世帯員")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(relation__in=[r.value for r in Relation]),
-                name="household_relation_valid",
-            )
-        ]
+        constraints = [valid_choice("relation", Relation, "household_relation_valid")]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_relation_display()})"

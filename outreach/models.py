@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Agency, District, Person, validate_record_date
+from casework.models import Agency, District, Person, valid_choice, validate_record_date
 
 
 def validate_not_future(value) -> None:
@@ -62,13 +62,8 @@ class AwarenessEvent(models.Model):
         indexes = [models.Index(fields=["theme", "held_on"])]
         constraints = [
             models.CheckConstraint(condition=Q(participants__gte=0), name="event_participants_ok"),
-            models.CheckConstraint(
-                condition=Q(theme__in=[t.value for t in EventTheme]), name="event_theme_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(category__in=[c.value for c in EventCategory]),
-                name="event_category_valid",
-            ),
+            valid_choice("theme", EventTheme, "event_theme_valid"),
+            valid_choice("category", EventCategory, "event_category_valid"),
         ]
 
     def __str__(self) -> str:
@@ -109,9 +104,7 @@ class ActivityGroup(models.Model):
         verbose_name_plural = _("活動グループ")
         constraints = [
             models.UniqueConstraint(fields=["name", "district"], name="group_name_unique"),
-            models.CheckConstraint(
-                condition=Q(kind__in=[k.value for k in GroupKind]), name="group_kind_valid"
-            ),
+            valid_choice("kind", GroupKind, "group_kind_valid"),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="group_capacity_ok"
             ),
@@ -228,9 +221,7 @@ class LifeSupportService(models.Model):
         verbose_name_plural = _("新たな生活支援サービス")
         indexes = [models.Index(fields=["created_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=[k.value for k in ServiceKind]), name="service_kind_valid"
-            ),
+            valid_choice("kind", ServiceKind, "service_kind_valid"),
             models.CheckConstraint(
                 condition=~Q(council="") | Q(supported_by__isnull=False),
                 name="service_supporter_named",
@@ -338,16 +329,11 @@ class WatchReport(models.Model):
         verbose_name_plural = _("見守り通報")
         indexes = [models.Index(fields=["district", "state", "urgency", "received_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(reporter_kind__in=[k.value for k in ReporterKind]),
-                name="report_reporter_valid",
-            ),
+            valid_choice("reporter_kind", ReporterKind, "report_reporter_valid"),
             models.CheckConstraint(
                 condition=Q(urgency__in=["urgent", "normal"]), name="report_urgency_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(state__in=[s.value for s in ReportState]), name="report_state_valid"
-            ),
+            valid_choice("state", ReportState, "report_state_valid"),
             models.CheckConstraint(condition=~Q(noticed=""), name="report_noticed_set"),
             # An anonymous report keeps no name of who made it.
             models.CheckConstraint(

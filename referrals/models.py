@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Agency, Case, Consent, ContactRecord, validate_record_date
+from casework.models import Agency, Case, Consent, ContactRecord, valid_choice, validate_record_date
 
 
 class Urgency(models.TextChoices):
@@ -128,17 +128,9 @@ class Referral(models.Model):
                 condition=~Q(sending_agency=F("receiving_agency")),
                 name="referral_to_another_agency",
             ),
-            models.CheckConstraint(
-                condition=Q(state__in=[s.value for s in ReferralState]),
-                name="referral_state_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(urgency__in=[u.value for u in Urgency]),
-                name="referral_urgency_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(scope__in=[s.value for s in Scope]), name="referral_scope_valid"
-            ),
+            valid_choice("state", ReferralState, "referral_state_valid"),
+            valid_choice("urgency", Urgency, "referral_urgency_valid"),
+            valid_choice("scope", Scope, "referral_scope_valid"),
             models.CheckConstraint(condition=~Q(reason=""), name="referral_reason_set"),
             # Each answer records who gave it and when; a refusal says why.
             models.CheckConstraint(
