@@ -792,6 +792,7 @@ def enrolment_add(
         age = person.age_on(enrolled_on)
         if age is not None and age >= 20:
             raise Refusal({"person": _("子どもの学習・生活支援事業の参加者は子どもです。")})
+    lock_person(person.pk)  # so two enrolments of the same person cannot race
     if ProgrammeEnrolment.objects.filter(
         person=person, programme=programme, left_on__isnull=True
     ).exists():
@@ -938,6 +939,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
 def case_reassign(*, actor, case: Case, from_worker, to_worker) -> None:
     """Hand a case from one worker to another in the agency; grants move with it, logged."""
     _require(access.SUPERVISE, actor, case)
+    _lock(case)  # two reassignments of one case run one after the other
     if from_worker.pk == to_worker.pk:
         raise Refusal({"to_worker": _("別の職員を選んでください。")})
     _assign(case=case, worker=to_worker, actor=actor)
@@ -965,6 +967,9 @@ def household_link(
 
     if not access.person_in_agency_scope(actor, person) or not held(member):
         raise PermissionDenied
+    # Check-then-insert: lock both persons (in a fixed order) so two links cannot race.
+    for person_id in sorted({person.pk, member.pk}):
+        lock_person(person_id)
     if person.pk == member.pk:
         raise Refusal({"member": _("同じ方は追加できません。")})
     for relation, field in ((person_relation, "person_relation"), (member_relation, "relation")):
