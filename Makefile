@@ -28,9 +28,12 @@ demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
 run: demo
+	$(RUN_ENV) $(BIN)/python manage.py reminders scan
 	@echo ""
-	@echo "Tsunagu: http://127.0.0.1:8000/  (Ctrl-C stops it)"
-	$(RUN_ENV) exec $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Tsunagu: http://127.0.0.1:8000/  (Ctrl-C stops it; a Celery worker with beat runs beside it)"
+	@$(RUN_ENV) sh -c '$(BIN)/celery -A config worker --beat --pool=solo --loglevel=WARNING & \
+		worker=$$!; trap "kill $$worker 2>/dev/null; wait $$worker" EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000'
 
 test: setup
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

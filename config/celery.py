@@ -13,7 +13,10 @@ app.autodiscover_tasks()
 @app.on_configure.connect
 def _make_filesystem_queue(sender, **kwargs):
     # kombu's filesystem transport (the embedded default) needs its folders to exist.
-    options = sender.conf.broker_transport_options or {}
+    # Read from the settings: the app's own configuration is being loaded right now.
+    from django.conf import settings
+
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)

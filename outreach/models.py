@@ -327,7 +327,11 @@ class WatchReport(models.Model):
         ordering = ["-received_at", "-pk"]
         verbose_name = _("見守り通報")
         verbose_name_plural = _("見守り通報")
-        indexes = [models.Index(fields=["district", "state", "urgency", "received_at"])]
+        indexes = [
+            models.Index(fields=["district", "state", "urgency", "received_at"]),
+            # The reminder scan: reports nobody has taken up yet, by time of receipt.
+            models.Index(fields=["received_at"], condition=Q(state="new"), name="report_new"),
+        ]
         constraints = [
             valid_choice("reporter_kind", ReporterKind, "report_reporter_valid"),
             models.CheckConstraint(
@@ -434,6 +438,8 @@ class OutreachVisit(models.Model):
         indexes = [
             models.Index(fields=["agency", "planned_at"]),
             models.Index(fields=["case", "visited_at"]),
+            # The reminder scan: planned visits without a result, by planned time.
+            models.Index(fields=["planned_at"], condition=Q(result=""), name="visit_unrecorded"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -122,6 +122,10 @@ class Referral(models.Model):
             models.Index(fields=["receiving_agency", "state", "answer_by"]),
             models.Index(fields=["sending_agency", "state"]),
             models.Index(fields=["case", "state"]),
+            # The reminder scan: referrals still waiting for an answer, by answer-by date.
+            models.Index(
+                fields=["answer_by"], condition=Q(state="sent"), name="referral_waiting_answer"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import AgencyReminderSettings, ChannelPreference, Reminder
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """Read-only: reminders change state only through the delivery services."""
+
+    list_display = ("rule", "object_id", "due_on", "recipient", "state", "attempts", "finished_at")
+    list_filter = ("state", "rule", "due_on")
+    search_fields = ("recipient__username",)
+    date_hierarchy = "due_on"
+    list_select_related = ("recipient",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgencyReminderSettings)
+class AgencyReminderSettingsAdmin(admin.ModelAdmin):
+    list_display = ("agency", "monitoring_due_days", "monitoring_overdue_days", "no_contact_days")
+    readonly_fields = ("updated_at", "updated_by")
+
+
+@admin.register(ChannelPreference)
+class ChannelPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "in_app", "email")

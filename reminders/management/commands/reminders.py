@@ -1,0 +1,57 @@
+"""python manage.py reminders scan|sweep|status
+
+scan    insert the reminders due now and hand them to the workers (what beat runs);
+        --deliver delivers them here and now instead, without a worker.
+sweep   release claims of dead workers and hand out what is still pending.
+status  how many reminders are in each state, by rule.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db.models import Count
+
+from reminders import services
+from reminders.models import Reminder, ReminderState
+
+
+class Command(BaseCommand):
+    help = "Scan for due reminders, hand them out, or show their state."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["scan", "sweep", "status"])
+        parser.add_argument(
+            "--deliver",
+            action="store_true",
+            help="deliver in this process instead of handing out to the workers",
+        )
+
+    def handle(self, *args, action, deliver, **options):
+        if action == "scan":
+            added = services.scan()
+            for rule, n in added.items():
+                self.stdout.write(f"{rule}: {n} new")
+            if deliver:
+                self._deliver_here()
+            else:
+                self.stdout.write(f"handed out: {services.dispatch()}")
+        elif action == "sweep":
+            released, failed = services.release_stale()
+            self.stdout.write(f"released: {released}, failed: {failed}")
+            if deliver:
+                self._deliver_here()
+            else:
+                self.stdout.write(f"handed out: {services.dispatch()}")
+        else:
+            rows = (
+                Reminder.objects.values("rule", "state")
+                .annotate(n=Count("pk"))
+                .order_by("rule", "state")
+            )
+            for row in rows:
+                self.stdout.write(f"{row['rule']}\t{row['state']}\t{row['n']}")
+
+    def _deliver_here(self):
+        ids = list(
+            Reminder.objects.filter(state=ReminderState.PENDING).values_list("pk", flat=True)
+        )
+        outcome = services.deliver(ids)
+        self.stdout.write("delivered: " + ", ".join(f"{k} {v}" for k, v in outcome.items()))

@@ -1,0 +1,388 @@
+"""The reminder rules. Each rule finds everything it must remind of in one query.
+
+A rule returns candidates: (object, due date, recipient) and what the message needs. The
+same query, narrowed to a few objects, decides at delivery time whether a reminder still
+applies: a plan monitored, a referral answered, a visit recorded, a case closed or
+reassigned, or a supervisor moved elsewhere cancels it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.models import (
+    Case,
+    CaseStatus,
+    ContactRecord,
+    MonitoringEntry,
+    PlanState,
+    Role,
+    SupportPlan,
+)
+from casework.wareki import wareki_date
+from outreach.models import OutreachVisit, ReportState, ReportUrgency, WatchReport
+from referrals.models import Referral, ReferralState
+
+from .models import AgencyReminderSettings, Rule
+
+OPEN_STATUSES = [s.value for s in CaseStatus if s != CaseStatus.CLOSED]
+URGENT_REPORT_AFTER = datetime.timedelta(hours=2)
+REPORT_AFTER = datetime.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rule: str
+    object_id: int
+    due_on: datetime.date
+    recipient_id: int
+    facts: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> tuple:
+        return (self.rule, self.object_id, self.due_on, self.recipient_id)
+
+
+@dataclass
+class ScanContext:
+    """The moment of a scan, in Asia/Tokyo, and the agencies' own periods."""
+
+    now: datetime.datetime
+    settings: dict[int, AgencyReminderSettings]
+
+    @classmethod
+    def load(cls, now: datetime.datetime | None = None) -> ScanContext:
+        return cls(
+            now=now or timezone.now(),
+            settings={s.agency_id: s for s in AgencyReminderSettings.objects.all()},
+        )
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localdate(self.now)
+
+    def value(self, agency_id: int, attribute: str) -> int:
+        own = self.settings.get(agency_id)
+        if own is not None:
+            return getattr(own, attribute)
+        return AgencyReminderSettings._meta.get_field(attribute).default
+
+    def per_agency(self, attribute: str, agency_path: str, condition: Callable[[int], Q]) -> Q:
+        """`condition(days)` for each agency, with each agency's own number of days.
+
+        Agencies sharing a value share one branch, so the query has as many branches as
+        there are distinct settings (usually one or two), not one per agency.
+        """
+        default = AgencyReminderSettings._meta.get_field(attribute).default
+        groups: dict[int, list[int]] = {}
+        for agency_id, own in self.settings.items():
+            groups.setdefault(getattr(own, attribute), []).append(agency_id)
+        custom = [pk for value, ids in groups.items() if value != default for pk in ids]
+        query = ~Q(**{f"{agency_path}__in": custom}) & condition(default)
+        for value, ids in groups.items():
+            if value != default:
+                query |= Q(**{f"{agency_path}__in": ids}) & condition(value)
+        return query
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _narrow(queryset, object_ids: Iterable[int] | None):
+    return queryset if object_ids is None else queryset.filter(pk__in=list(object_ids))
+
+
+# --- support plans ---------------------------------------------------------------------------
+
+
+def _plans_in_force():
+    monitored = MonitoringEntry.objects.filter(
+        plan=OuterRef("pk"), monitored_on__gte=OuterRef("next_monitoring_on")
+    )
+    return SupportPlan.objects.filter(
+        state=PlanState.APPROVED,
+        next_monitoring_on__isnull=False,
+        case__status__in=OPEN_STATUSES,
+    ).filter(~Exists(monitored))
+
+
+def plan_monitoring_due(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+    """Assigned workers, N days before the next monitoring date and on the day."""
+    today = ctx.today
+    agency = "case__owning_agency_id"
+    window = ctx.per_agency(
+        "monitoring_due_days", agency, lambda n: Q(next_monitoring_on__lte=today + _days(n))
+    ) & ctx.per_agency(
+        "monitoring_overdue_days", agency, lambda m: Q(next_monitoring_on__gt=today - _days(m))
+    )
+    rows = (
+        _narrow(_plans_in_force(), object_ids)
+        .filter(window)
+        .filter(case__assignments__ended_at__isnull=True, case__assignments__worker__is_active=True)
+        .values_list("pk", "next_monitoring_on", "case_id", agency, "case__assignments__worker_id")
+    )
+    found = []
+    for pk, planned, case_id, agency_id, worker_id in rows:
+        lead = ctx.value(agency_id, "monitoring_due_days")
+        due_on = planned - _days(lead) if planned > today else planned
+        facts = {"case_id": case_id, "date": planned}
+        found.append(Candidate(Rule.PLAN_MONITORING_DUE, pk, due_on, worker_id, facts))
+    return found
+
+
+def plan_monitoring_overdue(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+    """The agency's supervisors, M days after a monitoring date that passed unmonitored."""
+    today = ctx.today
+    agency = "case__owning_agency_id"
+    late = ctx.per_agency(
+        "monitoring_overdue_days", agency, lambda m: Q(next_monitoring_on__lte=today - _days(m))
+    )
+    rows = (
+        _narrow(_plans_in_force(), object_ids)
+        .filter(late)
+        .filter(
+            case__owning_agency__memberships__role=Role.SUPERVISOR,
+            case__owning_agency__memberships__user__is_active=True,
+        )
+        .values_list(
+            "pk",
+            "next_monitoring_on",
+            "case_id",
+            agency,
+            "case__owning_agency__memberships__user_id",
+        )
+    )
+    found = []
+    for pk, planned, case_id, agency_id, supervisor_id in rows:
+        days = ctx.value(agency_id, "monitoring_overdue_days")
+        facts = {"case_id": case_id, "date": planned, "days": days}
+        found.append(
+            Candidate(Rule.PLAN_MONITORING_OVERDUE, pk, planned + _days(days), supervisor_id, facts)
+        )
+    return found
+
+
+# --- referrals -------------------------------------------------------------------------------
+
+
+def referral_unanswered(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+    """The receiving agency's supervisors on the answer-by date and daily after it; from
+    the day after, the worker who sent it too."""
+    today = ctx.today
+    rows = (
+        _narrow(Referral.objects.filter(state=ReferralState.SENT, answer_by__lte=today), object_ids)
+        .annotate(
+            receiving_supervisor=FilteredRelation(
+                "receiving_agency__memberships",
+                condition=Q(receiving_agency__memberships__role=Role.SUPERVISOR),
+            )
+        )
+        .values_list("pk", "answer_by", "sent_by_id", "receiving_supervisor__user_id")
+    )
+    found = {}
+    for pk, answer_by, sender_id, supervisor_id in rows:
+        facts = {"date": answer_by}
+        if supervisor_id is not None:
+            candidate = Candidate(Rule.REFERRAL_UNANSWERED, pk, today, supervisor_id, facts)
+            found[candidate.key] = candidate
+        if answer_by < today:
+            sender = Candidate(
+                Rule.REFERRAL_UNANSWERED, pk, today, sender_id, {**facts, "sender": True}
+            )
+            found[sender.key] = sender
+    return list(found.values())
+
+
+# --- outreach --------------------------------------------------------------------------------
+
+
+def _visits_open():
+    return OutreachVisit.objects.filter(result="").filter(
+        Q(case__isnull=True) | Q(case__status__in=OPEN_STATUSES)
+    )
+
+
+def visit_tomorrow(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+    """The visiting staff, the day before a planned visit."""
+    tomorrow = ctx.today + _days(1)
+    rows = (
+        _narrow(_visits_open(), object_ids)
+        .filter(
+            planned_at__gte=start_of_day(tomorrow),
+            planned_at__lt=start_of_day(tomorrow + _days(1)),
+            staff__is_active=True,
+        )
+        .values_list("pk", "planned_at", "staff__id")
+    )
+    return [
+        Candidate(Rule.VISIT_TOMORROW, pk, ctx.today, staff_id, {"at": planned})
+        for pk, planned, staff_id in rows
+    ]
+
+
+def visit_not_recorded(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+    """The visiting staff, from the day after a planned visit that has no result."""
+    rows = (
+        _narrow(_visits_open(), object_ids)
+        .filter(planned_at__lt=start_of_day(ctx.today), staff__is_active=True)
+        .values_list("pk", "planned_at", "staff__id")
+    )
+    return [
+        Candidate(
+            Rule.VISIT_NOT_RECORDED,
+            pk,
+            timezone.localdate(planned) + _days(1),
+            staff_id,
+            {"at": planned},
+        )
+        for pk, planned, staff_id in rows
+    ]
+
+
+def report_untriaged(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+    """The district's supervisors, 24 hours after a report that nobody has taken up;
+    2 hours after an urgent one."""
+    overdue = Q(urgency=ReportUrgency.URGENT, received_at__lte=ctx.now - URGENT_REPORT_AFTER) | Q(
+        received_at__lte=ctx.now - REPORT_AFTER
+    )
+    rows = (
+        _narrow(WatchReport.objects.filter(state=ReportState.NEW), object_ids)
+        .filter(overdue)
+        .filter(
+            district__agencies__memberships__role=Role.SUPERVISOR,
+            district__agencies__memberships__user__is_active=True,
+        )
+        .values_list("pk", "received_at", "urgency", "district__agencies__memberships__user_id")
+    )
+    found = []
+    for pk, received, urgency, supervisor_id in rows:
+        urgent = urgency == ReportUrgency.URGENT
+        after = URGENT_REPORT_AFTER if urgent else REPORT_AFTER
+        due_on = timezone.localdate(received + after)
+        facts = {"at": received, "urgent": urgent}
+        found.append(Candidate(Rule.REPORT_UNTRIAGED, pk, due_on, supervisor_id, facts))
+    return found
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+def no_contact(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+    """Assigned workers of an open case with no contact record for N days (from the last
+    contact, or from the day the case was opened)."""
+    today = ctx.today
+    last_contact = Subquery(
+        ContactRecord.objects.filter(case=OuterRef("pk"))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+
+    def quiet_for(days: int) -> Q:
+        since = today - _days(days)
+        return Q(last_contact__lt=start_of_day(since + _days(1))) | Q(
+            last_contact__isnull=True, opened_on__lte=since
+        )
+
+    rows = (
+        _narrow(Case.objects.filter(status__in=OPEN_STATUSES), object_ids)
+        .annotate(last_contact=last_contact)
+        .filter(ctx.per_agency("no_contact_days", "owning_agency_id", quiet_for))
+        .filter(assignments__ended_at__isnull=True, assignments__worker__is_active=True)
+        .values_list(
+            "pk", "owning_agency_id", "last_contact", "opened_on", "assignments__worker_id"
+        )
+    )
+    found = []
+    for pk, agency_id, last, opened_on, worker_id in rows:
+        days = ctx.value(agency_id, "no_contact_days")
+        since = timezone.localdate(last) if last else opened_on
+        facts = {"case_id": pk, "date": since, "days": days}
+        found.append(Candidate(Rule.NO_CONTACT, pk, since + _days(days), worker_id, facts))
+    return found
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+RULES: dict[str, Callable[..., list[Candidate]]] = {
+    Rule.PLAN_MONITORING_DUE: plan_monitoring_due,
+    Rule.PLAN_MONITORING_OVERDUE: plan_monitoring_overdue,
+    Rule.REFERRAL_UNANSWERED: referral_unanswered,
+    Rule.VISIT_TOMORROW: visit_tomorrow,
+    Rule.VISIT_NOT_RECORDED: visit_not_recorded,
+    Rule.REPORT_UNTRIAGED: report_untriaged,
+    Rule.NO_CONTACT: no_contact,
+}
+
+
+# --- what a delivered reminder says ----------------------------------------------------------
+# Messages carry case and record numbers, never a name: they may travel by e-mail.
+
+
+def _case_url(facts) -> str:
+    return reverse("casework:case_detail", kwargs={"pk": facts["case_id"]})
+
+
+def _local(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{wareki_date(local.date())} {local:%H:%M}"
+
+
+def describe(candidate: Candidate) -> tuple[str, str]:
+    """The message and the link of a reminder, in the language active when it is sent."""
+    rule, facts, pk = candidate.rule, candidate.facts, candidate.object_id
+    if rule == Rule.PLAN_MONITORING_DUE:
+        message = _("ケース %(case)06d のモニタリング予定日は %(date)s です。") % {
+            "case": facts["case_id"],
+            "date": wareki_date(facts["date"]),
+        }
+        return message, _case_url(facts)
+    if rule == Rule.PLAN_MONITORING_OVERDUE:
+        message = _(
+            "ケース %(case)06d のモニタリングが予定日 %(date)s から%(days)d日過ぎても"
+            "記録されていません。"
+        ) % {"case": facts["case_id"], "date": wareki_date(facts["date"]), "days": facts["days"]}
+        return message, _case_url(facts)
+    if rule == Rule.REFERRAL_UNANSWERED:
+        if facts.get("sender"):
+            text = _("紹介したつなぎ %(number)d に、回答期限 %(date)s を過ぎても回答がありません。")
+        else:
+            text = _("つなぎ %(number)d の回答期限 %(date)s が来ています。回答してください。")
+        message = text % {"number": pk, "date": wareki_date(facts["date"])}
+        return message, reverse("referrals:detail", kwargs={"pk": pk})
+    if rule == Rule.VISIT_TOMORROW:
+        message = _("明日 %(at)s にアウトリーチ訪問 %(number)d の予定があります。") % {
+            "at": _local(facts["at"]),
+            "number": pk,
+        }
+        return message, reverse("outreach:visit_detail", kwargs={"pk": pk})
+    if rule == Rule.VISIT_NOT_RECORDED:
+        message = _("%(at)s のアウトリーチ訪問 %(number)d の結果が記録されていません。") % {
+            "at": _local(facts["at"]),
+            "number": pk,
+        }
+        return message, reverse("outreach:visit_detail", kwargs={"pk": pk})
+    if rule == Rule.REPORT_UNTRIAGED:
+        if facts["urgent"]:
+            text = _("緊急の見守り通報 %(number)d(受付 %(at)s)が2時間を過ぎても未対応です。")
+        else:
+            text = _("見守り通報 %(number)d(受付 %(at)s)が24時間を過ぎても未対応です。")
+        message = text % {"number": pk, "at": _local(facts["at"])}
+        return message, reverse("outreach:report_detail", kwargs={"pk": pk})
+    if rule == Rule.NO_CONTACT:
+        message = _("ケース %(case)06d は %(date)s から%(days)d日間、支援記録がありません。") % {
+            "case": pk,
+            "date": wareki_date(facts["date"]),
+            "days": facts["days"],
+        }
+        return message, _case_url(facts)
+    raise ValueError(rule)

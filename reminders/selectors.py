@@ -1,0 +1,31 @@
+"""Reads of the reminders app."""
+
+from django.db.models import Count
+
+from casework import access
+
+from .models import AgencyReminderSettings, ChannelPreference, Reminder
+
+
+def channels_of(user) -> ChannelPreference:
+    return ChannelPreference.objects.filter(user=user).first() or ChannelPreference(user=user)
+
+
+def agency_settings_of(user) -> AgencyReminderSettings | None:
+    """The settings of a supervisor's agency (defaults when none are saved); None otherwise."""
+    membership = access.membership_of(user)
+    if membership is None or membership.role != "supervisor":
+        return None
+    return AgencyReminderSettings.objects.filter(
+        agency_id=membership.agency_id
+    ).first() or AgencyReminderSettings(agency_id=membership.agency_id)
+
+
+def my_reminder_counts(user) -> dict[str, int]:
+    """How many of the user's reminders are in each state."""
+    return dict(
+        Reminder.objects.filter(recipient=user)
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )

@@ -1,0 +1,291 @@
+"""Writes of the reminders app: scanning, claiming, delivering, releasing.
+
+Life of a reminder: a scan inserts it as *pending* (a second scan finds the same key and
+inserts nothing); a delivery task *claims* it with a conditional update (SKIP LOCKED on
+PostgreSQL), checks that it still applies, and in one transaction creates the in-app
+notification, sends the e-mail and marks it *sent*; or marks it *cancelled* when its object
+is gone or closed. A claim older than REMINDER_CLAIM_TIMEOUT_SECONDS (a worker that died) is
+released to *pending* and delivered again; after REMINDER_MAX_ATTEMPTS it is *failed*.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from casework import access
+from casework.models import Notification
+
+from . import rules
+from .models import AgencyReminderSettings, ChannelPreference, Reminder, ReminderState
+
+log = logging.getLogger(__name__)
+
+# Pending reminders are handed to workers in messages of this many.
+DELIVERY_BATCH = 50
+# A pending reminder whose message went missing is handed out again after this long.
+REENQUEUE_AFTER = datetime.timedelta(minutes=10)
+
+
+class LostClaim(Exception):
+    """Another worker took the reminder over (the claim had timed out)."""
+
+
+# --- scanning --------------------------------------------------------------------------------
+
+
+def scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Insert every reminder that is due now; return how many each rule added."""
+    ctx = rules.ScanContext.load(now)
+    created_at = timezone.now()
+    for find in rules.RULES.values():
+        rows = [
+            Reminder(
+                rule=c.rule,
+                object_id=c.object_id,
+                due_on=c.due_on,
+                recipient_id=c.recipient_id,
+                created_at=created_at,
+            )
+            for c in find(ctx)
+        ]
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    # ignore_conflicts cannot say which rows were new; the shared timestamp can.
+    new = dict(
+        Reminder.objects.filter(created_at=created_at)
+        .values("rule")
+        .annotate(n=Count("pk"))
+        .values_list("rule", "n")
+    )
+    return {rule: new.get(rule, 0) for rule in rules.RULES}
+
+
+# --- handing out -----------------------------------------------------------------------------
+
+
+def release_stale(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Give back claims a dead or stuck worker left behind. Returns (released, failed)."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT_SECONDS)
+    stale = Reminder.objects.filter(state=ReminderState.CLAIMED, claimed_at__lt=limit)
+    failed = stale.filter(attempts__gte=settings.REMINDER_MAX_ATTEMPTS).update(
+        state=ReminderState.FAILED,
+        finished_at=now,
+        note=_("配信が規定の回数失敗しました。"),
+    )
+    released = stale.update(
+        state=ReminderState.PENDING, claimed_at=None, claim_token="", enqueued_at=None
+    )
+    if released or failed:
+        log.warning("reminders: released %d stale claims, %d failed", released, failed)
+    return released, failed
+
+
+def dispatch(*, now: datetime.datetime | None = None, limit: int = 20000) -> int:
+    """Send the pending reminders to the workers, in batches, once the transaction commits."""
+    from .tasks import deliver
+
+    now = now or timezone.now()
+    waiting = Reminder.objects.filter(state=ReminderState.PENDING).filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REENQUEUE_AFTER)
+    )
+    with transaction.atomic():
+        ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:limit])
+        Reminder.objects.filter(pk__in=ids).update(enqueued_at=now)
+        for start in range(0, len(ids), DELIVERY_BATCH):
+            deliver.delay_on_commit(ids[start : start + DELIVERY_BATCH])
+    return len(ids)
+
+
+def claim(ids: Iterable[int], *, token: str, now: datetime.datetime | None = None) -> list[int]:
+    """Take the pending reminders among `ids` for this worker; return the ones it got."""
+    now = now or timezone.now()
+    ids = list(ids)
+    with transaction.atomic():
+        pending = Reminder.objects.filter(pk__in=ids, state=ReminderState.PENDING)
+        if connection.features.has_select_for_update_skip_locked:
+            # Rows another worker is claiming right now are skipped, not waited for.
+            free = list(pending.select_for_update(skip_locked=True).values_list("pk", flat=True))
+            pending = Reminder.objects.filter(pk__in=free, state=ReminderState.PENDING)
+        # The condition on the state makes the claim safe without the lock too (SQLite).
+        pending.update(
+            state=ReminderState.CLAIMED,
+            claimed_at=now,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+    return list(
+        Reminder.objects.filter(
+            pk__in=ids, state=ReminderState.CLAIMED, claim_token=token
+        ).values_list("pk", flat=True)
+    )
+
+
+def deliver(ids: Iterable[int]) -> Counter:
+    """Claim and deliver the given reminders; those another worker has are left alone."""
+    token = uuid.uuid4().hex
+    mine = claim(ids, token=token)
+    return deliver_claimed(mine, token=token)
+
+
+def release(ids: Iterable[int], *, token: str) -> int:
+    """Hand back claims this worker cannot finish (it is being stopped)."""
+    return Reminder.objects.filter(
+        pk__in=list(ids), state=ReminderState.CLAIMED, claim_token=token
+    ).update(state=ReminderState.PENDING, claimed_at=None, claim_token="", enqueued_at=None)
+
+
+def deliver_claimed(ids: Iterable[int], *, token: str) -> Counter:
+    outcome: Counter = Counter()
+    claimed = list(
+        Reminder.objects.filter(
+            pk__in=list(ids), state=ReminderState.CLAIMED, claim_token=token
+        ).select_related("recipient", "recipient__reminder_channels")
+    )
+    if not claimed:
+        return outcome
+    ctx = rules.ScanContext.load()
+    by_rule: dict[str, list[Reminder]] = defaultdict(list)
+    for reminder in claimed:
+        by_rule[reminder.rule].append(reminder)
+    with translation.override(settings.LANGUAGE_CODE):
+        for rule, reminders in by_rule.items():
+            # The rule's own query, narrowed to these objects, says what still applies.
+            current = {
+                c.key: c
+                for c in rules.RULES[rule](ctx, object_ids={r.object_id for r in reminders})
+            }
+            for reminder in reminders:
+                key = (reminder.rule, reminder.object_id, reminder.due_on, reminder.recipient_id)
+                outcome[_deliver_one(reminder, current.get(key), token=token)] += 1
+    return outcome
+
+
+def _channels(user) -> ChannelPreference:
+    try:
+        return user.reminder_channels
+    except ChannelPreference.DoesNotExist:
+        return ChannelPreference(user=user)
+
+
+def _finish(reminder: Reminder, token: str, **changes) -> None:
+    done = Reminder.objects.filter(
+        pk=reminder.pk, state=ReminderState.CLAIMED, claim_token=token
+    ).update(finished_at=timezone.now(), **changes)
+    if done != 1:
+        raise LostClaim(reminder.pk)
+
+
+def _deliver_one(reminder: Reminder, candidate, *, token: str) -> str:
+    user = reminder.recipient
+    try:
+        with transaction.atomic():
+            if candidate is None or not user.is_active:
+                _finish(
+                    reminder,
+                    token,
+                    state=ReminderState.CANCELLED,
+                    note=_("対象が終了・変更されたか、宛先が担当でなくなりました。"),
+                )
+                return ReminderState.CANCELLED
+            message, url = rules.describe(candidate)
+            channels = _channels(user)
+            send_email = channels.email and bool(user.email)
+            notification = None
+            if channels.in_app or not send_email:
+                notification = Notification.objects.create(
+                    recipient=user, message=message[:300], url=url
+                )
+            # Marking it sent first holds the row: a worker whose claim was taken over
+            # fails here and rolls its notification back.
+            _finish(
+                reminder,
+                token,
+                state=ReminderState.SENT,
+                notification=notification,
+                emailed=send_email,
+            )
+            if send_email:
+                _email(user, reminder, message, url)
+    except LostClaim:
+        log.warning("reminders: claim on %s was taken over; not delivering", reminder.pk)
+        return "lost"
+    except Exception as error:  # the SMTP server, for instance
+        log.exception("reminders: delivering %s failed", reminder.pk)
+        _retry_later(reminder, token, error)
+        return ReminderState.FAILED if _is_final(reminder) else "retry"
+    return ReminderState.SENT
+
+
+def _email(user, reminder: Reminder, message: str, url: str) -> None:
+    subject = _("[Tsunagu] %(rule)s") % {"rule": reminder.get_rule_display()}
+    body = "\n\n".join(
+        [
+            message,
+            settings.TSUNAGU_BASE_URL.rstrip("/") + url,
+            _("このメールは Tsunagu から自動で送信されています。"),
+        ]
+    )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def _is_final(reminder: Reminder) -> bool:
+    return reminder.attempts + 1 >= settings.REMINDER_MAX_ATTEMPTS
+
+
+def _retry_later(reminder: Reminder, token: str, error: Exception) -> None:
+    mine = Reminder.objects.filter(pk=reminder.pk, state=ReminderState.CLAIMED, claim_token=token)
+    note = f"{type(error).__name__}: {error}"[:300]
+    if _is_final(reminder):
+        mine.update(state=ReminderState.FAILED, finished_at=timezone.now(), note=note)
+    else:
+        mine.update(
+            state=ReminderState.PENDING,
+            claimed_at=None,
+            claim_token="",
+            enqueued_at=None,
+            note=note,
+        )
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def channels_set(*, actor, in_app: bool, email: bool) -> ChannelPreference:
+    """The actor's own choice of channels; at least one stays on."""
+    if not in_app and not email:
+        raise ValidationError({"in_app": _("少なくとも一つの通知方法を選んでください。")})
+    if email and not actor.email:
+        raise ValidationError(
+            {"email": _("メールアドレスが登録されていません。管理者に登録を依頼してください。")}
+        )
+    preference, _created = ChannelPreference.objects.update_or_create(
+        user=actor, defaults={"in_app": in_app, "email": email}
+    )
+    return preference
+
+
+@transaction.atomic
+def agency_settings_set(*, actor, **values) -> AgencyReminderSettings:
+    """A supervisor sets the reminder periods of their own agency."""
+    membership = access.require_supervisor(actor)
+    current, _created = AgencyReminderSettings.objects.select_for_update().get_or_create(
+        agency_id=membership.agency_id
+    )
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.updated_by = actor
+    current.full_clean()
+    current.save()
+    return current
