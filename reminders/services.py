@@ -34,8 +34,6 @@ log = logging.getLogger(__name__)
 
 # Pending reminders are handed to workers in messages of this many.
 DELIVERY_BATCH = 50
-# A pending reminder whose message went missing is handed out again after this long.
-REENQUEUE_AFTER = datetime.timedelta(minutes=10)
 
 
 class LostClaim(Exception):
@@ -92,13 +90,19 @@ def release_stale(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     return released, failed
 
 
+def reenqueue_after() -> datetime.timedelta:
+    """A pending reminder whose message went missing (a worker died holding it) is handed
+    out again after this long."""
+    return datetime.timedelta(seconds=settings.REMINDER_REENQUEUE_SECONDS)
+
+
 def dispatch(*, now: datetime.datetime | None = None, limit: int = 20000) -> int:
     """Send the pending reminders to the workers, in batches, once the transaction commits."""
     from .tasks import deliver
 
     now = now or timezone.now()
     waiting = Reminder.objects.filter(state=ReminderState.PENDING).filter(
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REENQUEUE_AFTER)
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - reenqueue_after())
     )
     with transaction.atomic():
         ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:limit])
@@ -241,7 +245,8 @@ def _email(user, reminder: Reminder, message: str, url: str) -> None:
 
 
 def _is_final(reminder: Reminder) -> bool:
-    return reminder.attempts + 1 >= settings.REMINDER_MAX_ATTEMPTS
+    # The claim counted this attempt already.
+    return reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS
 
 
 def _retry_later(reminder: Reminder, token: str, error: Exception) -> None:

@@ -1,0 +1,252 @@
+"""Delivery: claim, deliver once, cancel what no longer applies, retry, give up."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from casework.models import Notification
+from config.celery import app as celery_app
+from reminders import services
+from reminders.models import ChannelPreference, Reminder, ReminderState, Rule
+
+from .conftest import days, deliver_all, rows, today
+
+
+@pytest.fixture
+def due_referral(cast, refer):
+    """A referral whose answer-by date is today: one reminder for supervisor_b."""
+    case = refer.case()
+    refer.contact(case, "電話で近況を聞いた")  # so that only the referral is due
+    referral = refer.send(case, answer_by=today())
+    services.scan()
+    assert rows() == {
+        (Rule.REFERRAL_UNANSWERED, referral.pk, today(), "supervisor_b", ReminderState.PENDING)
+    }
+    return referral
+
+
+def test_delivery_puts_a_notification_with_a_link_in_the_bell(cast, due_referral, client):
+    assert deliver_all() == {"sent": 1}
+    note = Notification.objects.get(recipient=cast.supervisor_b, reminder__isnull=False)
+    assert note.url == f"/referrals/{due_referral.pk}/"
+    assert f"つなぎ {due_referral.pk}" in note.message
+    reminder = Reminder.objects.get()
+    assert reminder.state == ReminderState.SENT
+    assert reminder.notification == note
+    assert reminder.finished_at is not None
+    client.force_login(cast.supervisor_b)
+    page = client.get("/notifications/").content.decode()
+    assert note.message in page
+    assert f'href="/referrals/{due_referral.pk}/"' in page
+    unread = Notification.objects.filter(recipient=cast.supervisor_b, read_at__isnull=True)
+    assert f'<span class="count">{unread.count()}</span>' in page
+
+
+def test_delivering_twice_delivers_once(cast, due_referral):
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    assert services.deliver(ids) == {"sent": 1}
+    assert services.deliver(ids) == {}
+    services.scan()
+    assert services.deliver(list(Reminder.objects.values_list("pk", flat=True))) == {}
+    assert Notification.objects.filter(reminder__isnull=False).count() == 1
+
+
+def test_answered_referral_cancels_its_reminder(cast, refer, due_referral):
+    refer.accept(due_referral)
+    before = Notification.objects.count()
+    assert deliver_all() == {"cancelled": 1}
+    reminder = Reminder.objects.get()
+    assert reminder.state == ReminderState.CANCELLED
+    assert reminder.notification is None
+    assert Notification.objects.count() == before
+
+
+def test_reassigned_workers_reminder_is_cancelled_and_the_new_worker_gets_one(cast, plan_due_on):
+    from casework import services as casework_services
+
+    plan = plan_due_on(today())
+    services.scan()
+    casework_services.case_reassign(
+        actor=cast.supervisor_a,
+        case=plan.case,
+        from_worker=cast.csw_a,
+        to_worker=cast.consultation_a,
+    )
+    services.scan()
+    deliver_all()
+    assert rows(rule=Rule.PLAN_MONITORING_DUE) == {
+        (Rule.PLAN_MONITORING_DUE, plan.pk, today(), "csw_a", ReminderState.CANCELLED),
+        (Rule.PLAN_MONITORING_DUE, plan.pk, today(), "consultation_a", ReminderState.SENT),
+    }
+
+
+def test_deactivated_recipient_is_not_delivered_to(cast, due_referral):
+    cast.supervisor_b.is_active = False
+    cast.supervisor_b.save()
+    assert deliver_all() == {"cancelled": 1}
+
+
+def test_email_channel_sends_mail_without_names(cast, due_referral, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cast.supervisor_b.email = "sv-b@example.lg.jp"
+    cast.supervisor_b.save()
+    ChannelPreference.objects.create(user=cast.supervisor_b, in_app=False, email=True)
+    assert deliver_all() == {"sent": 1}
+    assert (
+        Notification.objects.filter(recipient=cast.supervisor_b, reminder__isnull=False).count()
+        == 0
+    )
+    (message,) = mail.outbox
+    assert message.to == ["sv-b@example.lg.jp"]
+    assert f"/referrals/{due_referral.pk}/" in message.body
+    person = due_referral.case.person
+    for name in (person.family_name, person.given_name, person.family_name_kana):
+        assert name not in message.body and name not in message.subject
+    assert Reminder.objects.get().emailed is True
+
+
+def test_both_channels(cast, due_referral, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cast.supervisor_b.email = "sv-b@example.lg.jp"
+    cast.supervisor_b.save()
+    ChannelPreference.objects.create(user=cast.supervisor_b, in_app=True, email=True)
+    deliver_all()
+    assert len(mail.outbox) == 1
+    assert (
+        Notification.objects.filter(recipient=cast.supervisor_b, reminder__isnull=False).count()
+        == 1
+    )
+
+
+def test_email_only_user_without_an_address_gets_it_in_the_app(cast, due_referral):
+    ChannelPreference.objects.create(user=cast.supervisor_b, in_app=False, email=True)
+    assert deliver_all() == {"sent": 1}
+    assert (
+        Notification.objects.filter(recipient=cast.supervisor_b, reminder__isnull=False).count()
+        == 1
+    )
+
+
+class BrokenMailServer:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server is down")
+
+
+def test_failed_email_is_retried_then_given_up(cast, due_referral, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenMailServer"
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    cast.supervisor_b.email = "sv-b@example.lg.jp"
+    cast.supervisor_b.save()
+    ChannelPreference.objects.create(user=cast.supervisor_b, in_app=True, email=True)
+    before = Notification.objects.count()
+    assert deliver_all() == {"retry": 1}
+    reminder = Reminder.objects.get()
+    assert reminder.state == ReminderState.PENDING
+    assert reminder.attempts == 1
+    assert "SMTP server is down" in reminder.note
+    # The failed attempt left no half-delivery behind.
+    assert Notification.objects.count() == before
+    assert deliver_all() == {"failed": 1}
+    reminder.refresh_from_db()
+    assert reminder.state == ReminderState.FAILED
+    assert Notification.objects.count() == before
+
+
+def test_a_claimed_reminder_cannot_be_claimed_again(cast, due_referral):
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    assert services.claim(ids, token="first") == ids
+    assert services.claim(ids, token="second") == []
+    assert services.deliver(ids) == {}
+    assert services.deliver_claimed(ids, token="first") == {"sent": 1}
+
+
+def test_a_stale_claim_is_released_and_the_slow_worker_loses_it(cast, due_referral, settings):
+    settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 60
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    assert services.claim(ids, token="slow") == ids
+    assert services.release_stale() == (0, 0)
+    later = timezone.now() + datetime.timedelta(seconds=61)
+    assert services.release_stale(now=later) == (1, 0)
+    assert services.claim(ids, token="fresh") == ids
+    # The first worker wakes up: its claim is gone, it delivers nothing.
+    assert services.deliver_claimed(ids, token="slow") == {}
+    assert services.deliver_claimed(ids, token="fresh") == {"sent": 1}
+    assert Notification.objects.filter(reminder__isnull=False).count() == 1
+
+
+def test_a_claim_that_keeps_dying_fails_after_the_attempt_limit(cast, due_referral, settings):
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 60
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    later = timezone.now() + datetime.timedelta(seconds=61)
+    services.claim(ids, token="one")
+    assert services.release_stale(now=later) == (1, 0)
+    services.claim(ids, token="two")
+    assert services.release_stale(now=later) == (0, 1)
+    assert Reminder.objects.get().state == ReminderState.FAILED
+
+
+@pytest.fixture
+def eager_celery():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def test_scan_task_hands_out_on_commit_and_delivers(
+    cast, refer, eager_celery, django_capture_on_commit_callbacks
+):
+    from reminders import tasks
+
+    case = refer.case()
+    refer.contact(case, "電話で近況を聞いた")
+    refer.send(case, answer_by=today())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = tasks.scan.apply().get()
+    assert result["added"][Rule.REFERRAL_UNANSWERED] == 1
+    assert result["handed_out"] == 1
+    assert len(callbacks) == 1  # one message per batch, sent after the commit
+    assert Reminder.objects.get().state == ReminderState.SENT
+    # A second sweep finds nothing left to hand out.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep.apply().get() == {"released": 0, "failed": 0, "handed_out": 0}
+
+
+def test_dispatch_batches_and_does_not_hand_out_twice(cast, open_case):
+    for _ in range(3):
+        open_case(cast.csw_a, opened_on=today() - days(40))
+    services.scan()
+    assert Reminder.objects.count() == 3
+    assert services.dispatch() == 3
+    assert services.dispatch() == 0
+    # A message that went missing is handed out again after a while.
+    later = timezone.now() + services.reenqueue_after() + datetime.timedelta(seconds=1)
+    assert services.dispatch(now=later) == 3
+
+
+def test_messages_follow_the_configured_language(cast, due_referral, client):
+    client.cookies["django_language"] = "en"
+    deliver_all()
+    assert "つなぎ" in Notification.objects.get(reminder__isnull=False).message
+
+
+def test_a_worker_whose_claim_is_taken_over_mid_delivery_rolls_back(cast, due_referral):
+    from reminders import rules
+
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    services.claim(ids, token="slow")
+    reminder = Reminder.objects.get()  # the slow worker has read its claimed row...
+    (candidate,) = rules.referral_unanswered(rules.ScanContext.load())
+    # ...then stalls past the time limit; its claim is released and taken by another worker.
+    Reminder.objects.update(state=ReminderState.PENDING, claim_token="", claimed_at=None)
+    services.claim(ids, token="fresh")
+    before = Notification.objects.count()
+    assert services._deliver_one(reminder, candidate, token="slow") == "lost"
+    assert Notification.objects.count() == before
+    assert services.deliver_claimed(ids, token="fresh") == {"sent": 1}
+    assert Notification.objects.filter(reminder__isnull=False).count() == 1
