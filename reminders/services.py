@@ -47,7 +47,18 @@ def scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Insert every reminder that is due now; return how many each rule added."""
     ctx = rules.ScanContext.load(now)
     created_at = timezone.now()
-    for find in rules.RULES.values():
+    for rule, find in rules.RULES.items():
+        candidates = find(ctx)
+        if not candidates:
+            continue
+        # Most of what a scan finds was found by the scan before: leave those out in
+        # Python rather than send them to the database again. The unique key still
+        # decides when two scans run at once.
+        known = set(
+            Reminder.objects.filter(
+                rule=rule, due_on__gte=min(c.due_on for c in candidates)
+            ).values_list("object_id", "due_on", "recipient_id")
+        )
         rows = [
             Reminder(
                 rule=c.rule,
@@ -56,7 +67,8 @@ def scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 recipient_id=c.recipient_id,
                 created_at=created_at,
             )
-            for c in find(ctx)
+            for c in candidates
+            if (c.object_id, c.due_on, c.recipient_id) not in known
         ]
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     # ignore_conflicts cannot say which rows were new; the shared timestamp can.
