@@ -48,6 +48,11 @@ def _production_env(**extra):
         ("DJANGO_LOG_LEVEL", "LOUD"),
         ("CELERY_BROKER_URL", "amqp://guest@localhost//"),
         ("DJANGO_CSRF_TRUSTED_ORIGINS", "tsunagu.example.lg.jp"),
+        ("CELERY_VISIBILITY_TIMEOUT", "60"),
+        ("CELERY_TASK_TIME_LIMIT", "soon"),
+        ("EMAIL_PORT", "smtp"),
+        ("TSUNAGU_BASE_URL", "tsunagu.example.lg.jp"),
+        ("REMINDER_MAX_ATTEMPTS", "0"),
     ],
 )
 def test_malformed_value_stops_startup_naming_the_variable(name, value):
@@ -80,3 +85,30 @@ def test_time_zone_and_languages(settings):
     assert settings.TIME_ZONE == "Asia/Tokyo"
     assert settings.LANGUAGE_CODE == "ja"
     assert [code for code, _ in settings.LANGUAGES] == ["ja", "en"]
+
+
+def test_email_cannot_use_both_tls_and_ssl():
+    result = _manage(
+        "check",
+        DJANGO_DEBUG="true",
+        EMAIL_HOST="smtp.example.lg.jp",
+        EMAIL_USE_TLS="true",
+        EMAIL_USE_SSL="true",
+    )
+    assert result.returncode != 0
+    assert "EMAIL_USE_TLS and EMAIL_USE_SSL" in result.stderr
+
+
+def test_celery_settings_for_at_least_once_delivery(settings):
+    from config.celery import app
+
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.task_soft_time_limit < app.conf.task_time_limit
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    if app.conf.broker_url.startswith("redis"):
+        timeout = app.conf.broker_transport_options["visibility_timeout"]
+        assert timeout > app.conf.task_time_limit

@@ -119,3 +119,18 @@ def test_non_supervisor_cannot_post_agency_periods(client, cast):
 def test_notifications_page_links_to_the_settings(client, cast):
     client.force_login(cast.csw_a)
     assert URL in client.get("/notifications/").content.decode()
+
+
+def test_periodic_jobs_are_in_the_database_schedule_and_the_admin(client, db):
+    from django.contrib.auth import get_user_model
+    from django_celery_beat.models import PeriodicTask
+
+    jobs = dict(PeriodicTask.objects.values_list("name", "task"))
+    assert jobs["reminders: scan"] == "reminders.scan"
+    assert jobs["reminders: sweep"] == "reminders.sweep"
+    admin = get_user_model().objects.create_superuser("root", "root@example.lg.jp", "x")
+    client.force_login(admin)
+    page = client.get("/admin/django_celery_beat/periodictask/").content.decode()
+    assert "reminders: scan" in page
+    assert client.get("/admin/reminders/reminder/").status_code == 200
+    assert client.get("/admin/reminders/reminder/add/").status_code == 403
