@@ -28,24 +28,14 @@ def reminder_settings(request):
             if agency is None:
                 raise PermissionDenied
             agency_form = AgencySettingsForm(request.POST, instance=agency)
-            if agency_form.is_valid():
-                try:
-                    services.agency_settings_set(actor=request.user, **agency_form.cleaned_data)
-                except ValidationError as error:
-                    apply_errors(agency_form, error)
-                else:
-                    messages.success(request, _("機関のリマインダー設定を保存しました。"))
-                    return redirect("reminders:settings")
+            if _saved(request, agency_form, services.agency_settings_set):
+                messages.success(request, _("機関のリマインダー設定を保存しました。"))
+                return redirect("reminders:settings")
         else:
             channel_form = ChannelForm(request.POST)
-            if channel_form.is_valid():
-                try:
-                    services.channels_set(actor=request.user, **channel_form.cleaned_data)
-                except ValidationError as error:
-                    apply_errors(channel_form, error)
-                else:
-                    messages.success(request, _("通知方法を保存しました。"))
-                    return redirect("reminders:settings")
+            if _saved(request, channel_form, services.channels_set):
+                messages.success(request, _("通知方法を保存しました。"))
+                return redirect("reminders:settings")
     counts = selectors.my_reminder_counts(request.user)
     return render(
         request,
@@ -57,3 +47,15 @@ def reminder_settings(request):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _saved(request, form, service) -> bool:
+    """Call the service with a valid form; a refusal is shown next to its field."""
+    if not form.is_valid():
+        return False
+    try:
+        service(actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    return True
