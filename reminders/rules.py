@@ -379,7 +379,7 @@ def describe(candidate: Candidate) -> tuple[str, str]:
         message = text % {"number": pk, "at": _local(facts["at"])}
         return message, reverse("outreach:report_detail", kwargs={"pk": pk})
     if rule == Rule.NO_CONTACT:
-        message = _("ケース %(case)06d は %(date)s から%(days)d日間、支援記録がありません。") % {
+        message = _("ケース %(case)06d は %(date)s 以降、%(days)d日以上支援記録がありません。") % {
             "case": pk,
             "date": wareki_date(facts["date"]),
             "days": facts["days"],
