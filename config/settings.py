@@ -249,11 +249,22 @@ DJANGO_CELERY_BEAT_TZ_AWARE = True
 REMINDER_CLAIM_TIMEOUT_SECONDS = env_int(
     "REMINDER_CLAIM_TIMEOUT_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=1
 )
+if REMINDER_CLAIM_TIMEOUT_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "REMINDER_CLAIM_TIMEOUT_SECONDS must be longer than CELERY_TASK_TIME_LIMIT "
+        f"({REMINDER_CLAIM_TIMEOUT_SECONDS} <= {CELERY_TASK_TIME_LIMIT})"
+    )
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
 # A pending reminder handed to a worker that died is handed out again after this long.
 REMINDER_REENQUEUE_SECONDS = env_int("REMINDER_REENQUEUE_SECONDS", 600, minimum=1)
 # The address links in reminder e-mails point to, e.g. https://tsunagu.city.example.lg.jp
-TSUNAGU_BASE_URL = env_url("TSUNAGU_BASE_URL", "http://127.0.0.1:8000", ("http", "https"))
+TSUNAGU_BASE_URL = env_url(
+    "TSUNAGU_BASE_URL",
+    "http://127.0.0.1:8000"
+    if DEBUG
+    else f"https://{(ALLOWED_HOSTS or ['localhost'])[0].lstrip('.')}",
+    ("http", "https"),
+)
 
 # E-mail: SMTP when EMAIL_HOST is set; otherwise, in the local demo, messages are written to
 # files under var/mail so nothing leaves the machine.

@@ -32,6 +32,13 @@ class ReminderState(models.TextChoices):
     CANCELLED = "cancelled", _("取り消し")
 
 
+class EmailState(models.TextChoices):
+    NONE = "", _("なし")
+    PENDING = "pending", _("送信待ち")
+    SENT = "sent", _("送信済み")
+    FAILED = "failed", _("送信失敗")
+
+
 class Reminder(models.Model):
     rule = models.CharField(_("種類"), max_length=30, choices=Rule.choices)
     # The id of the rule's object (a plan, a referral, a visit, a report or a case).
@@ -60,7 +67,16 @@ class Reminder(models.Model):
         blank=True,
         related_name="reminder",
     )
-    emailed = models.BooleanField(_("メール送信"), default=False)
+    # What was delivered, kept for the e-mail that follows and for the admin.
+    message = models.CharField(_("内容"), max_length=300, blank=True)
+    url = models.CharField(_("リンク"), max_length=200, blank=True)
+    # The e-mail goes out after the in-app delivery has committed, with its own retries:
+    # a mail server that is down never holds back or undoes the bell.
+    email_state = models.CharField(
+        _("メール"), max_length=10, choices=EmailState.choices, default="", blank=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("メール試行回数"), default=0)
+    email_next_at = models.DateTimeField(_("次のメール試行"), null=True, blank=True)
     note = models.CharField(_("備考"), max_length=300, blank=True)
 
     class Meta:
@@ -73,6 +89,10 @@ class Reminder(models.Model):
             ),
             valid_choice("rule", Rule, "reminder_rule_valid"),
             valid_choice("state", ReminderState, "reminder_state_valid"),
+            valid_choice("email_state", EmailState, "reminder_email_state_valid"),
+            models.CheckConstraint(
+                condition=Q(email_state="") | Q(state="sent"), name="reminder_email_after_sent"
+            ),
             models.CheckConstraint(
                 condition=~Q(state="claimed") | (Q(claimed_at__isnull=False) & ~Q(claim_token="")),
                 name="reminder_claim_recorded",
@@ -87,6 +107,11 @@ class Reminder(models.Model):
             models.Index(fields=["state", "enqueued_at"], name="reminder_state_enqueued"),
             models.Index(fields=["state", "claimed_at"], name="reminder_state_claimed"),
             models.Index(fields=["recipient", "state"], name="reminder_recipient_state"),
+            models.Index(
+                fields=["email_next_at"],
+                condition=Q(email_state="pending"),
+                name="reminder_email_pending",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import (
+    CASE_ROLES,
     Case,
     CaseStatus,
     ContactRecord,
@@ -35,6 +36,8 @@ from .models import AgencyReminderSettings, Rule
 OPEN_STATUSES = [s.value for s in CaseStatus if s != CaseStatus.CLOSED]
 URGENT_REPORT_AFTER = datetime.timedelta(hours=2)
 REPORT_AFTER = datetime.timedelta(hours=24)
+# An unrecorded visit older than this is left to the caseload review, not reminded.
+VISIT_LOOKBACK = datetime.timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,11 @@ def plan_monitoring_due(ctx: ScanContext, object_ids=None) -> list[Candidate]:
     rows = (
         _narrow(_plans_in_force(), object_ids)
         .filter(window)
-        .filter(case__assignments__ended_at__isnull=True, case__assignments__worker__is_active=True)
+        .filter(
+            case__assignments__ended_at__isnull=True,
+            case__assignments__worker__is_active=True,
+            case__assignments__worker__membership__role__in=CASE_ROLES,
+        )
         .values_list("pk", "next_monitoring_on", "case_id", agency, "case__assignments__worker_id")
     )
     found = []
@@ -175,7 +182,8 @@ def plan_monitoring_overdue(ctx: ScanContext, object_ids=None) -> list[Candidate
 
 def referral_unanswered(ctx: ScanContext, object_ids=None) -> list[Candidate]:
     """The receiving agency's supervisors on the answer-by date and daily after it; from
-    the day after, the worker who sent it too."""
+    the day after, the sending side too: the workers now assigned to the referred case
+    (the sender, while it is still theirs)."""
     today = ctx.today
     rows = (
         _narrow(Referral.objects.filter(state=ReferralState.SENT, answer_by__lte=today), object_ids)
@@ -183,21 +191,31 @@ def referral_unanswered(ctx: ScanContext, object_ids=None) -> list[Candidate]:
             receiving_supervisor=FilteredRelation(
                 "receiving_agency__memberships",
                 condition=Q(receiving_agency__memberships__role=Role.SUPERVISOR),
-            )
+            ),
+            sending_worker=FilteredRelation(
+                "case__assignments", condition=Q(case__assignments__ended_at__isnull=True)
+            ),
         )
-        .values_list("pk", "answer_by", "sent_by_id", "receiving_supervisor__user_id")
+        .values_list(
+            "pk",
+            "answer_by",
+            "receiving_supervisor__user_id",
+            "receiving_supervisor__user__is_active",
+            "sending_worker__worker_id",
+            "sending_worker__worker__is_active",
+        )
     )
     found = {}
-    for pk, answer_by, sender_id, supervisor_id in rows:
+    for pk, answer_by, supervisor_id, supervisor_active, worker_id, worker_active in rows:
         facts = {"date": answer_by}
-        if supervisor_id is not None:
+        if supervisor_id is not None and supervisor_active:
             candidate = Candidate(Rule.REFERRAL_UNANSWERED, pk, today, supervisor_id, facts)
             found[candidate.key] = candidate
-        if answer_by < today:
+        if answer_by < today and worker_id is not None and worker_active:
             sender = Candidate(
-                Rule.REFERRAL_UNANSWERED, pk, today, sender_id, {**facts, "sender": True}
+                Rule.REFERRAL_UNANSWERED, pk, today, worker_id, {**facts, "sender": True}
             )
-            found[sender.key] = sender
+            found.setdefault(sender.key, sender)
     return list(found.values())
 
 
@@ -219,6 +237,7 @@ def visit_tomorrow(ctx: ScanContext, object_ids=None) -> list[Candidate]:
             planned_at__gte=start_of_day(tomorrow),
             planned_at__lt=start_of_day(tomorrow + _days(1)),
             staff__is_active=True,
+            staff__membership__role__in=CASE_ROLES,
         )
         .values_list("pk", "planned_at", "staff__id")
     )
@@ -232,7 +251,12 @@ def visit_not_recorded(ctx: ScanContext, object_ids=None) -> list[Candidate]:
     """The visiting staff, from the day after a planned visit that has no result."""
     rows = (
         _narrow(_visits_open(), object_ids)
-        .filter(planned_at__lt=start_of_day(ctx.today), staff__is_active=True)
+        .filter(
+            planned_at__lt=start_of_day(ctx.today),
+            planned_at__gte=start_of_day(ctx.today - VISIT_LOOKBACK),
+            staff__is_active=True,
+            staff__membership__role__in=CASE_ROLES,
+        )
         .values_list("pk", "planned_at", "staff__id")
     )
     return [
@@ -295,7 +319,11 @@ def no_contact(ctx: ScanContext, object_ids=None) -> list[Candidate]:
         _narrow(Case.objects.filter(status__in=OPEN_STATUSES), object_ids)
         .annotate(last_contact=last_contact)
         .filter(ctx.per_agency("no_contact_days", "owning_agency_id", quiet_for))
-        .filter(assignments__ended_at__isnull=True, assignments__worker__is_active=True)
+        .filter(
+            assignments__ended_at__isnull=True,
+            assignments__worker__is_active=True,
+            assignments__worker__membership__role__in=CASE_ROLES,
+        )
         .values_list(
             "pk", "owning_agency_id", "last_contact", "opened_on", "assignments__worker_id"
         )

@@ -16,6 +16,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -28,7 +29,13 @@ from casework import access
 from casework.models import Notification
 
 from . import rules
-from .models import AgencyReminderSettings, ChannelPreference, Reminder, ReminderState
+from .models import (
+    AgencyReminderSettings,
+    ChannelPreference,
+    EmailState,
+    Reminder,
+    ReminderState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +53,8 @@ class LostClaim(Exception):
 def scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Insert every reminder that is due now; return how many each rule added."""
     ctx = rules.ScanContext.load(now)
-    created_at = timezone.now()
+    # The scan's moment: delivery checks each reminder as of it.
+    created_at = ctx.now
     for rule, find in rules.RULES.items():
         candidates = find(ctx)
         if not candidates:
@@ -165,19 +173,20 @@ def release(ids: Iterable[int], *, token: str) -> int:
 def deliver_claimed(ids: Iterable[int], *, token: str) -> Counter:
     outcome: Counter = Counter()
     claimed = list(
-        Reminder.objects.filter(
-            pk__in=list(ids), state=ReminderState.CLAIMED, claim_token=token
-        ).select_related("recipient", "recipient__reminder_channels")
+        Reminder.objects.filter(pk__in=list(ids), state=ReminderState.CLAIMED, claim_token=token)
+        .select_related("recipient", "recipient__reminder_channels")
+        .order_by("pk")
     )
-    if not claimed:
-        return outcome
-    ctx = rules.ScanContext.load()
-    by_rule: dict[str, list[Reminder]] = defaultdict(list)
+    # Each scan's reminders are checked as of that scan: the rule, re-run on today's
+    # records but at the scan's moment, finds the same key unless the object was closed
+    # or changed, or the recipient is no longer the right person. (Re-run at delivery time,
+    # a reminder scanned at 23:55 and delivered at 00:05 would miss its own day.)
+    groups: dict[tuple, list[Reminder]] = defaultdict(list)
     for reminder in claimed:
-        by_rule[reminder.rule].append(reminder)
+        groups[(reminder.rule, reminder.created_at)].append(reminder)
     with translation.override(settings.LANGUAGE_CODE):
-        for rule, reminders in by_rule.items():
-            # The rule's own query, narrowed to these objects, says what still applies.
+        for (rule, scanned_at), reminders in groups.items():
+            ctx = rules.ScanContext.load(scanned_at)
             current = {
                 c.key: c
                 for c in rules.RULES[rule](ctx, object_ids={r.object_id for r in reminders})
@@ -204,6 +213,13 @@ def _finish(reminder: Reminder, token: str, **changes) -> None:
 
 
 def _deliver_one(reminder: Reminder, candidate, *, token: str) -> str:
+    """Deliver in the app and mark sent, in one transaction; the e-mail follows on commit.
+
+    Errors other than a lost claim propagate: the task fails, and the claim is released
+    after its time limit and retried.
+    """
+    from .tasks import send_email
+
     user = reminder.recipient
     try:
         with transaction.atomic():
@@ -217,63 +233,110 @@ def _deliver_one(reminder: Reminder, candidate, *, token: str) -> str:
                 return ReminderState.CANCELLED
             message, url = rules.describe(candidate)
             channels = _channels(user)
-            send_email = channels.email and bool(user.email)
+            wants_email = channels.email and bool(user.email)
             notification = None
-            if channels.in_app or not send_email:
+            if channels.in_app or not wants_email:
                 notification = Notification.objects.create(
                     recipient=user, message=message[:300], url=url
                 )
-            # Marking it sent first holds the row: a worker whose claim was taken over
+            # The conditional update holds the row: a worker whose claim was taken over
             # fails here and rolls its notification back.
             _finish(
                 reminder,
                 token,
                 state=ReminderState.SENT,
                 notification=notification,
-                emailed=send_email,
+                message=message[:300],
+                url=url,
+                email_state=EmailState.PENDING if wants_email else EmailState.NONE,
             )
-            if send_email:
-                _email(user, reminder, message, url)
+            if wants_email:
+                send_email.delay_on_commit(reminder.pk)
     except LostClaim:
         log.warning("reminders: claim on %s was taken over; not delivering", reminder.pk)
         return "lost"
-    except Exception as error:  # the SMTP server, for instance
-        log.exception("reminders: delivering %s failed", reminder.pk)
-        _retry_later(reminder, token, error)
-        return ReminderState.FAILED if _is_final(reminder) else "retry"
     return ReminderState.SENT
 
 
-def _email(user, reminder: Reminder, message: str, url: str) -> None:
+# --- e-mail ----------------------------------------------------------------------------------
+
+
+def email_backoff(attempts: int) -> datetime.timedelta:
+    """5, 10, 20, 40… minutes after the first, second, third… failed attempt."""
+    return datetime.timedelta(minutes=5 * 2 ** max(attempts - 1, 0))
+
+
+def email_send(reminder_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Send a delivered reminder's e-mail. One worker at a time holds it (a lease on
+    email_next_at); a failure is retried with back-off, and after REMINDER_MAX_ATTEMPTS the
+    reminder is put in the app instead, if it was not already there."""
+    now = now or timezone.now()
+    lease = now + datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * 2 + 60)
+    got = (
+        Reminder.objects.filter(
+            pk=reminder_id, state=ReminderState.SENT, email_state=EmailState.PENDING
+        )
+        .filter(Q(email_next_at__isnull=True) | Q(email_next_at__lte=now))
+        .update(email_next_at=lease, email_attempts=F("email_attempts") + 1)
+    )
+    if not got:
+        return "skipped"
+    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
+    try:
+        _email(reminder.recipient, reminder)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as error:  # the mail server refused or is down
+        log.warning("reminders: e-mail for %s failed: %s", reminder.pk, error)
+        return _email_failed(reminder, error, now)
+    Reminder.objects.filter(pk=reminder.pk).update(email_state=EmailState.SENT, email_next_at=None)
+    return "emailed"
+
+
+@transaction.atomic
+def _email_failed(reminder: Reminder, error: Exception, now: datetime.datetime) -> str:
+    note = f"{type(error).__name__}: {error}"[:300]
+    if reminder.email_attempts < settings.REMINDER_MAX_ATTEMPTS:
+        Reminder.objects.filter(pk=reminder.pk).update(
+            email_next_at=now + email_backoff(reminder.email_attempts), note=note
+        )
+        return "email_retry"
+    changes = {"email_state": EmailState.FAILED, "email_next_at": None, "note": note}
+    if reminder.notification_id is None:
+        # E-mail was the only channel: nothing may be forgotten, so the bell gets it.
+        changes["notification"] = Notification.objects.create(
+            recipient=reminder.recipient, message=reminder.message, url=reminder.url
+        )
+    Reminder.objects.filter(pk=reminder.pk).update(**changes)
+    return "email_failed"
+
+
+def dispatch_emails(*, now: datetime.datetime | None = None, limit: int = 5000) -> int:
+    """Hand out the e-mails whose (next) attempt is due."""
+    from .tasks import send_email
+
+    now = now or timezone.now()
+    ids = list(
+        Reminder.objects.filter(state=ReminderState.SENT, email_state=EmailState.PENDING)
+        .filter(Q(email_next_at__isnull=True) | Q(email_next_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        send_email.delay_on_commit(pk)
+    return len(ids)
+
+
+def _email(user, reminder: Reminder) -> None:
     subject = _("[Tsunagu] %(rule)s") % {"rule": reminder.get_rule_display()}
     body = "\n\n".join(
         [
-            message,
-            settings.TSUNAGU_BASE_URL.rstrip("/") + url,
+            reminder.message,
+            settings.TSUNAGU_BASE_URL.rstrip("/") + reminder.url,
             _("このメールは Tsunagu から自動で送信されています。"),
         ]
     )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-
-
-def _is_final(reminder: Reminder) -> bool:
-    # The claim counted this attempt already.
-    return reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS
-
-
-def _retry_later(reminder: Reminder, token: str, error: Exception) -> None:
-    mine = Reminder.objects.filter(pk=reminder.pk, state=ReminderState.CLAIMED, claim_token=token)
-    note = f"{type(error).__name__}: {error}"[:300]
-    if _is_final(reminder):
-        mine.update(state=ReminderState.FAILED, finished_at=timezone.now(), note=note)
-    else:
-        mine.update(
-            state=ReminderState.PENDING,
-            claimed_at=None,
-            claim_token="",
-            enqueued_at=None,
-            note=note,
-        )
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -21,7 +21,12 @@ def scan() -> dict:
 def sweep() -> dict:
     """Periodic: release claims of dead workers and hand out what is still pending."""
     released, failed = services.release_stale()
-    return {"released": released, "failed": failed, "handed_out": services.dispatch()}
+    return {
+        "released": released,
+        "failed": failed,
+        "handed_out": services.dispatch(),
+        "emails": services.dispatch_emails(),
+    }
 
 
 @shared_task(name="reminders.deliver")
@@ -34,3 +39,8 @@ def deliver(ids: list[int]) -> dict:
         # Give back what is left so the next sweep hands it to another worker at once.
         services.release(mine, token=token)
         raise
+
+
+@shared_task(name="reminders.send_email")
+def send_email(reminder_id: int) -> str:
+    return services.email_send(reminder_id)

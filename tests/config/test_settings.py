@@ -53,6 +53,7 @@ def _production_env(**extra):
         ("EMAIL_PORT", "smtp"),
         ("TSUNAGU_BASE_URL", "tsunagu.example.lg.jp"),
         ("REMINDER_MAX_ATTEMPTS", "0"),
+        ("REMINDER_CLAIM_TIMEOUT_SECONDS", "100"),
     ],
 )
 def test_malformed_value_stops_startup_naming_the_variable(name, value):
@@ -109,6 +110,18 @@ def test_celery_settings_for_at_least_once_delivery(settings):
     assert app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert app.conf.worker_prefetch_multiplier == 1
     assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert app.conf.task_time_limit < settings.CELERY_VISIBILITY_TIMEOUT
+    assert app.conf.task_time_limit < settings.REMINDER_CLAIM_TIMEOUT_SECONDS
     if app.conf.broker_url.startswith("redis"):
         timeout = app.conf.broker_transport_options["visibility_timeout"]
-        assert timeout > app.conf.task_time_limit
+        assert timeout == settings.CELERY_VISIBILITY_TIMEOUT
+
+
+def test_email_links_default_to_the_first_allowed_host_in_production():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TSUNAGU_BASE_URL)",
+        **_production_env(),
+    )
+    assert result.stdout.strip().splitlines()[-1] == "https://tsunagu.example.lg.jp", result.stderr

@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from casework.models import SupportPlan
+from config.celery import app as celery_app
 from reminders import rules, services
 from reminders.models import Reminder
 from tests.referrals.conftest import Referrals
@@ -43,8 +45,19 @@ def rows(**filters) -> set[tuple]:
 
 
 def deliver_all() -> dict:
+    """Deliver every pending reminder here, running what is sent on commit (the e-mails)."""
     ids = list(Reminder.objects.filter(state="pending").values_list("pk", flat=True))
-    return dict(services.deliver(ids))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        outcome = dict(services.deliver(ids))
+    return outcome
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Tasks run in the test's process (the real-worker tests are in tests/servers)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture

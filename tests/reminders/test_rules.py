@@ -339,3 +339,64 @@ def test_scan_issues_the_same_number_of_queries_however_many_records(
     small = count_scan()
     make(4)
     assert count_scan() == small
+
+
+# --- review fixes --------------------------------------------------------------------------
+
+
+def test_a_visit_reminder_scanned_before_midnight_is_delivered_after_it(cast, open_case):
+    from reminders.models import Reminder
+
+    from .conftest import deliver_all
+
+    case = open_case(cast.csw_a)
+    visit = outreach.plan(cast.csw_a, case=case, planned_at=at(today(), 10))
+    yesterday = today() - days(1)
+    services.scan(now=at(yesterday, 23, 55))
+    # Delivered today: the visit is now "today", but the reminder is checked as of its scan.
+    assert Reminder.objects.filter(rule=Rule.VISIT_TOMORROW).count() == 1
+    deliver_all()
+    assert rows(rule=Rule.VISIT_TOMORROW) == {
+        (Rule.VISIT_TOMORROW, visit.pk, yesterday, "csw_a", "sent")
+    }
+
+
+def test_referral_sending_side_is_whoever_now_works_the_case(cast, refer):
+    answer_by = today() + days(1)
+    referral = refer.send(answer_by=answer_by)
+    casework_services.case_reassign(
+        actor=cast.supervisor_a,
+        case=referral.case,
+        from_worker=cast.csw_a,
+        to_worker=cast.consultation_a,
+    )
+    day = answer_by + days(1)
+    assert found(Rule.REFERRAL_UNANSWERED, at(day)) == {
+        (referral.pk, day, "supervisor_b"),
+        (referral.pk, day, "consultation_a"),
+    }
+
+
+def test_inactive_staff_are_not_reminded(cast, refer, open_case):
+    cast.supervisor_b.is_active = False
+    cast.supervisor_b.save()
+    answer_by = today() + days(1)
+    refer.send(answer_by=answer_by)
+    assert found(Rule.REFERRAL_UNANSWERED, at(answer_by)) == set()
+
+
+def test_a_worker_who_no_longer_handles_cases_is_not_reminded(cast, open_case):
+    open_case(cast.csw_a, opened_on=today() - days(60))
+    assert found(Rule.NO_CONTACT, at(today()))
+    membership = cast.csw_a.membership
+    membership.role = "indicator_officer"
+    membership.save()
+    assert found(Rule.NO_CONTACT, at(today())) == set()
+
+
+def test_visits_unrecorded_for_over_sixty_days_are_left_to_the_caseload_review(cast, open_case):
+    case = open_case(cast.csw_a)
+    visit = outreach.plan(cast.csw_a, case=case)
+    planned_day = timezone.localdate(visit.planned_at)
+    assert found(Rule.VISIT_NOT_RECORDED, at(planned_day + days(60)))
+    assert found(Rule.VISIT_NOT_RECORDED, at(planned_day + days(61))) == set()

@@ -25,7 +25,8 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-CLAIM_TIMEOUT = 5
+TIME_LIMIT = 10
+CLAIM_TIMEOUT = 12  # longer than the time limit, as in production
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ class Workers:
             "DATABASE_URL": _database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "CELERY_TASK_TIME_LIMIT": "20",
+            "CELERY_TASK_TIME_LIMIT": str(TIME_LIMIT),
             "CELERY_VISIBILITY_TIMEOUT": "30",
             "REMINDER_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT),
             "REMINDER_REENQUEUE_SECONDS": "10",
@@ -155,14 +156,9 @@ def _wait_until(condition, *, timeout: float, poll: float = 0.2, every=None) -> 
 
 
 def _delivered_once(n: int) -> dict[str, int]:
-    """The proof: n reminders sent, n notifications, none twice."""
+    """The proof: n reminders sent, and the worker's bell holds exactly n notifications
+    (one more would be a double delivery, one fewer a lost one)."""
     notes = Notification.objects.filter(reminder__isnull=False)
-    per_reminder = (
-        Reminder.objects.filter(state=ReminderState.SENT)
-        .values("notification")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-    )
     return {
         "reminders": Reminder.objects.count(),
         "sent": Reminder.objects.filter(state=ReminderState.SENT).count(),
@@ -170,7 +166,6 @@ def _delivered_once(n: int) -> dict[str, int]:
         "notifications_for_worker": Notification.objects.filter(
             recipient__username="csw_a"
         ).count(),
-        "reminders_sharing_a_notification": per_reminder.count(),
         "expected": n,
     }
 
@@ -192,7 +187,6 @@ def test_a_real_worker_delivers_scanned_reminders(cast, workers, capsys):
     figures = _delivered_once(20)
     _report(capsys, "one worker", figures)
     assert figures["notifications"] == figures["notifications_for_worker"] == 20
-    assert figures["reminders_sharing_a_notification"] == 0
 
 
 def test_two_workers_claiming_at_once_deliver_each_reminder_once(cast, workers, capsys):
@@ -210,7 +204,6 @@ def test_two_workers_claiming_at_once_deliver_each_reminder_once(cast, workers, 
     figures = _delivered_once(n)
     _report(capsys, "two workers", {**figures, **_counts()})
     assert figures["sent"] == figures["notifications"] == figures["notifications_for_worker"] == n
-    assert figures["reminders_sharing_a_notification"] == 0
     assert "succeeded" in workers.log("first") and "succeeded" in workers.log("second")
 
 
@@ -253,5 +246,4 @@ def test_a_worker_killed_mid_delivery_loses_and_doubles_nothing(cast, workers, c
         },
     )
     assert figures["sent"] == figures["notifications"] == figures["notifications_for_worker"] == n
-    assert figures["reminders_sharing_a_notification"] == 0
     assert not Reminder.objects.filter(~Q(state=ReminderState.SENT)).exists()

@@ -6,6 +6,8 @@ sweep   release claims of dead workers and hand out what is still pending.
 status  how many reminders are in each state, by rule.
 """
 
+from collections import Counter
+
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
@@ -53,5 +55,7 @@ class Command(BaseCommand):
         ids = list(
             Reminder.objects.filter(state=ReminderState.PENDING).values_list("pk", flat=True)
         )
-        outcome = services.deliver(ids)
+        outcome = Counter()
+        for start in range(0, len(ids), services.DELIVERY_BATCH):
+            outcome += services.deliver(ids[start : start + services.DELIVERY_BATCH])
         self.stdout.write("delivered: " + ", ".join(f"{k} {v}" for k, v in outcome.items()))
