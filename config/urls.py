@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
     path("outreach/", include("outreach.urls")),
+    path("indicators/", include("indicators.urls")),
     path("", include("casework.urls")),
 ]
