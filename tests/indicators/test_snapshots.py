@@ -90,9 +90,12 @@ def test_an_approved_snapshot_is_guarded_in_the_model_the_queryset_and_the_datab
         Snapshot.objects.filter(pk=snap.pk).delete()
     table = connection.ops.quote_name(Snapshot._meta.db_table)
     column = connection.ops.quote_name("values")
-    with pytest.raises(DatabaseError, match="never changes"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET {column} = '{{}}' WHERE id = %s", [snap.pk])
+    with (
+        pytest.raises(DatabaseError, match="never changes"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"UPDATE {table} SET {column} = '{{}}' WHERE id = %s", [snap.pk])
     assert Snapshot.objects.get(pk=snap.pk).values["fiscal_year"] == 2024
 
 
