@@ -1,6 +1,8 @@
 """Indicator pages: thin. Access through indicators.access, reads through selectors,
 writes through services. Nothing here shows a person or a record id."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +20,8 @@ from indicators import access, exports, selectors, services, tasks
 from indicators.charts import bar_chart
 from indicators.definitions import INDICATORS, progress
 from indicators.forms import ComputeForm, ReportedForm, SnapshotRefForm, SurveyForm
+
+logger = logging.getLogger(__name__)
 
 
 def snapshot_url(snapshot, name: str = "indicators:snapshot") -> str:
@@ -137,12 +141,26 @@ def compute(request):
         messages.error(request, _("年度を選んでください。"))
         return redirect("indicators:dashboard")
     fy, user_id = form.cleaned_data["fiscal_year"], request.user.pk
-    transaction.on_commit(lambda: tasks.compute_snapshot.delay(fy, user_id))
-    messages.success(
-        request,
-        _("%(label)sの集計を開始しました。終わると下書きのスナップショットが一覧に加わります。")
-        % {"label": fiscal_year_label(fy)},
-    )
+    failed = []
+
+    def enqueue():
+        try:
+            tasks.compute_snapshot.delay(fy, user_id)
+        except Exception:  # the broker is down: say so rather than pretend it started
+            logger.exception("could not enqueue the indicators computation")
+            failed.append(fy)
+
+    transaction.on_commit(enqueue)
+    if failed:
+        messages.error(
+            request, _("集計を開始できませんでした。時間をおいてもう一度お試しください。")
+        )
+    else:
+        messages.success(
+            request,
+            _("%(label)sの集計を開始しました。終わると下書きのスナップショットが一覧に加わります。")
+            % {"label": fiscal_year_label(fy)},
+        )
     return redirect("indicators:dashboard")
 
 

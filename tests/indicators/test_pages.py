@@ -231,3 +231,26 @@ def test_snapshot_page_shows_suppressed_cells_as_stars(client, cast, world):
     html = client.get(reverse("indicators:snapshot") + f"?fy=2025&n={snap.number}").content
     assert "*" in html.decode()
     assert Snapshot.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_is_down_is_reported_not_hidden(client, cast, monkeypatch):
+    # Outside a transaction, as a request runs, the task is enqueued at once.
+    def down(*args):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(tasks.compute_snapshot, "delay", down)
+    client.force_login(cast.indicator_officer)
+    response = client.post(reverse("indicators:compute"), {"fiscal_year": "2025"}, follow=True)
+    assert "集計を開始できませんでした" in response.content.decode()
+
+
+@pytest.mark.parametrize("years", [1, 4])
+def test_dashboard_query_count_does_not_grow_with_snapshots(
+    client, cast, years, django_assert_max_num_queries
+):
+    for fy in range(2022, 2022 + years):
+        services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=fy)
+    client.force_login(cast.supervisor_a)
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("indicators:dashboard")).status_code == 200

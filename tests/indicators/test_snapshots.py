@@ -157,3 +157,17 @@ def test_snapshot_breakdowns_are_suppressed_and_hold_no_ids(cast, world):
     text = json.dumps(snap.values, ensure_ascii=False)
     _no_person_in(text)
     assert not re.search(r'"(id|pk|person|case)"', text)
+
+
+def test_the_suppression_threshold_is_a_setting(cast, world, settings):
+    for n in range(4):
+        world.child(D(2025, 4, 1), district="north", birth_date=D(2014, 1, n + 1))
+    for n in range(6):
+        world.child(D(2025, 4, 1), district="east", birth_date=D(2014, 1, n + 1))
+    snap = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2025)
+    assert snap.suppression_k == 10
+    assert snap.values["indicators"]["P1-3a"]["breakdowns"][0]["row_totals"][:2] == [None, None]
+    settings.INDICATORS_SUPPRESSION_K = 3
+    snap = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2025)
+    assert snap.suppression_k == 3
+    assert snap.values["indicators"]["P1-3a"]["breakdowns"][0]["row_totals"][:2] == [4, 6]
