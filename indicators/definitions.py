@@ -14,7 +14,9 @@ import json
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 PLAN_FIRST_FY = 2022
 PLAN_TARGET_FY = 2031
@@ -76,6 +78,11 @@ class Indicator:
     breakdowns: tuple[str, ...] = ()
 
     @property
+    def name(self) -> str:
+        """The name on screen: the plan's Japanese one, the English one on English screens."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name_ja
+
+    @property
     def is_percent(self) -> bool:
         return self.unit == "%"
 
@@ -104,7 +111,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Source.SURVEY,
         Period.SINGLE_YEAR,
         Counting.PERCENT,
-        "区民調査で「そう思う」と答えた人の割合(調査の回答者数とともに入力)",
+        N_("区民調査で「そう思う」と答えた人の割合(調査の回答者数とともに入力)"),
     ),
     Indicator(
         "P1-1a",
@@ -116,7 +123,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Source.SURVEY,
         Period.SINGLE_YEAR,
         Counting.PERCENT,
-        "区民調査で成年後見制度を利用したいと答えた人の割合",
+        N_("区民調査で成年後見制度を利用したいと答えた人の割合"),
     ),
     Indicator(
         "P1-1b",
@@ -128,62 +135,70 @@ INDICATORS: tuple[Indicator, ...] = (
         Source.SURVEY,
         Period.SINGLE_YEAR,
         Counting.PERCENT,
-        "区民調査で地域包括支援センターを利用したことがあると答えた人の割合",
+        N_("区民調査で地域包括支援センターを利用したことがあると答えた人の割合"),
     ),
     Indicator(
         "P1-2a",
         "地域における新たな生活支援サービスの創出数",
         "New community life-support services created",
-        "件",
+        N_("件"),
         None,
         D("100"),
         Source.RECORDS,
         Period.CUMULATIVE,
         Counting.ITEMS,
-        "令和4年度(計画初年度)の4月1日から当該年度末までに創出日がある"
-        "新たな生活支援サービスの件数(累計)",
+        N_(
+            "令和4年度(計画初年度)の4月1日から当該年度末までに創出日がある"
+            "新たな生活支援サービスの件数(累計)"
+        ),
         ("district",),
     ),
     Indicator(
         "P1-2b",
         "助けてと言える社会づくりの啓発活動(講演会・シンポジウム等)の参加者数",
         "Participants in 'a society where you can ask for help' awareness events",
-        "人",
+        N_("人"),
         None,
         D("3000"),
         Source.RECORDS,
         Period.CUMULATIVE,
         Counting.HEADCOUNT,
-        "テーマ「助けてと言える社会づくり」の啓発活動のうち、令和4年度4月1日から"
-        "当該年度末までに開催されたものの参加者数の合計(累計、各回の参加者数を合算)",
+        N_(
+            "テーマ「助けてと言える社会づくり」の啓発活動のうち、令和4年度4月1日から"
+            "当該年度末までに開催されたものの参加者数の合計(累計、各回の参加者数を合算)"
+        ),
         ("district",),
     ),
     Indicator(
         "P1-3a",
         "子どもの学習・生活支援事業の登録人数",
         "Children registered in the study and life support programme",
-        "人",
+        N_("人"),
         D("40"),
         D("60"),
         Source.RECORDS,
         Period.SINGLE_YEAR,
         Counting.DISTINCT_PERSONS,
-        "当該年度中に1日でも登録していた子どもの実人数(登録日が年度末以前で、"
-        "終了日がないか年度初日以降)。同じ年度に2回登録しても1人",
+        N_(
+            "当該年度中に1日でも登録していた子どもの実人数(登録日が年度末以前で、"
+            "終了日がないか年度初日以降)。同じ年度に2回登録しても1人"
+        ),
         ("district_age", "sex"),
     ),
     Indicator(
         "P1-3b",
         "自立支援プログラムによる就労者数",
         "People who found work through the self-reliance programme",
-        "人",
+        N_("人"),
         D("9"),
         D("30"),
         Source.RECORDS,
         Period.SINGLE_YEAR,
         Counting.DISTINCT_PERSONS,
-        "自立支援プログラム(就労支援)の利用者のうち、当該年度中に「就労」の成果が"
-        "記録された人の実人数。同じ年度に2回就労しても1人",
+        N_(
+            "自立支援プログラム(就労支援)の利用者のうち、当該年度中に「就労」の成果が"
+            "記録された人の実人数。同じ年度に2回就労しても1人"
+        ),
         ("district_age", "sex"),
     ),
     Indicator(
@@ -196,20 +211,22 @@ INDICATORS: tuple[Indicator, ...] = (
         Source.SURVEY,
         Period.SINGLE_YEAR,
         Counting.PERCENT,
-        "区民調査で環境が整っていると答えた人の割合",
+        N_("区民調査で環境が整っていると答えた人の割合"),
     ),
     Indicator(
         "P2-1a",
         "定期的に運動を行うグループの参加者延べ人数",
         "Attendances at regular exercise groups",
-        "人(延べ)",
+        N_("人(延べ)"),
         D("6700"),
         D("9600"),
         Source.RECORDS,
         Period.SINGLE_YEAR,
         Counting.ATTENDANCES,
-        "種類が「運動」の活動グループについて、当該年度中の実施回の参加者数(延べ)の合計。"
-        "1人が10回参加すれば10",
+        N_(
+            "種類が「運動」の活動グループについて、当該年度中の実施回の参加者数(延べ)の合計。"
+            "1人が10回参加すれば10"
+        ),
         ("district",),
     ),
     Indicator(
@@ -222,8 +239,10 @@ INDICATORS: tuple[Indicator, ...] = (
         Source.RECORDS,
         Period.SINGLE_YEAR,
         Counting.RATE,
-        "分母:当該年度中に介護予防事業のグループに登録していた人の実人数。"
-        "分子:そのうち「地域活動に参加している」と記録された人の実人数",
+        N_(
+            "分母:当該年度中に介護予防事業のグループに登録していた人の実人数。"
+            "分子:そのうち「地域活動に参加している」と記録された人の実人数"
+        ),
         ("district",),
     ),
     Indicator(
@@ -236,31 +255,31 @@ INDICATORS: tuple[Indicator, ...] = (
         Source.SURVEY,
         Period.SINGLE_YEAR,
         Counting.PERCENT,
-        "介護予防・日常生活圏域ニーズ調査などで地域活動への参加経験があると答えた70歳代の割合",
+        N_("介護予防・日常生活圏域ニーズ調査などで地域活動への参加経験があると答えた70歳代の割合"),
     ),
     Indicator(
         "P2-2b",
         "老人クラブ会員数",
         "Senior club members",
-        "人",
+        N_("人"),
         D("3800"),
         D("4500"),
         Source.REPORTED,
         Period.SINGLE_YEAR,
         Counting.REPORTED_COUNT,
-        "老人クラブ連合会から報告された基準日現在の会員数",
+        N_("老人クラブ連合会から報告された基準日現在の会員数"),
     ),
     Indicator(
         "P2-2c",
         "シルバー人材センター会員数",
         "Senior employment centre members",
-        "人",
+        N_("人"),
         D("1221"),
         D("1700"),
         Source.REPORTED,
         Period.SINGLE_YEAR,
         Counting.REPORTED_COUNT,
-        "シルバー人材センターから報告された基準日現在の会員数",
+        N_("シルバー人材センターから報告された基準日現在の会員数"),
     ),
 )
 BY_CODE = {i.code: i for i in INDICATORS}

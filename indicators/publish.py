@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_noop as N_
 
 from casework.models import Sex
 from casework.wareki import fiscal_year_label
@@ -97,11 +98,11 @@ def _record_entry(code: str, figures: RecordFigures, k: int) -> dict:
         rows = district_labels(figures, null_key)
         values = [figures.counts[code].get(key, 0) for key, _label in rows]
         entry["value"] = sum(values)
-        entry["breakdowns"].append(one_way("地区別", [str(n) for _k, n in rows], values, k))
+        entry["breakdowns"].append(one_way(N_("地区別"), [str(n) for _k, n in rows], values, k))
     elif code in figures.persons:
         cells = figures.persons[code]
         rows = district_labels(figures, UNKNOWN)
-        bands = [*((b[0], b[1]) for b in BANDS_BY_CODE[code]), (UNKNOWN, "年齢不明")]
+        bands = [*((b[0], b[1]) for b in BANDS_BY_CODE[code]), (UNKNOWN, N_("年齢不明"))]
         matrix = [[0] * len(bands) for _ in rows]
         by_sex = dict.fromkeys(SEX_ORDER, 0)
         row_index = {key: n for n, (key, _l) in enumerate(rows)}
@@ -112,7 +113,7 @@ def _record_entry(code: str, figures: RecordFigures, k: int) -> dict:
         entry["value"] = cells.total
         entry["breakdowns"].append(
             two_way(
-                "地区×年齢",
+                N_("地区×年齢"),
                 [str(n) for _k, n in rows],
                 [label for _k, label in bands],
                 matrix,
@@ -120,7 +121,7 @@ def _record_entry(code: str, figures: RecordFigures, k: int) -> dict:
             )
         )
         entry["breakdowns"].append(
-            one_way("性別", [str(s.label) for s in SEX_ORDER], list(by_sex.values()), k)
+            one_way(N_("性別"), [str(s.label) for s in SEX_ORDER], list(by_sex.values()), k)
         )
     elif code in figures.rates:
         rate = figures.rates[code]
@@ -130,7 +131,9 @@ def _record_entry(code: str, figures: RecordFigures, k: int) -> dict:
         entry["numerator"] = sum(nums)
         entry["denominator"] = sum(dens)
         entry["value"] = percent(sum(nums), sum(dens))
-        entry["breakdowns"].append(rate_table("地区別", [str(n) for _k, n in rows], nums, dens, k))
+        entry["breakdowns"].append(
+            rate_table(N_("地区別"), [str(n) for _k, n in rows], nums, dens, k)
+        )
     return entry
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case as CaseWhen
 from django.db.models import CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from casework.models import District, Programme, ProgrammeEnrolment, ProgrammeOutcome, Sex
 from casework.wareki import fiscal_year_bounds
@@ -32,17 +33,17 @@ WARD_WIDE = "_ward"
 
 # Age on April 1 of the fiscal year (the school-year convention). (key, label, from, to).
 CHILD_BANDS = (
-    ("preschool", "0〜5歳", 0, 6),
-    ("elementary", "6〜11歳", 6, 12),
-    ("junior_high", "12〜14歳", 12, 15),
-    ("high_school", "15〜17歳", 15, 18),
-    ("adult", "18歳以上", 18, None),
+    ("preschool", N_("0〜5歳"), 0, 6),
+    ("elementary", N_("6〜11歳"), 6, 12),
+    ("junior_high", N_("12〜14歳"), 12, 15),
+    ("high_school", N_("15〜17歳"), 15, 18),
+    ("adult", N_("18歳以上"), 18, None),
 )
 ADULT_BANDS = (
-    ("u40", "39歳以下", 0, 40),
-    ("40_64", "40〜64歳", 40, 65),
-    ("65_74", "65〜74歳", 65, 75),
-    ("75p", "75歳以上", 75, None),
+    ("u40", N_("39歳以下"), 0, 40),
+    ("40_64", N_("40〜64歳"), 40, 65),
+    ("65_74", N_("65〜74歳"), 65, 75),
+    ("75p", N_("75歳以上"), 75, None),
 )
 BANDS_BY_CODE = {"P1-3a": CHILD_BANDS, "P1-3b": ADULT_BANDS}
 

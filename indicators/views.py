@@ -44,7 +44,7 @@ def dashboard(request):
     charts = [
         {
             "series": s,
-            "chart": bar_chart(s, title=f"{s.indicator.code} {s.indicator.name_ja}"),
+            "chart": bar_chart(s, title=f"{s.indicator.code} {s.indicator.name}"),
         }
         for s in series
     ]
@@ -75,9 +75,18 @@ def _display_rows(snapshot):
     return rows
 
 
+def _tr(labels):
+    """Stored labels are the Japanese originals (msgids): shown in the user's language."""
+    return [_(str(label)) if label else label for label in labels]
+
+
 def _table(table: dict) -> dict:
     """A breakdown as header and body rows for the template."""
     kind = table["kind"]
+    table = {
+        **table,
+        **{key: _tr(table[key]) for key in ("labels", "row_labels", "col_labels") if key in table},
+    }
     if kind == "1d":
         header = ["", *table["labels"], _("合計")]
         body = [[_("人数・件数"), *table["values"], table["total"]]]
@@ -97,7 +106,7 @@ def _table(table: dict) -> dict:
             [_("分母"), *table["denominators"], table["denominator_total"]],
             [_("割合(%)"), *table["rates"], ""],
         ]
-    return {"title": table["title"], "header": header, "body": body}
+    return {"title": _(table["title"]), "header": header, "body": body}
 
 
 @login_required

@@ -233,7 +233,7 @@ def test_snapshot_page_shows_suppressed_cells_as_stars(client, cast, world):
     assert Snapshot.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_broker_that_is_down_is_reported_not_hidden(client, cast, monkeypatch):
     # Outside a transaction, as a request runs, the task is enqueued at once.
     def down(*args):
