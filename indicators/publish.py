@@ -69,8 +69,17 @@ def two_way(title, row_labels, col_labels, cells, k) -> dict:
 
 
 def rate_table(title, labels, numerators, denominators, k) -> dict:
-    num = suppress_1d(numerators, k)
-    den = suppress_1d(denominators, k)
+    """Per cell: the numerator (in the activity) and the rest of the denominator form a
+    two-column table whose row totals are the denominators. Protecting it protects the
+    numerators, the denominators and their difference; the column totals are the
+    indicator's published numerator and denominator."""
+    table = suppress_2d(
+        [[n, d - n] for n, d in zip(numerators, denominators, strict=True)],
+        k,
+        publish_col_totals=True,
+    )
+    num = [m[0] for m in table.cell_mask]
+    den = table.row_mask
     return {
         "kind": "rate",
         "title": title,

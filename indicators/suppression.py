@@ -15,8 +15,10 @@ totals (complementary suppression):
 
 Zeros: a zero cell is published (that nobody is in a cell singles no one out). A zero is
 suppressed only as a last resort complement when a line has no other nonzero cell left,
-and then it is indistinguishable from the suppressed value next to it. The grand total is
-the indicator's figure itself and is always published.
+and never when it lies in a line whose total is zero (it would be known to be zero and
+protect nothing). If a small cell could still be worked out (linearly, or because a line
+sums to zero), every entry that may be hidden is hidden. The grand total is the indicator's
+figure itself and is always published.
 """
 
 from __future__ import annotations
@@ -132,20 +134,62 @@ def determined_entries(mask: list[list[bool]]) -> set[tuple[int, int]]:
     return found
 
 
+def pinned_entries(values: list[list[int]], mask: list[list[bool]]) -> set[tuple[int, int]]:
+    """Suppressed entries an attacker can work out: those the published entries determine
+    linearly, and those in a line whose published (or worked-out) total is zero."""
+    n_rows, n_cols = len(mask), len(mask[0])
+    r, c = n_rows - 1, n_cols - 1
+    known = [[not m for m in row] for row in mask]
+    changed = True
+    while changed:
+        changed = False
+        lines = [((i, c), [(i, j) for j in range(n_cols)]) for i in range(n_rows)]
+        lines += [((r, j), [(i, j) for i in range(n_rows)]) for j in range(n_cols)]
+        for margin, line in lines:
+            if known[margin[0]][margin[1]] and values[margin[0]][margin[1]] == 0:
+                for a, b in line:
+                    if not known[a][b]:
+                        known[a][b] = True
+                        changed = True
+        for a, b in determined_entries([[not x for x in row] for row in known]):
+            known[a][b] = True
+            changed = True
+    return {(i, j) for i in range(n_rows) for j in range(n_cols) if mask[i][j] and known[i][j]}
+
+
 def _protect_lines(values, mask, allowed) -> bool:
+    """Give every line with a single suppressed entry a second one.
+
+    Among the candidates, prefer one whose crossing line also holds a single suppressed
+    entry (one suppression then protects two lines), then one whose crossing line is
+    already protected, then the smallest nonzero value; a zero only as a last resort.
+    """
     changed = False
     n_rows, n_cols = len(values), len(values[0])
-    for line in _lines(n_rows, n_cols):
-        flags = [mask[i][j] for i, j in line]
-        if sum(flags) != 1:
+
+    def crossing_count(entry, line_is_row: bool) -> int:
+        i, j = entry
+        if line_is_row:
+            return sum(mask[r][j] for r in range(n_rows))
+        return sum(mask[i])
+
+    for n, line in enumerate(_lines(n_rows, n_cols)):
+        if sum(mask[i][j] for i, j in line) != 1:
             continue
-        pick = _pick_complement(
-            [values[i][j] for i, j in line], flags, [allowed[i][j] for i, j in line]
-        )
-        if pick is not None:
-            i, j = line[pick]
-            mask[i][j] = True
-            changed = True
+        is_row = n < n_rows
+        candidates = [(i, j) for i, j in line if allowed[i][j] and not mask[i][j]]
+        if not candidates:
+            continue
+
+        def rank(entry, is_row=is_row):
+            count = crossing_count(entry, is_row)
+            priority = 0 if count == 1 else (1 if count >= 2 else 2)
+            value = values[entry[0]][entry[1]]
+            return (value == 0, priority, value, entry)
+
+        i, j = min(candidates, key=rank)
+        mask[i][j] = True
+        changed = True
     return changed
 
 
@@ -171,7 +215,9 @@ def _close_cycle(values, mask, allowed, entry) -> bool:
     return True
 
 
-def suppress_2d(cells: list[list[int]], k: int) -> Table2D:
+def suppress_2d(cells: list[list[int]], k: int, *, publish_col_totals: bool = False) -> Table2D:
+    """`publish_col_totals`: the column totals are published elsewhere (a rate's numerator
+    and denominator totals) and so may not be suppressed."""
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
     row_totals = [sum(row) for row in cells]
     col_totals = [sum(cells[i][j] for i in range(n_rows)) for j in range(n_cols)]
@@ -180,18 +226,38 @@ def suppress_2d(cells: list[list[int]], k: int) -> Table2D:
     values.append([*col_totals, total])
     allowed = [[True] * (n_cols + 1) for _ in range(n_rows + 1)]
     allowed[n_rows][n_cols] = False  # the grand total is the published figure
+    if publish_col_totals:
+        allowed[n_rows] = [False] * (n_cols + 1)
     mask = [
         [allowed[i][j] and is_primary(v, k) for j, v in enumerate(row)]
         for i, row in enumerate(values)
     ]
+    # A zero in a line whose total is zero is known to be zero whatever is hidden: it can
+    # not protect anything, so it is never chosen as a complement.
+    useful = [
+        [
+            allowed[i][j] and (v > 0 or (values[i][n_cols] > 0 and values[n_rows][j] > 0))
+            for j, v in enumerate(row)
+        ]
+        for i, row in enumerate(values)
+    ]
     for _round in range(4 * (n_rows + 1) * (n_cols + 1)):
-        while _protect_lines(values, mask, allowed):
+        while _protect_lines(values, mask, useful):
             pass
         determined = determined_entries(mask)
         if not determined:
             break
-        if not _close_cycle(values, mask, allowed, min(determined)):
+        if not _close_cycle(values, mask, useful, min(determined)):
             break
+    primary = {
+        (i, j)
+        for i, row in enumerate(values)
+        for j, v in enumerate(row)
+        if allowed[i][j] and is_primary(v, k)
+    }
+    if primary & pinned_entries(values, mask):
+        # Nothing smaller protects the small cells: hide every entry that may be hidden.
+        mask = [list(row) for row in allowed]
     return Table2D(
         cells=[row[:n_cols] for row in values[:n_rows]],
         row_totals=row_totals,

@@ -156,8 +156,38 @@ def test_a_rate_goes_with_its_suppressed_numerator_or_denominator():
     table = rate_table("地区別", ["a", "b", "c"], [0, 0, 20], [4, 50, 60], K)
     assert table["denominators"][0] is None
     assert table["rates"][0] is None
-    assert table["rates"][1] is None  # its denominator is the complement
-    assert table["rates"][2] == pytest.approx(33.3)
+    for n in range(3):
+        if table["numerators"][n] is None or table["denominators"][n] is None:
+            assert table["rates"][n] is None
+    assert table["numerator_total"] == 20 and table["denominator_total"] == 114
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_attacker_finds_no_numerator_denominator_or_difference_in_a_rate_table(seed):
+    rng = random.Random(5000 + seed)
+    big = seed % 2 == 0
+    choices = [0, 2, 8, 12, 30, 55] if big else [0, 1, 2, 3, 5, 9, 11]
+    dens = [rng.choice(choices) for _ in range(rng.randint(2, 6 if big else 4))]
+    nums = [rng.randint(0, d) for d in dens]
+    table = rate_table("t", [str(n) for n in range(len(dens))], nums, dens, K)
+    # What is published: numerators, denominators, and (derived) their differences where
+    # both are shown; the numerator and denominator totals. Rebuild the attacker's mask.
+    mask = [
+        [num is None, num is None or den is None, den is None]
+        for num, den in zip(table["numerators"], table["denominators"], strict=True)
+    ]
+    mask.append([False, False, False])
+    values = _extended([[n, d - n] for n, d in zip(nums, dens, strict=True)])
+    for i, (n, d) in enumerate(zip(nums, dens, strict=True)):
+        if 0 < n < K or 0 < d - n < K or 0 < d < K:
+            assert mask[i][0] or mask[i][1] or mask[i][2]
+            assert table["rates"][i] is None
+    small = {(i, j) for i, row in enumerate(values[:-1]) for j, v in enumerate(row) if 0 < v < K}
+    assert not small & determined_entries(mask), (nums, dens, mask)
+    if values[-1][-1] <= 25 and sum(map(sum, mask)) <= 8:  # small enough to brute-force
+        for entry, options in _feasible_values_2d(values, mask).items():
+            if entry in small:
+                assert len(options) >= 2, (entry, nums, dens, mask)
 
 
 def test_published_tables_carry_none_for_suppressed_cells_and_the_total():
