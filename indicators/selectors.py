@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.access import parse_id
 from casework.wareki import fiscal_year, fiscal_year_bounds, fiscal_year_label
-from indicators.definitions import INDICATORS, PLAN_FIRST_FY, PLAN_TARGET_FY, progress
+from indicators.definitions import INDICATORS, progress
 from indicators.models import ReportedFigure, Snapshot, SnapshotState, SurveyResult
 
 EARLIEST_FY = 2019
@@ -121,6 +121,3 @@ def dashboard_series() -> list[Series]:
             )
         series.append(Series(indicator=indicator, points=points))
     return series
-
-
-PLAN_YEARS = (PLAN_FIRST_FY, PLAN_TARGET_FY)
