@@ -287,6 +287,9 @@ else:
     EMAIL_HOST = "localhost"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tsunagu@localhost")
 
+# Indicators: in any published breakdown, a cell from 1 to k-1 is suppressed.
+INDICATORS_SUPPRESSION_K = env_int("INDICATORS_SUPPRESSION_K", 10, minimum=2)
+
 # Demo data refuses to run with DEBUG off unless forced.
 TSUNAGU_DEMO_PASSWORD = env_str("TSUNAGU_DEMO_PASSWORD", "tsunagu-demo-2026")
 

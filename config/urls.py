@@ -17,5 +17,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("outreach/", include("outreach.urls")),
     path("reminders/", include("reminders.urls")),
+    path("indicators/", include("indicators.urls")),
     path("", include("casework.urls")),
 ]

@@ -2370,7 +2370,7 @@ COUNTED = (
 
 
 # Demo seeders of the other apps, run after the casework (each one idempotent).
-DEMO_SEEDERS = ("seed_referrals", "seed_outreach")
+DEMO_SEEDERS = ("seed_referrals", "seed_outreach", "seed_indicators")
 
 
 class Command(BaseCommand):

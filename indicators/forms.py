@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.wareki import fiscal_year_label
+from indicators.definitions import BY_CODE, REPORTED_CODES, SURVEY_CODES
+from indicators.models import MAX_REPORTED, MAX_RESPONDENTS
+from indicators.selectors import computable_years
+
+
+def _indicator_choices(codes):
+    return [(c, f"{c} {BY_CODE[c].name_ja}") for c in codes]
+
+
+class SurveyForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("指標"), choices=())
+    percent = forms.DecimalField(
+        label=_("割合(%)"), min_value=0, max_value=100, max_digits=4, decimal_places=1
+    )
+    respondents = forms.IntegerField(label=_("回答者数"), min_value=1, max_value=MAX_RESPONDENTS)
+    survey_name = forms.CharField(label=_("調査名"), max_length=200)
+    surveyed_on = forms.DateField(label=_("調査日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = _indicator_choices(SURVEY_CODES)
+
+
+class ReportedForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("指標"), choices=())
+    value = forms.IntegerField(label=_("人数"), min_value=0, max_value=MAX_REPORTED)
+    reporting_body = forms.CharField(label=_("報告元"), max_length=200)
+    as_of = forms.DateField(label=_("基準日"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("備考"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = _indicator_choices(REPORTED_CODES)
+
+
+class ComputeForm(forms.Form):
+    fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [
+            (fy, fiscal_year_label(fy)) for fy in reversed(computable_years())
+        ]
+
+
+class SnapshotRefForm(forms.Form):
+    """Which snapshot: its fiscal year and version number (no database id in the page)."""
+
+    fy = forms.IntegerField(min_value=2000, max_value=2100)
+    n = forms.IntegerField(min_value=1, max_value=1_000_000)

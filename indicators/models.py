@@ -1,0 +1,204 @@
+"""What the indicators app stores: survey and reported figures, and frozen snapshots.
+
+Nothing here points at a person or a case: a snapshot holds aggregates already suppressed.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import validate_record_date
+from indicators.definitions import REPORTED_CODES, SURVEY_CODES
+
+SURVEY_CHOICES = [(c, c) for c in SURVEY_CODES]
+REPORTED_CHOICES = [(c, c) for c in REPORTED_CODES]
+MAX_RESPONDENTS = 10_000_000
+MAX_REPORTED = 10_000_000
+
+
+def validate_not_future(value) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError(_("未来の日付は指定できません。"), code="future")
+
+
+class SurveyResult(models.Model):
+    """A percentage from the ward's resident survey, for one survey indicator."""
+
+    indicator = models.CharField(_("指標"), max_length=10, choices=SURVEY_CHOICES)
+    percent = models.DecimalField(
+        _("割合(%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    respondents = models.PositiveIntegerField(
+        _("回答者数"), validators=[MinValueValidator(1), MaxValueValidator(MAX_RESPONDENTS)]
+    )
+    survey_name = models.CharField(_("調査名"), max_length=200)
+    surveyed_on = models.DateField(
+        _("調査日"), validators=[validate_record_date, validate_not_future]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-surveyed_on", "-recorded_at", "-pk"]
+        verbose_name = _("調査結果")
+        verbose_name_plural = _("調査結果")
+        indexes = [models.Index(fields=["indicator", "surveyed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(indicator__in=list(SURVEY_CODES)), name="survey_indicator_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100), name="survey_percent_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(respondents__gte=1) & Q(respondents__lte=MAX_RESPONDENTS),
+                name="survey_respondents_range",
+            ),
+            models.CheckConstraint(condition=~Q(survey_name=""), name="survey_name_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.surveyed_on} {self.percent}%"
+
+
+class ReportedFigure(models.Model):
+    """A count reported by an outside body (老人クラブ, シルバー人材センター)."""
+
+    indicator = models.CharField(_("指標"), max_length=10, choices=REPORTED_CHOICES)
+    value = models.PositiveIntegerField(
+        _("人数"), validators=[MinValueValidator(0), MaxValueValidator(MAX_REPORTED)]
+    )
+    reporting_body = models.CharField(_("報告元"), max_length=200)
+    as_of = models.DateField(_("基準日"), validators=[validate_record_date, validate_not_future])
+    note = models.CharField(_("備考"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-as_of", "-recorded_at", "-pk"]
+        verbose_name = _("報告値")
+        verbose_name_plural = _("報告値")
+        indexes = [models.Index(fields=["indicator", "as_of"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(indicator__in=list(REPORTED_CODES)), name="reported_indicator_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & Q(value__lte=MAX_REPORTED),
+                name="reported_value_range",
+            ),
+            models.CheckConstraint(condition=~Q(reporting_body=""), name="reported_body_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.as_of} {self.value}"
+
+
+class SnapshotState(models.TextChoices):
+    DRAFT = "draft", _("下書き")
+    APPROVED = "approved", _("承認済み")
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(state=SnapshotState.APPROVED).exists():
+            raise PermissionError("an approved snapshot never changes")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(state=SnapshotState.APPROVED).exists():
+            raise PermissionError("an approved snapshot never changes")
+        return super().delete()
+
+
+class Snapshot(models.Model):
+    """The indicators of one fiscal year as computed at one moment, frozen once approved."""
+
+    class Via(models.TextChoices):
+        WEB = "web", _("画面")
+        TASK = "task", _("バックグラウンド処理")
+        COMMAND = "command", _("コマンド")
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    number = models.PositiveIntegerField(_("版"))
+    state = models.CharField(
+        _("状態"), max_length=10, choices=SnapshotState.choices, default=SnapshotState.DRAFT
+    )
+    definition_version = models.CharField(_("定義の版"), max_length=40)
+    suppression_k = models.PositiveSmallIntegerField(_("秘匿の閾値"))
+    values = models.JSONField(_("集計値"))
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("集計者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    computed_via = models.CharField(_("集計の方法"), max_length=10, choices=Via.choices)
+    computed_at = models.DateTimeField(_("集計日時"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承認者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("承認日時"), null=True, blank=True)
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fiscal_year", "-number"]
+        verbose_name = _("指標のスナップショット")
+        verbose_name_plural = _("指標のスナップショット")
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "number"], name="snapshot_number"),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "approved"]), name="snapshot_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(computed_via__in=["web", "task", "command"]),
+                name="snapshot_via_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft", approved_by__isnull=True, approved_at__isnull=True)
+                | Q(state="approved", approved_by__isnull=False, approved_at__isnull=False),
+                name="snapshot_approval_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} #{self.number} ({self.state})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and (
+            Snapshot.objects.filter(pk=self.pk, state=SnapshotState.APPROVED).exists()
+        ):
+            raise PermissionError("an approved snapshot never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and (
+            Snapshot.objects.filter(pk=self.pk, state=SnapshotState.APPROVED).exists()
+        ):
+            raise PermissionError("an approved snapshot never changes")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == SnapshotState.APPROVED

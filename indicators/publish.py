@@ -1,0 +1,184 @@
+"""Turn raw figures into what may leave the app: aggregates with small cells suppressed.
+
+The output is plain JSON (it is what a snapshot stores): labels, numbers and None for a
+suppressed cell. It never holds a name or a record id.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_noop as N_
+
+from casework.models import Sex
+from casework.wareki import fiscal_year_label
+from indicators.definitions import INDICATORS, Source
+from indicators.rollup import (
+    BANDS_BY_CODE,
+    UNKNOWN,
+    WARD_WIDE,
+    RecordFigures,
+    district_labels,
+    period_bounds,
+)
+from indicators.suppression import suppress_1d, suppress_2d
+
+DEFAULT_K = 10
+
+
+def suppression_k() -> int:
+    return int(getattr(settings, "INDICATORS_SUPPRESSION_K", DEFAULT_K))
+
+
+def percent(numerator: int, denominator: int) -> float | None:
+    if not denominator:
+        return None
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _masked(values, mask):
+    return [None if m else v for v, m in zip(values, mask, strict=True)]
+
+
+def one_way(title: str, labels: list[str], values: list[int], k: int) -> dict:
+    mask = suppress_1d(values, k)
+    return {
+        "kind": "1d",
+        "title": title,
+        "labels": labels,
+        "values": _masked(values, mask),
+        "total": sum(values),
+    }
+
+
+def two_way(title, row_labels, col_labels, cells, k) -> dict:
+    table = suppress_2d(cells, k)
+    return {
+        "kind": "2d",
+        "title": title,
+        "row_labels": row_labels,
+        "col_labels": col_labels,
+        "cells": [_masked(r, m) for r, m in zip(table.cells, table.cell_mask, strict=True)],
+        "row_totals": _masked(table.row_totals, table.row_mask),
+        "col_totals": _masked(table.col_totals, table.col_mask),
+        "total": table.total,
+    }
+
+
+def rate_table(title, labels, numerators, denominators, k) -> dict:
+    """Per cell: the numerator (in the activity) and the rest of the denominator form a
+    two-column table whose row totals are the denominators. Protecting it protects the
+    numerators, the denominators and their difference; the column totals are the
+    indicator's published numerator and denominator."""
+    table = suppress_2d(
+        [[n, d - n] for n, d in zip(numerators, denominators, strict=True)],
+        k,
+        publish_col_totals=True,
+    )
+    num = [m[0] for m in table.cell_mask]
+    den = table.row_mask
+    return {
+        "kind": "rate",
+        "title": title,
+        "labels": labels,
+        "numerators": _masked(numerators, num),
+        "denominators": _masked(denominators, den),
+        # A rate would give its suppressed part away: it goes with either.
+        "rates": [
+            None if (nm or dm) else percent(n, d)
+            for n, d, nm, dm in zip(numerators, denominators, num, den, strict=True)
+        ],
+        "numerator_total": sum(numerators),
+        "denominator_total": sum(denominators),
+    }
+
+
+SEX_ORDER = (Sex.FEMALE, Sex.MALE, Sex.OTHER, Sex.UNKNOWN)
+
+
+def _record_entry(code: str, figures: RecordFigures, k: int) -> dict:
+    start, end = period_bounds(code, figures.fiscal_year)
+    entry = {"from": start.isoformat(), "to": end.isoformat(), "breakdowns": []}
+    if code in figures.counts:
+        null_key = WARD_WIDE if code == "P1-2b" else UNKNOWN
+        rows = district_labels(figures, null_key)
+        values = [figures.counts[code].get(key, 0) for key, _label in rows]
+        entry["value"] = sum(values)
+        entry["breakdowns"].append(one_way(N_("地区別"), [str(n) for _k, n in rows], values, k))
+    elif code in figures.persons:
+        cells = figures.persons[code]
+        rows = district_labels(figures, UNKNOWN)
+        bands = [*((b[0], b[1]) for b in BANDS_BY_CODE[code]), (UNKNOWN, N_("年齢不明"))]
+        matrix = [[0] * len(bands) for _ in rows]
+        by_sex = dict.fromkeys(SEX_ORDER, 0)
+        row_index = {key: n for n, (key, _l) in enumerate(rows)}
+        band_index = {key: n for n, (key, _l) in enumerate(bands)}
+        for (district, band, sex), n in cells.cells.items():
+            matrix[row_index.get(district, len(rows) - 1)][band_index[band]] += n
+            by_sex[sex if sex in by_sex else Sex.UNKNOWN] += n
+        entry["value"] = cells.total
+        entry["breakdowns"].append(
+            two_way(
+                N_("地区×年齢"),
+                [str(n) for _k, n in rows],
+                [label for _k, label in bands],
+                matrix,
+                k,
+            )
+        )
+        entry["breakdowns"].append(
+            one_way(N_("性別"), [str(s.label) for s in SEX_ORDER], list(by_sex.values()), k)
+        )
+    elif code in figures.rates:
+        rate = figures.rates[code]
+        rows = district_labels(figures, UNKNOWN)
+        nums = [rate.numerators.get(key, 0) for key, _l in rows]
+        dens = [rate.denominators.get(key, 0) for key, _l in rows]
+        entry["numerator"] = sum(nums)
+        entry["denominator"] = sum(dens)
+        entry["value"] = percent(sum(nums), sum(dens))
+        entry["breakdowns"].append(
+            rate_table(N_("地区別"), [str(n) for _k, n in rows], nums, dens, k)
+        )
+    return entry
+
+
+def publishable(figures: RecordFigures, surveys: dict, reports: dict, k: int) -> dict:
+    """The snapshot document of one fiscal year."""
+    with translation.override("ja"):
+        indicators = {}
+        for indicator in INDICATORS:
+            base = {
+                "code": indicator.code,
+                "source": indicator.source,
+                "period": indicator.period,
+                "counting": indicator.counting,
+            }
+            if indicator.source == Source.RECORDS:
+                base.update(_record_entry(indicator.code, figures, k))
+            elif indicator.source == Source.SURVEY:
+                survey = surveys.get(indicator.code)
+                base["value"] = float(survey.percent) if survey else None
+                if survey:
+                    base.update(
+                        respondents=survey.respondents,
+                        survey_name=survey.survey_name,
+                        surveyed_on=survey.surveyed_on.isoformat(),
+                    )
+            else:
+                report = reports.get(indicator.code)
+                base["value"] = report.value if report else None
+                if report:
+                    base.update(
+                        reporting_body=report.reporting_body, as_of=report.as_of.isoformat()
+                    )
+            indicators[indicator.code] = base
+        return {
+            "fiscal_year": figures.fiscal_year,
+            "label": fiscal_year_label(figures.fiscal_year),
+            "k": k,
+            "indicators": indicators,
+        }

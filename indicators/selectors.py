@@ -1,0 +1,123 @@
+"""Reads for the indicators: the figures entered by officers, snapshots, dashboard series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils import timezone
+
+from casework.access import parse_id
+from casework.wareki import fiscal_year, fiscal_year_bounds, fiscal_year_label
+from indicators.definitions import INDICATORS, progress
+from indicators.models import ReportedFigure, Snapshot, SnapshotState, SurveyResult
+
+EARLIEST_FY = 2019
+
+
+def current_fiscal_year() -> int:
+    return fiscal_year(timezone.localdate())
+
+
+def computable_years() -> list[int]:
+    """Fiscal years a snapshot may be made for: from the baseline years to this one."""
+    return list(range(EARLIEST_FY, current_fiscal_year() + 1))
+
+
+def surveys_for_year(fy: int) -> dict[str, SurveyResult]:
+    """The latest survey result of each survey indicator taken within the fiscal year."""
+    start, end = fiscal_year_bounds(fy)
+    latest: dict[str, SurveyResult] = {}
+    for row in SurveyResult.objects.filter(surveyed_on__range=(start, end)).order_by(
+        "surveyed_on", "recorded_at", "pk"
+    ):
+        latest[row.indicator] = row
+    return latest
+
+
+def reports_for_year(fy: int) -> dict[str, ReportedFigure]:
+    start, end = fiscal_year_bounds(fy)
+    latest: dict[str, ReportedFigure] = {}
+    for row in ReportedFigure.objects.filter(as_of__range=(start, end)).order_by(
+        "as_of", "recorded_at", "pk"
+    ):
+        latest[row.indicator] = row
+    return latest
+
+
+def recent_surveys(limit: int = 20):
+    return SurveyResult.objects.select_related("recorded_by")[:limit]
+
+
+def recent_reports(limit: int = 20):
+    return ReportedFigure.objects.select_related("recorded_by")[:limit]
+
+
+def snapshots():
+    return Snapshot.objects.select_related("computed_by", "approved_by").order_by(
+        "-fiscal_year", "-number"
+    )
+
+
+def snapshot_get(fy, number) -> Snapshot:
+    """One snapshot by fiscal year and version number, or 404."""
+    fy, number = parse_id(fy), parse_id(number)
+    snapshot = snapshots().filter(fiscal_year=fy, number=number).first()
+    if snapshot is None:
+        raise Http404
+    return snapshot
+
+
+def official_snapshots() -> dict[int, Snapshot]:
+    """Per fiscal year: the latest approved snapshot, or the latest draft if none is."""
+    chosen: dict[int, Snapshot] = {}
+    for snap in Snapshot.objects.order_by("fiscal_year", "number"):
+        current = chosen.get(snap.fiscal_year)
+        if current is None or snap.is_approved or not current.is_approved:
+            chosen[snap.fiscal_year] = snap
+    return chosen
+
+
+@dataclass
+class Point:
+    fy: int
+    label: str
+    value: float | None
+    approved: bool
+
+
+@dataclass
+class Series:
+    indicator: object
+    points: list[Point]
+
+    @property
+    def latest(self) -> Point | None:
+        with_value = [p for p in self.points if p.value is not None]
+        return with_value[-1] if with_value else None
+
+    @property
+    def progress(self):
+        latest = self.latest
+        return progress(self.indicator, latest.value) if latest else None
+
+
+def dashboard_series() -> list[Series]:
+    chosen = official_snapshots()
+    years = sorted(chosen)
+    series = []
+    for indicator in INDICATORS:
+        points = []
+        for fy in years:
+            snap = chosen[fy]
+            entry = snap.values.get("indicators", {}).get(indicator.code, {})
+            points.append(
+                Point(
+                    fy=fy,
+                    label=fiscal_year_label(fy),
+                    value=entry.get("value"),
+                    approved=snap.state == SnapshotState.APPROVED,
+                )
+            )
+        series.append(Series(indicator=indicator, points=points))
+    return series

@@ -1,0 +1,118 @@
+"""Every write of the indicators app. It writes only its own tables."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators import access
+from indicators.definitions import DEFINITION_VERSION
+from indicators.models import ReportedFigure, Snapshot, SnapshotState, SurveyResult
+from indicators.publish import publishable, suppression_k
+from indicators.rollup import roll_up
+from indicators.selectors import computable_years, reports_for_year, surveys_for_year
+
+
+def _require_officer(actor) -> None:
+    if not access.is_indicator_officer(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def survey_record(
+    *, actor, indicator: str, percent, respondents: int, survey_name: str, surveyed_on
+) -> SurveyResult:
+    _require_officer(actor)
+    result = SurveyResult(
+        indicator=indicator,
+        percent=percent,
+        respondents=respondents,
+        survey_name=survey_name.strip(),
+        surveyed_on=surveyed_on,
+        recorded_by=actor,
+    )
+    result.full_clean()
+    result.save()
+    return result
+
+
+@transaction.atomic
+def reported_record(
+    *, actor, indicator: str, value: int, reporting_body: str, as_of, note: str = ""
+) -> ReportedFigure:
+    _require_officer(actor)
+    figure = ReportedFigure(
+        indicator=indicator,
+        value=value,
+        reporting_body=reporting_body.strip(),
+        as_of=as_of,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    figure.full_clean()
+    figure.save()
+    return figure
+
+
+def validate_fiscal_year(fy) -> int:
+    try:
+        fy = int(fy)
+    except (TypeError, ValueError):
+        fy = None
+    if fy not in computable_years():
+        years = computable_years()
+        raise ValidationError(
+            {
+                "fiscal_year": _("年度は%(first)s〜%(last)sの間で指定してください。")
+                % {"first": years[0], "last": years[-1]}
+            }
+        )
+    return fy
+
+
+def snapshot_compute(*, actor, fiscal_year: int, via: str = Snapshot.Via.WEB) -> Snapshot:
+    """Roll the fiscal year up from the records into a new draft snapshot.
+
+    `actor` is None only when the command line computes it (nobody signed in).
+    """
+    if actor is not None:
+        _require_officer(actor)
+    fy = validate_fiscal_year(fiscal_year)
+    k = suppression_k()
+    document = publishable(roll_up(fy), surveys_for_year(fy), reports_for_year(fy), k)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                number = (
+                    Snapshot.objects.filter(fiscal_year=fy).aggregate(n=Max("number"))["n"] or 0
+                ) + 1
+                return Snapshot.objects.create(
+                    fiscal_year=fy,
+                    number=number,
+                    state=SnapshotState.DRAFT,
+                    definition_version=DEFINITION_VERSION,
+                    suppression_k=k,
+                    values=document,
+                    computed_by=actor,
+                    computed_via=via,
+                )
+        except IntegrityError:
+            continue  # another computation took the number: take the next
+    raise ValidationError(_("集計が重なりました。もう一度お試しください。"))
+
+
+@transaction.atomic
+def snapshot_approve(*, actor, snapshot: Snapshot) -> Snapshot:
+    _require_officer(actor)
+    now = timezone.now()
+    # Conditional update: of two approvals at once, one wins; an approved row never moves.
+    changed = Snapshot.objects.filter(pk=snapshot.pk, state=SnapshotState.DRAFT).update(
+        state=SnapshotState.APPROVED, approved_by=actor, approved_at=now
+    )
+    if not changed:
+        raise ValidationError(_("このスナップショットはすでに承認されています。"))
+    snapshot.refresh_from_db()
+    return snapshot

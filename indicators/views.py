@@ -1,0 +1,250 @@
+"""Indicator pages: thin. Access through indicators.access, reads through selectors,
+writes through services. Nothing here shows a person or a record id."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casework.views import apply_errors
+from casework.wareki import fiscal_year_label
+from indicators import access, exports, selectors, services, tasks
+from indicators.charts import bar_chart
+from indicators.definitions import INDICATORS, progress
+from indicators.forms import ComputeForm, ReportedForm, SnapshotRefForm, SurveyForm
+
+logger = logging.getLogger(__name__)
+
+
+def snapshot_url(snapshot, name: str = "indicators:snapshot") -> str:
+    return f"{reverse(name)}?fy={snapshot.fiscal_year}&n={snapshot.number}"
+
+
+def _snapshot_from(data):
+    form = SnapshotRefForm(data)
+    if not form.is_valid():
+        raise Http404
+    return selectors.snapshot_get(form.cleaned_data["fy"], form.cleaned_data["n"])
+
+
+@login_required
+@require_GET
+@never_cache
+def dashboard(request):
+    access.require_view(request.user)
+    series = selectors.dashboard_series()
+    charts = [
+        {
+            "series": s,
+            "chart": bar_chart(s, title=f"{s.indicator.code} {s.indicator.name}"),
+        }
+        for s in series
+    ]
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "charts": charts,
+            "snapshots": selectors.snapshots()[:50],
+            "is_officer": access.is_indicator_officer(request.user),
+            "compute_form": ComputeForm(),
+        },
+    )
+
+
+def _display_rows(snapshot):
+    rows = []
+    for indicator in INDICATORS:
+        entry = snapshot.values.get("indicators", {}).get(indicator.code, {})
+        rows.append(
+            {
+                "indicator": indicator,
+                "entry": entry,
+                "progress": progress(indicator, entry.get("value")),
+                "tables": [_table(t) for t in entry.get("breakdowns", [])],
+            }
+        )
+    return rows
+
+
+def _tr(labels):
+    """Stored labels are the Japanese originals (msgids): shown in the user's language."""
+    return [_(str(label)) if label else label for label in labels]
+
+
+def _table(table: dict) -> dict:
+    """A breakdown as header and body rows for the template."""
+    kind = table["kind"]
+    table = {
+        **table,
+        **{key: _tr(table[key]) for key in ("labels", "row_labels", "col_labels") if key in table},
+    }
+    if kind == "1d":
+        header = ["", *table["labels"], _("合計")]
+        body = [[_("人数・件数"), *table["values"], table["total"]]]
+    elif kind == "2d":
+        header = ["", *table["col_labels"], _("計")]
+        body = [
+            [label, *cells, total]
+            for label, cells, total in zip(
+                table["row_labels"], table["cells"], table["row_totals"], strict=True
+            )
+        ]
+        body.append([_("計"), *table["col_totals"], table["total"]])
+    else:
+        header = ["", *table["labels"], _("合計")]
+        body = [
+            [_("分子"), *table["numerators"], table["numerator_total"]],
+            [_("分母"), *table["denominators"], table["denominator_total"]],
+            [_("割合(%)"), *table["rates"], ""],
+        ]
+    return {"title": _(table["title"]), "header": header, "body": body}
+
+
+@login_required
+@require_GET
+@never_cache
+def snapshot_detail(request):
+    access.require_view(request.user)
+    snapshot = _snapshot_from(request.GET)
+    return render(
+        request,
+        "indicators/snapshot.html",
+        {
+            "snapshot": snapshot,
+            "label": fiscal_year_label(snapshot.fiscal_year),
+            "rows": _display_rows(snapshot),
+            "is_officer": access.is_indicator_officer(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def snapshot_approve(request):
+    access.require_officer(request.user)
+    snapshot = _snapshot_from(request.POST)
+    try:
+        services.snapshot_approve(actor=request.user, snapshot=snapshot)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("スナップショットを承認しました。以後この値は変わりません。"))
+    return redirect(snapshot_url(snapshot))
+
+
+@login_required
+@require_POST
+def compute(request):
+    access.require_officer(request.user)
+    form = ComputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("年度を選んでください。"))
+        return redirect("indicators:dashboard")
+    fy, user_id = form.cleaned_data["fiscal_year"], request.user.pk
+    failed = []
+
+    def enqueue():
+        try:
+            tasks.compute_snapshot.delay(fy, user_id)
+        except Exception:  # the broker is down: say so rather than pretend it started
+            logger.exception("could not enqueue the indicators computation")
+            failed.append(fy)
+
+    transaction.on_commit(enqueue)
+    if failed:
+        messages.error(
+            request, _("集計を開始できませんでした。時間をおいてもう一度お試しください。")
+        )
+    else:
+        messages.success(
+            request,
+            _("%(label)sの集計を開始しました。終わると下書きのスナップショットが一覧に加わります。")
+            % {"label": fiscal_year_label(fy)},
+        )
+    return redirect("indicators:dashboard")
+
+
+def _entry_form(request, form_class, save, *, title, success):
+    access.require_officer(request.user)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("indicators:dashboard")
+    return render(
+        request,
+        "indicators/form.html",
+        {
+            "form": form,
+            "title": title,
+            "recent_surveys": selectors.recent_surveys(),
+            "recent_reports": selectors.recent_reports(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def survey_new(request):
+    return _entry_form(
+        request,
+        SurveyForm,
+        lambda data: services.survey_record(actor=request.user, **data),
+        title=_("調査結果を入力"),
+        success=_("調査結果を記録しました。"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def reported_new(request):
+    return _entry_form(
+        request,
+        ReportedForm,
+        lambda data: services.reported_record(actor=request.user, **data),
+        title=_("報告値を入力"),
+        success=_("報告値を記録しました。"),
+    )
+
+
+def _filename(snapshot, ext: str) -> str:
+    return f"indicators_FY{snapshot.fiscal_year}_v{snapshot.number}.{ext}"
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    access.require_view(request.user)
+    snapshot = _snapshot_from(request.GET)
+    response = HttpResponse(exports.to_csv(snapshot), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(snapshot, "csv")}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_xlsx(request):
+    access.require_view(request.user)
+    snapshot = _snapshot_from(request.GET)
+    response = HttpResponse(
+        exports.to_xlsx(snapshot),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(snapshot, "xlsx")}"'
+    return response
