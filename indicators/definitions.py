@@ -94,6 +94,13 @@ class Indicator:
     def period_label(self) -> str:
         return str(PERIOD_LABELS[self.period])
 
+    def period_label_for(self, fiscal_year: int) -> str:
+        """What the figure of `fiscal_year` covers: before the plan's first year a
+        cumulative indicator counts that year alone."""
+        if self.period == Period.CUMULATIVE and fiscal_year < PLAN_FIRST_FY:
+            return str(_("単年度(計画開始前の年度)"))
+        return self.period_label
+
     @property
     def counting_label(self) -> str:
         return str(COUNTING_LABELS[self.counting])

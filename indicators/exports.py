@@ -7,6 +7,8 @@ import csv
 import io
 import re
 
+from django.utils import timezone
+
 from casework.wareki import fiscal_year_label
 from indicators.definitions import INDICATORS, progress
 from indicators.models import Snapshot
@@ -67,7 +69,7 @@ def summary_rows(snapshot: Snapshot) -> list[list[str]]:
                 label,
                 _num(value),
                 _num(progress(indicator, value)),
-                indicator.period_label,
+                indicator.period_label_for(snapshot.fiscal_year),
                 indicator.source_label,
                 indicator.method,
                 indicator.counting_label,
@@ -121,32 +123,50 @@ def snapshot_meta(snapshot: Snapshot) -> list[list[str]]:
         ["年度", fiscal_year_label(snapshot.fiscal_year)],
         ["版", str(snapshot.number)],
         ["状態", str(snapshot.get_state_display())],
-        ["集計日時", snapshot.computed_at.isoformat(timespec="minutes")],
+        ["集計日時", timezone.localtime(snapshot.computed_at).isoformat(timespec="minutes")],
         ["定義の版", snapshot.definition_version],
         ["秘匿の閾値", f"1〜{snapshot.suppression_k - 1}のセルは「{SUPPRESSED}」で秘匿"],
     ]
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula. Text typed by an
+# officer (a survey's name, a reporting body) must never run: it is quoted.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _safe_rows(rows):
+    return [[_safe(v) for v in row] for row in rows]
+
+
 def to_csv(snapshot: Snapshot) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerows(snapshot_meta(snapshot))
+    writer.writerows(_safe_rows(snapshot_meta(snapshot)))
     writer.writerow([])
     writer.writerow(HEADERS)
-    writer.writerows(summary_rows(snapshot))
+    writer.writerows(_safe_rows(summary_rows(snapshot)))
     writer.writerow([])
-    writer.writerows(breakdown_rows(snapshot))
+    writer.writerows(_safe_rows(breakdown_rows(snapshot)))
     # A BOM so that Excel opens the Japanese text as UTF-8.
     return "\ufeff" + out.getvalue()
 
 
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
 def _xl(row: list[str]) -> list:
-    """Numbers as numbers in Excel, so the review can compute with them."""
+    """Numbers as numbers in Excel, so the review can compute with them; text never as a
+    formula."""
     return [
-        (float(v) if "." in v else int(v)) if isinstance(v, str) and _NUMBER.fullmatch(v) else v
+        (float(v) if "." in v else int(v))
+        if isinstance(v, str) and _NUMBER.fullmatch(v)
+        else _safe(v)
         for v in row
     ]
 
@@ -159,7 +179,7 @@ def to_xlsx(snapshot: Snapshot) -> bytes:
     sheet = book.active
     sheet.title = "成果指標"
     for row in snapshot_meta(snapshot):
-        sheet.append(row)
+        sheet.append(_xl(row))
     sheet.append([])
     sheet.append(HEADERS)
     for cell in sheet[sheet.max_row]:

@@ -168,6 +168,12 @@ class Snapshot(models.Model):
         verbose_name_plural = _("指標のスナップショット")
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "number"], name="snapshot_number"),
+            # The year's figure for the annual review: one approved snapshot, never two.
+            models.UniqueConstraint(
+                fields=["fiscal_year"],
+                condition=Q(state="approved"),
+                name="snapshot_one_approved_per_year",
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=["draft", "approved"]), name="snapshot_state_valid"
             ),

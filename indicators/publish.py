@@ -23,7 +23,7 @@ from indicators.rollup import (
     district_labels,
     period_bounds,
 )
-from indicators.suppression import suppress_1d, suppress_2d
+from indicators.suppression import pinned_by_bounds, suppress_1d, suppress_2d
 
 DEFAULT_K = 10
 
@@ -72,14 +72,42 @@ def rate_table(title, labels, numerators, denominators, k) -> dict:
     """Per cell: the numerator (in the activity) and the rest of the denominator form a
     two-column table whose row totals are the denominators. Protecting it protects the
     numerators, the denominators and their difference; the column totals are the
-    indicator's published numerator and denominator."""
-    table = suppress_2d(
-        [[n, d - n] for n, d in zip(numerators, denominators, strict=True)],
-        k,
-        publish_col_totals=True,
-    )
+    indicator's published numerator and denominator.
+
+    What leaves is numerators and denominators only; a difference is known exactly when
+    both of its row are. So the result is audited as the public sees it (a hidden
+    difference may be 0), and widened, denominator by denominator, until nothing hidden
+    can be worked out."""
+    cells = [[n, d - n] for n, d in zip(numerators, denominators, strict=True)]
+    table = suppress_2d(cells, k, publish_col_totals=True)
     num = [m[0] for m in table.cell_mask]
-    den = table.row_mask
+    den = list(table.row_mask)
+    for i, (_n_hidden, rest_hidden) in enumerate(table.cell_mask):
+        # The difference cannot be hidden on its own: its denominator goes with it.
+        if rest_hidden and not num[i] and not den[i]:
+            den[i] = True
+    values = [[*row, sum(row)] for row in cells]
+    values.append([sum(numerators), sum(denominators) - sum(numerators), sum(denominators)])
+    everything = False
+    while any(num) or any(den):
+        everything = all(num) and all(den)
+        mask = [[n, n or d, d] for n, d in zip(num, den, strict=True)] + [[False] * 3]
+        # Published zeros make a hidden numerator or denominator at least 1; a difference
+        # hidden with them may be 0. With everything hidden, zeros are hidden too.
+        low = 0 if everything else 1
+        lower = [[low, 0, low] for _ in num] + [[0, 0, 0]]
+        if everything or not pinned_by_bounds(values, mask, lower):
+            break
+        spare = [i for i, d in enumerate(denominators) if d > 0 and not den[i]]
+        spare = spare or [i for i, n in enumerate(numerators) if n > 0 and not num[i]]
+        if spare:
+            pick = min(spare, key=lambda i: (denominators[i], i))
+            if not den[pick]:
+                den[pick] = True
+            else:
+                num[pick] = True
+        else:
+            num, den = [True] * len(num), [True] * len(den)
     return {
         "kind": "rate",
         "title": title,

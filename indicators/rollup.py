@@ -187,6 +187,8 @@ def roll_up(fy: int) -> RecordFigures:
     rows = (
         GroupParticipant.objects.filter(group__is_care_prevention=True)
         .filter(_overlapping(start, end, "joined_on", "left_on"))
+        # A group that had ended (or not begun) has no participants that year.
+        .filter(_overlapping(start, end, "group__started_on", "group__ended_on"))
         .values(_d=F("person__district__code"))
         .annotate(
             den=Count("person_id", distinct=True),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from casework.access import parse_id
 from casework.wareki import fiscal_year, fiscal_year_bounds, fiscal_year_label
+from indicators import access
 from indicators.definitions import INDICATORS, progress
 from indicators.models import ReportedFigure, Snapshot, SnapshotState, SurveyResult
 
@@ -53,25 +54,31 @@ def recent_reports(limit: int = 20):
     return ReportedFigure.objects.select_related("recorded_by")[:limit]
 
 
-def snapshots():
-    return Snapshot.objects.select_related("computed_by", "approved_by").order_by(
+def snapshots(user):
+    """Indicator officers see every snapshot; supervisors only approved ones (two drafts of
+    one year side by side would show how a few records changed)."""
+    found = Snapshot.objects.select_related("computed_by", "approved_by").order_by(
         "-fiscal_year", "-number"
     )
+    if not access.is_indicator_officer(user):
+        found = found.filter(state=SnapshotState.APPROVED)
+    return found
 
 
-def snapshot_get(fy, number) -> Snapshot:
+def snapshot_get(user, fy, number) -> Snapshot:
     """One snapshot by fiscal year and version number, or 404."""
     fy, number = parse_id(fy), parse_id(number)
-    snapshot = snapshots().filter(fiscal_year=fy, number=number).first()
+    snapshot = snapshots(user).filter(fiscal_year=fy, number=number).first()
     if snapshot is None:
         raise Http404
     return snapshot
 
 
-def official_snapshots() -> dict[int, Snapshot]:
-    """Per fiscal year: the latest approved snapshot, or the latest draft if none is."""
+def official_snapshots(user) -> dict[int, Snapshot]:
+    """Per fiscal year: the approved snapshot, or (for indicator officers) the latest draft
+    if none is approved yet."""
     chosen: dict[int, Snapshot] = {}
-    for snap in Snapshot.objects.order_by("fiscal_year", "number"):
+    for snap in snapshots(user).order_by("fiscal_year", "number"):
         current = chosen.get(snap.fiscal_year)
         if current is None or snap.is_approved or not current.is_approved:
             chosen[snap.fiscal_year] = snap
@@ -102,8 +109,8 @@ class Series:
         return progress(self.indicator, latest.value) if latest else None
 
 
-def dashboard_series() -> list[Series]:
-    chosen = official_snapshots()
+def dashboard_series(user) -> list[Series]:
+    chosen = official_snapshots(user)
     years = sorted(chosen)
     series = []
     for indicator in INDICATORS:

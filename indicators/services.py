@@ -108,10 +108,31 @@ def snapshot_compute(*, actor, fiscal_year: int, via: str = Snapshot.Via.WEB) ->
 def snapshot_approve(*, actor, snapshot: Snapshot) -> Snapshot:
     _require_officer(actor)
     now = timezone.now()
+    if snapshot.definition_version != DEFINITION_VERSION:
+        raise ValidationError(
+            _("指標の定義が更新されています。この年度を集計し直してから承認してください。")
+        )
+    if snapshot.suppression_k < suppression_k():
+        raise ValidationError(
+            _("秘匿の閾値が現在の設定より小さい集計です。集計し直してから承認してください。")
+        )
+    if (
+        Snapshot.objects.filter(fiscal_year=snapshot.fiscal_year, state=SnapshotState.APPROVED)
+        .exclude(pk=snapshot.pk)
+        .exists()
+    ):
+        raise ValidationError(_("この年度にはすでに承認済みのスナップショットがあります。"))
     # Conditional update: of two approvals at once, one wins; an approved row never moves.
-    changed = Snapshot.objects.filter(pk=snapshot.pk, state=SnapshotState.DRAFT).update(
-        state=SnapshotState.APPROVED, approved_by=actor, approved_at=now
-    )
+    # The database allows one approved snapshot per fiscal year.
+    try:
+        with transaction.atomic():
+            changed = Snapshot.objects.filter(pk=snapshot.pk, state=SnapshotState.DRAFT).update(
+                state=SnapshotState.APPROVED, approved_by=actor, approved_at=now
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("この年度にはすでに承認済みのスナップショットがあります。")
+        ) from None
     if not changed:
         raise ValidationError(_("このスナップショットはすでに承認されています。"))
     snapshot.refresh_from_db()

@@ -13,41 +13,51 @@ totals (complementary suppression):
   published sums) gets a small 4-cycle of further suppressions. The result is checked by
   solving the linear system an attacker would set up.
 
-Zeros: a zero cell is published (that nobody is in a cell singles no one out). A zero is
-suppressed only as a last resort complement when a line has no other nonzero cell left,
-and never when it lies in a line whose total is zero (it would be known to be zero and
-protect nothing). If a small cell could still be worked out (linearly, or because a line
-sums to zero), every entry that may be hidden is hidden. The grand total is the indicator's
-figure itself and is always published.
+Zeros: a zero cell is published (that nobody is in a cell singles no one out). So an
+attacker knows that every hidden entry is at least 1, and the sums alone are not the whole
+story: two hidden cells of a line whose hidden part sums to 2 are both 1. The result is
+therefore audited with those bounds: for every hidden entry, the smallest and the largest
+value it can take given the published entries, the sums and "at least 1" are computed
+(two small linear programs, SciPy's HiGHS; the tables are totally unimodular, so the
+bounds are whole numbers an integer filling reaches). While an entry's bounds meet, one
+more cell of its row or column is hidden. If nothing short of it protects the table, every
+entry that may be hidden is hidden, zeros included, and nothing is left to reason from.
+The grand total is the indicator's figure itself and is always published.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
+
+import numpy as np
+from scipy.optimize import linprog
 
 
 def is_primary(value: int, k: int) -> bool:
     return 0 < value < k
 
 
-def _pick_complement(values: list[int], suppressed: list[bool], allowed: list[bool]) -> int | None:
-    """The index of the smallest nonzero unsuppressed value, else of a zero one."""
-    nonzero = [i for i, v in enumerate(values) if allowed[i] and not suppressed[i] and v > 0]
-    if nonzero:
-        return min(nonzero, key=lambda i: (values[i], i))
-    zeros = [i for i, v in enumerate(values) if allowed[i] and not suppressed[i]]
-    return zeros[0] if zeros else None
-
-
 def suppress_1d(values: list[int], k: int) -> list[bool]:
-    """Which cells of a 1-D breakdown (whose total is published) are suppressed."""
+    """Which cells of a 1-D breakdown (whose total is published) are suppressed.
+
+    With m hidden cells summing to S (the total minus the published cells), each is known
+    to lie between 1 and S - (m - 1): it is worked out when m is 1 or when S equals m (all
+    ones). Until neither holds, the smallest published nonzero cell is hidden too.
+    """
     suppressed = [is_primary(v, k) for v in values]
-    if sum(suppressed) == 1:
-        pick = _pick_complement(values, suppressed, [True] * len(values))
-        if pick is not None:
-            suppressed[pick] = True
-    return suppressed
+    if not any(suppressed):
+        return suppressed
+    while True:
+        hidden = [v for v, m in zip(values, suppressed, strict=True) if m]
+        if len(hidden) >= 2 and sum(hidden) > len(hidden):
+            return suppressed
+        spare = [i for i, v in enumerate(values) if v > 0 and not suppressed[i]]
+        if not spare:
+            # Nothing short of hiding every cell, zeros too, protects the small ones.
+            return [True] * len(values)
+        suppressed[min(spare, key=lambda i: (values[i], i))] = True
 
 
 @dataclass
@@ -134,27 +144,73 @@ def determined_entries(mask: list[list[bool]]) -> set[tuple[int, int]]:
     return found
 
 
-def pinned_entries(values: list[list[int]], mask: list[list[bool]]) -> set[tuple[int, int]]:
-    """Suppressed entries an attacker can work out: those the published entries determine
-    linearly, and those in a line whose published (or worked-out) total is zero."""
+def hidden_ranges(
+    values: list[list[int]], mask: list[list[bool]], lower: int | list[list[int]] = 1
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """What an attacker can know of each hidden entry of an extended table: its smallest
+    and largest value, given the published entries, every row and column sum, and that a
+    hidden entry is at least `lower` (one number, or one per entry). The largest may be
+    infinite."""
     n_rows, n_cols = len(mask), len(mask[0])
-    r, c = n_rows - 1, n_cols - 1
-    known = [[not m for m in row] for row in mask]
-    changed = True
-    while changed:
-        changed = False
-        lines = [((i, c), [(i, j) for j in range(n_cols)]) for i in range(n_rows)]
-        lines += [((r, j), [(i, j) for i in range(n_rows)]) for j in range(n_cols)]
-        for margin, line in lines:
-            if known[margin[0]][margin[1]] and values[margin[0]][margin[1]] == 0:
-                for a, b in line:
-                    if not known[a][b]:
-                        known[a][b] = True
-                        changed = True
-        for a, b in determined_entries([[not x for x in row] for row in known]):
-            known[a][b] = True
-            changed = True
-    return {(i, j) for i in range(n_rows) for j in range(n_cols) if mask[i][j] and known[i][j]}
+    unknowns = [(i, j) for i in range(n_rows) for j in range(n_cols) if mask[i][j]]
+    if not unknowns:
+        return {}
+    index = {u: n for n, u in enumerate(unknowns)}
+    a_eq, b_eq = [], []
+    for eq in equations(n_rows, n_cols):
+        row = [0.0] * len(unknowns)
+        rhs = 0.0
+        for (i, j), coeff in eq:
+            if (i, j) in index:
+                row[index[(i, j)]] += coeff
+            else:
+                rhs -= coeff * values[i][j]
+        if any(row):
+            a_eq.append(row)
+            b_eq.append(rhs)
+    bounds = [(lower if isinstance(lower, int) else lower[i][j], None) for i, j in unknowns]
+    ranges = {}
+    for u, n in index.items():
+        objective = np.zeros(len(unknowns))
+        found = []
+        for sign in (1.0, -1.0):
+            objective[n] = sign
+            result = linprog(
+                objective,
+                A_eq=np.array(a_eq) if a_eq else None,
+                b_eq=np.array(b_eq) if b_eq else None,
+                bounds=bounds,
+                method="highs",
+            )
+            if result.status == 3:  # unbounded
+                found.append(-math.inf if sign > 0 else math.inf)
+            elif result.status != 0:
+                raise ValueError(f"the published table is inconsistent: {result.message}")
+            else:
+                found.append(sign * result.fun)
+        ranges[u] = (found[0], found[1])
+    return ranges
+
+
+def pinned_by_bounds(values, mask, lower: int | list[list[int]] = 1) -> set[tuple[int, int]]:
+    """Hidden entries whose smallest and largest possible values meet."""
+    return {
+        entry
+        for entry, (low, high) in hidden_ranges(values, mask, lower).items()
+        if high - low < 0.5
+    }
+
+
+def _widen(values, mask, allowed, entry) -> bool:
+    """Hide the smallest published nonzero entry of `entry`'s row or column."""
+    i, j = entry
+    line = [(i, b) for b in range(len(values[0]))] + [(a, j) for a in range(len(values))]
+    spare = [e for e in line if allowed[e[0]][e[1]] and not mask[e[0]][e[1]]]
+    if not spare:
+        return False
+    a, b = min(spare, key=lambda e: (values[e[0]][e[1]], e))
+    mask[a][b] = True
+    return True
 
 
 def _protect_lines(values, mask, allowed) -> bool:
@@ -232,30 +288,26 @@ def suppress_2d(cells: list[list[int]], k: int, *, publish_col_totals: bool = Fa
         [allowed[i][j] and is_primary(v, k) for j, v in enumerate(row)]
         for i, row in enumerate(values)
     ]
-    # A zero in a line whose total is zero is known to be zero whatever is hidden: it can
-    # not protect anything, so it is never chosen as a complement.
-    useful = [
-        [
-            allowed[i][j] and (v > 0 or (values[i][n_cols] > 0 and values[n_rows][j] > 0))
-            for j, v in enumerate(row)
-        ]
-        for i, row in enumerate(values)
-    ]
+    # Zeros are published: a hidden entry is then known to be at least 1, which the audit
+    # below takes into account. Only nonzero entries serve as complements.
+    useful = [[allowed[i][j] and v > 0 for j, v in enumerate(row)] for i, row in enumerate(values)]
+    protected = not any(map(any, mask))
     for _round in range(4 * (n_rows + 1) * (n_cols + 1)):
+        if protected:
+            break
         while _protect_lines(values, mask, useful):
             pass
         determined = determined_entries(mask)
-        if not determined:
+        if determined:
+            if not _close_cycle(values, mask, useful, min(determined)):
+                break
+            continue
+        pinned = pinned_by_bounds(values, mask)
+        if not pinned:
+            protected = True
+        elif not _widen(values, mask, useful, min(pinned)):
             break
-        if not _close_cycle(values, mask, useful, min(determined)):
-            break
-    primary = {
-        (i, j)
-        for i, row in enumerate(values)
-        for j, v in enumerate(row)
-        if allowed[i][j] and is_primary(v, k)
-    }
-    if primary & pinned_entries(values, mask):
+    if not protected:
         # Nothing smaller protects the small cells: hide every entry that may be hidden.
         mask = [list(row) for row in allowed]
     return Table2D(

@@ -28,11 +28,11 @@ def snapshot_url(snapshot, name: str = "indicators:snapshot") -> str:
     return f"{reverse(name)}?fy={snapshot.fiscal_year}&n={snapshot.number}"
 
 
-def _snapshot_from(data):
+def _snapshot_from(request, data):
     form = SnapshotRefForm(data)
     if not form.is_valid():
         raise Http404
-    return selectors.snapshot_get(form.cleaned_data["fy"], form.cleaned_data["n"])
+    return selectors.snapshot_get(request.user, form.cleaned_data["fy"], form.cleaned_data["n"])
 
 
 @login_required
@@ -40,7 +40,7 @@ def _snapshot_from(data):
 @never_cache
 def dashboard(request):
     access.require_view(request.user)
-    series = selectors.dashboard_series()
+    series = selectors.dashboard_series(request.user)
     charts = [
         {
             "series": s,
@@ -53,7 +53,7 @@ def dashboard(request):
         "indicators/dashboard.html",
         {
             "charts": charts,
-            "snapshots": selectors.snapshots()[:50],
+            "snapshots": selectors.snapshots(request.user)[:50],
             "is_officer": access.is_indicator_officer(request.user),
             "compute_form": ComputeForm(),
         },
@@ -114,7 +114,7 @@ def _table(table: dict) -> dict:
 @never_cache
 def snapshot_detail(request):
     access.require_view(request.user)
-    snapshot = _snapshot_from(request.GET)
+    snapshot = _snapshot_from(request, request.GET)
     return render(
         request,
         "indicators/snapshot.html",
@@ -131,7 +131,7 @@ def snapshot_detail(request):
 @require_POST
 def snapshot_approve(request):
     access.require_officer(request.user)
-    snapshot = _snapshot_from(request.POST)
+    snapshot = _snapshot_from(request, request.POST)
     try:
         services.snapshot_approve(actor=request.user, snapshot=snapshot)
     except ValidationError as error:
@@ -229,9 +229,10 @@ def _filename(snapshot, ext: str) -> str:
 
 @login_required
 @require_GET
+@never_cache
 def export_csv(request):
     access.require_view(request.user)
-    snapshot = _snapshot_from(request.GET)
+    snapshot = _snapshot_from(request, request.GET)
     response = HttpResponse(exports.to_csv(snapshot), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(snapshot, "csv")}"'
     return response
@@ -239,9 +240,10 @@ def export_csv(request):
 
 @login_required
 @require_GET
+@never_cache
 def export_xlsx(request):
     access.require_view(request.user)
-    snapshot = _snapshot_from(request.GET)
+    snapshot = _snapshot_from(request, request.GET)
     response = HttpResponse(
         exports.to_xlsx(snapshot),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

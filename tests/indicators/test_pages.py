@@ -22,6 +22,11 @@ def snapshot(cast, world):
     return services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
 
 
+@pytest.fixture
+def approved(cast, snapshot):
+    return services.snapshot_approve(actor=cast.indicator_officer, snapshot=snapshot)
+
+
 def _ref(snapshot):
     return {"fy": snapshot.fiscal_year, "n": snapshot.number}
 
@@ -42,11 +47,25 @@ OFFICER_POSTS = ("indicators:compute", "indicators:snapshot_approve")
 
 @pytest.mark.parametrize("member", VIEWERS + REFUSED)
 def test_dashboard_snapshot_and_exports_only_for_officers_and_supervisors(
-    client, cast, snapshot, member
+    client, cast, approved, member
 ):
     client.force_login(getattr(cast, member))
-    for url in _view_urls(snapshot):
-        assert client.get(url).status_code == (200 if member in VIEWERS else 403), url
+    for url in _view_urls(approved):
+        response = client.get(url)
+        assert response.status_code == (200 if member in VIEWERS else 403), url
+        if response.status_code == 200:
+            assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("member", ["supervisor_a", "supervisor_b"])
+def test_supervisors_see_approved_snapshots_only(client, cast, snapshot, member):
+    client.force_login(getattr(cast, member))
+    for url in _view_urls(snapshot)[1:]:
+        assert client.get(url).status_code == 404, url
+    page = client.get(reverse("indicators:dashboard")).content.decode()
+    assert f"n={snapshot.number}" not in page
+    client.force_login(cast.indicator_officer)
+    assert client.get(_view_urls(snapshot)[1]).status_code == 200
 
 
 @pytest.mark.parametrize("member", VIEWERS + REFUSED)
@@ -188,9 +207,9 @@ def test_no_request_ends_in_a_server_error(client, cast, snapshot, monkeypatch):
                     assert response.status_code < 500, (member, method, url, data)
 
 
-def test_exports_have_japanese_headers_and_the_years_figures(client, cast, snapshot):
+def test_exports_have_japanese_headers_and_the_years_figures(client, cast, approved):
     client.force_login(cast.supervisor_a)
-    ref = f"?fy={snapshot.fiscal_year}&n={snapshot.number}"
+    ref = f"?fy={approved.fiscal_year}&n={approved.number}"
     text = client.get(reverse("indicators:export_csv") + ref).content.decode("utf-8-sig")
     assert (
         "コード,指標名,単位,現状値,目標値(令和13年度末),年度,今年度の値,目標に対する進捗(%)" in text
@@ -227,9 +246,11 @@ def test_snapshot_page_shows_suppressed_cells_as_stars(client, cast, world):
     for n in range(12):
         world.child(D(2025, 4, 2), district="east", birth_date=D(2014, 1, n + 1))
     snap = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2025)
+    services.snapshot_approve(actor=cast.indicator_officer, snapshot=snap)
     client.force_login(cast.supervisor_a)
     html = client.get(reverse("indicators:snapshot") + f"?fy=2025&n={snap.number}").content
-    assert "*" in html.decode()
+    # The lone child in the north is a hidden cell of the district table, not a number.
+    assert '<td class="num">*</td>' in html.decode()
     assert Snapshot.objects.count() == 1
 
 
@@ -254,3 +275,39 @@ def test_dashboard_query_count_does_not_grow_with_snapshots(
     client.force_login(cast.supervisor_a)
     with django_assert_max_num_queries(9):
         assert client.get(reverse("indicators:dashboard")).status_code == 200
+
+
+def test_exports_quote_text_that_a_spreadsheet_would_run(client, cast, world):
+    from indicators import exports
+
+    services.survey_record(
+        actor=cast.indicator_officer,
+        indicator="P1",
+        percent="40.0",
+        respondents=1200,
+        survey_name='=HYPERLINK("http://evil.example","x")',
+        surveyed_on=D(2024, 7, 1),
+    )
+    snap = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
+    text = exports.to_csv(snap)
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text and ',"=HYPERLINK' not in text
+    book = load_workbook(io.BytesIO(exports.to_xlsx(snap)))
+    cells = [c.value for row in book["成果指標"].iter_rows() for c in row]
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
+    assert any(isinstance(v, str) and v.startswith("'=HYPERLINK") for v in cells)
+
+
+def test_exports_give_the_time_in_tokyo_and_the_period_of_pre_plan_years(cast, world):
+    from django.utils import timezone
+
+    from indicators import exports
+
+    snap = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2020)
+    meta = dict(row for row in exports.snapshot_meta(snap) if len(row) == 2)
+    assert meta["集計日時"].endswith("+09:00")
+    assert meta["集計日時"].startswith(timezone.localtime(snap.computed_at).strftime("%Y-%m-%d"))
+    by_code = {row[0]: row for row in exports.summary_rows(snap)}
+    assert by_code["P1-2a"][8] == "単年度(計画開始前の年度)"
+    later = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
+    assert {row[0]: row for row in exports.summary_rows(later)}["P1-2a"][8] == "累計(令和4年度から)"

@@ -125,3 +125,12 @@ def test_rollup_query_count_does_not_grow_with_records(world, django_assert_num_
         world.participant(group, world.person(), day, active=n % 2 == 0)
     # One query for the districts and one per record-based indicator.
     _rollup_queries(django_assert_num_queries, 2025)
+
+
+def test_care_prevention_participants_of_an_ended_group_are_not_counted(world):
+    group = world.group()
+    group.ended_on = D(2024, 3, 31)
+    group.save()
+    world.participant(group, world.person(), D(2023, 4, 1), active=True)
+    assert _total(roll_up(2023), "P2-1b") == (1, 1)
+    assert _total(roll_up(2024), "P2-1b") == (0, 0)

@@ -171,3 +171,31 @@ def test_the_suppression_threshold_is_a_setting(cast, world, settings):
     snap = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2025)
     assert snap.suppression_k == 3
     assert snap.values["indicators"]["P1-3a"]["breakdowns"][0]["row_totals"][:2] == [4, 6]
+
+
+def test_one_approved_snapshot_per_fiscal_year(cast):
+    first = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
+    second = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
+    services.snapshot_approve(actor=cast.indicator_officer, snapshot=first)
+    with pytest.raises(ValidationError, match="すでに承認済み"):
+        services.snapshot_approve(actor=cast.indicator_officer, snapshot=second)
+    second.refresh_from_db()
+    assert not second.is_approved
+    # The database holds the line too, whatever path a write takes.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Snapshot.objects.filter(pk=second.pk).update(
+            state="approved", approved_by=cast.indicator_officer, approved_at=first.approved_at
+        )
+
+
+def test_a_draft_from_older_definitions_or_a_weaker_threshold_is_not_approved(cast, settings):
+    stale = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
+    Snapshot.objects.filter(pk=stale.pk).update(definition_version="old")
+    stale.refresh_from_db()
+    with pytest.raises(ValidationError, match="定義が更新"):
+        services.snapshot_approve(actor=cast.indicator_officer, snapshot=stale)
+    settings.INDICATORS_SUPPRESSION_K = 5
+    weak = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2023)
+    settings.INDICATORS_SUPPRESSION_K = 10
+    with pytest.raises(ValidationError, match="秘匿の閾値"):
+        services.snapshot_approve(actor=cast.indicator_officer, snapshot=weak)

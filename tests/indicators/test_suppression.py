@@ -5,7 +5,13 @@ import random
 import pytest
 
 from indicators.publish import one_way, rate_table, two_way
-from indicators.suppression import determined_entries, equations, suppress_1d, suppress_2d
+from indicators.suppression import (
+    determined_entries,
+    equations,
+    pinned_by_bounds,
+    suppress_1d,
+    suppress_2d,
+)
 
 K = 10
 
@@ -17,20 +23,55 @@ def test_small_cells_are_suppressed_and_zeros_published():
     assert suppress_1d([9, 10, 0], K) == [True, True, False]
 
 
-def test_a_lone_small_cell_takes_a_zero_with_it_when_nothing_else_is_left():
-    # Total 9 in one district: hiding only that cell would give it away.
-    assert sum(suppress_1d([0, 9, 0, 0], K)) == 2
+def test_a_lone_small_cell_with_nothing_else_to_hide_hides_the_whole_breakdown():
+    # Total 9 in one district: hiding only that cell would give it away, and a hidden zero
+    # beside it would too (published zeros make every hidden cell at least 1).
+    assert suppress_1d([0, 9, 0, 0], K) == [True] * 4
+
+
+def test_hidden_cells_known_to_be_at_least_one_are_not_left_to_be_worked_out():
+    # Two hidden ones summing to 2 would both be 1: a third cell is hidden with them.
+    mask = suppress_1d([1, 1, 30, 25, 12], K)
+    assert mask == [True, True, False, False, True]
+    assert suppress_1d([1, 1, 1, 30, 25], K) == [True, True, True, False, True]
+
+
+def test_two_way_table_that_only_sum_reasoning_would_call_safe_is_widened():
+    # One child in (north, 0-5) and one in (east, 15-17); hiding both with their lines'
+    # totals leaves two hidden cells summing to 2, each at least 1.
+    cells = [[0] * 6 for _ in range(6)]
+    cells[1][0] = 1
+    cells[3][4] = 1
+    cells[0] = [12, 10, 0, 0, 10, 0]
+    cells[2] = [0, 15, 0, 0, 0, 0]
+    cells[4] = [0, 0, 11, 0, 0, 0]
+    table = suppress_2d(cells, K)
+    values, mask = table.extended()
+    assert pinned_by_bounds(values, mask) == set()
+    for entry, options in _feasible_values_2d(values, mask, limit=40).items():
+        assert len(options) >= 2, (entry, options)
+
+
+def test_a_rate_table_whose_hidden_numerators_sum_to_their_count_is_widened():
+    table = rate_table("t", ["a", "b", "c"], [1, 1, 12], [12, 15, 30], K)
+    mask = _rate_mask(table)
+    values = _extended([[1, 11], [1, 14], [12, 18]])
+    assert pinned_by_bounds(values, mask, _rate_lower(table)) == set()
+    for entry, options in _feasible_values_2d(values, mask, lower=_rate_lower(table)).items():
+        assert len(options) >= 2, (entry, options)
 
 
 def _feasible_values_1d(values, mask):
     """What an attacker knows of each suppressed cell: the total minus the published ones,
-    spread over the suppressed cells in every non-negative way."""
+    spread over the suppressed cells in every way that gives each at least 1 (zeros are
+    published), or at least 0 when every cell is hidden."""
     hidden_sum = sum(values) - sum(v for v, m in zip(values, mask, strict=True) if not m)
     hidden = [i for i, m in enumerate(mask) if m]
+    lower = 0 if all(mask) else 1
     if len(hidden) == 1:
         return {hidden[0]: {hidden_sum}}
-    # With two or more unknowns summing to hidden_sum >= 1, each can be 0..hidden_sum.
-    return {i: set(range(hidden_sum + 1)) for i in hidden}
+    top = hidden_sum - lower * (len(hidden) - 1)
+    return {i: set(range(lower, top + 1)) for i in hidden}
 
 
 @pytest.mark.parametrize("seed", range(200))
@@ -52,14 +93,20 @@ def _extended(cells):
     return rows
 
 
-def _feasible_values_2d(values, mask):
-    """Brute force: search the non-negative integer fillings of the suppressed entries that
-    agree with every published entry and every row and column sum, and collect the values
-    each suppressed entry can take. Stops once every entry has shown two values."""
+def _feasible_values_2d(values, mask, *, limit=None, lower=None):
+    """Brute force: search the integer fillings of the suppressed entries that agree with
+    every published entry and every row and column sum, each hidden entry at least 1 (zeros
+    are published; at least 0 when every entry that may be hidden is), and collect the
+    values each suppressed entry can take. Stops once every entry has shown two values."""
     n_rows, n_cols = len(values), len(values[0])
     unknowns = [(i, j) for i in range(n_rows) for j in range(n_cols) if mask[i][j]]
     eqs = equations(n_rows, n_cols)
-    grand = values[-1][-1]
+    grand = values[-1][-1] if limit is None else limit
+    if lower is None:
+        everything = all(m for row in mask for m in row[:-1]) and all(mask[-1][:-1])
+        lower = 0 if everything else 1
+    if isinstance(lower, int):
+        lower = [[lower] * n_cols for _ in range(n_rows)]
     seen = {u: set() for u in unknowns}
 
     def value_of(entry, assign):
@@ -81,7 +128,7 @@ def _feasible_values_2d(values, mask):
                 if len(open_) == 1:
                     entry, coeff = open_[0]
                     v = -known * coeff  # coeff is +1 or -1
-                    if v < 0 or v > grand:
+                    if v < lower[entry[0]][entry[1]] or v > grand:
                         return False
                     assign[entry] = v
                     progress = True
@@ -93,7 +140,8 @@ def _feasible_values_2d(values, mask):
                 seen[u].add(assign[u])
             return all(len(v) >= 2 for v in seen.values())
         entry = free[0]
-        return any(search({**assign, entry: v}) for v in range(grand + 1))
+        low = lower[entry[0]][entry[1]]
+        return any(search({**assign, entry: v}) for v in range(low, grand + 1))
 
     search({})
     return seen
@@ -111,7 +159,8 @@ def test_attacker_brute_force_finds_no_suppressed_value_in_a_small_two_way_table
             if 0 < v < 5 and (i, j) != (3, 3):
                 assert mask[i][j], "every small cell is suppressed"
     for entry, options in _feasible_values_2d(values, mask).items():
-        assert len(options) >= 2, f"{entry} pinned to {options} in {values} / {mask}"
+        if values[entry[0]][entry[1]] > 0:
+            assert len(options) >= 2, f"{entry} pinned to {options} in {values} / {mask}"
 
 
 @pytest.mark.parametrize("seed", range(150))
@@ -122,10 +171,13 @@ def test_attacker_linear_algebra_finds_no_suppressed_value_in_larger_tables(seed
         [rng.choice([0, 0, 1, 3, 7, 9, 12, 25, 40]) for _ in range(n_cols)] for _ in range(n_rows)
     ]
     table = suppress_2d(cells, K)
-    _values, mask = table.extended()
+    values, mask = table.extended()
     # Every published combination (row and column sums minus published cells) leaves each
-    # suppressed entry with at least one free direction.
+    # suppressed entry with at least one free direction, even knowing each is at least 1.
     assert determined_entries(mask) == set()
+    everything = all(m for row in mask for m in row[:-1]) and all(mask[-1][:-1])
+    pinned = pinned_by_bounds(values, mask, lower=0 if everything else 1)
+    assert not {(i, j) for i, j in pinned if values[i][j] > 0}
     for i, row in enumerate(mask):
         for j in range(len(row)):
             line_row = sum(mask[i])
@@ -162,6 +214,27 @@ def test_a_rate_goes_with_its_suppressed_numerator_or_denominator():
     assert table["numerator_total"] == 20 and table["denominator_total"] == 114
 
 
+def _rate_mask(table):
+    """What is published of a rate table: numerators, denominators, and (derived) their
+    differences where both are shown; the numerator and denominator totals."""
+    mask = [
+        [num is None, num is None or den is None, den is None]
+        for num, den in zip(table["numerators"], table["denominators"], strict=True)
+    ]
+    mask.append([False, False, False])
+    return mask
+
+
+def _rate_lower(table):
+    """Hidden numerators and denominators are at least 1 (zeros are published), unless
+    every one is hidden; a hidden difference may be 0."""
+    everything = all(n is None for n in table["numerators"]) and all(
+        d is None for d in table["denominators"]
+    )
+    low = 0 if everything else 1
+    return [[low, 0, low] for _ in table["numerators"]] + [[0, 0, 0]]
+
+
 @pytest.mark.parametrize("seed", range(100))
 def test_attacker_finds_no_numerator_denominator_or_difference_in_a_rate_table(seed):
     rng = random.Random(5000 + seed)
@@ -170,13 +243,7 @@ def test_attacker_finds_no_numerator_denominator_or_difference_in_a_rate_table(s
     dens = [rng.choice(choices) for _ in range(rng.randint(2, 6 if big else 4))]
     nums = [rng.randint(0, d) for d in dens]
     table = rate_table("t", [str(n) for n in range(len(dens))], nums, dens, K)
-    # What is published: numerators, denominators, and (derived) their differences where
-    # both are shown; the numerator and denominator totals. Rebuild the attacker's mask.
-    mask = [
-        [num is None, num is None or den is None, den is None]
-        for num, den in zip(table["numerators"], table["denominators"], strict=True)
-    ]
-    mask.append([False, False, False])
+    mask = _rate_mask(table)
     values = _extended([[n, d - n] for n, d in zip(nums, dens, strict=True)])
     for i, (n, d) in enumerate(zip(nums, dens, strict=True)):
         if 0 < n < K or 0 < d - n < K or 0 < d < K:
@@ -184,8 +251,12 @@ def test_attacker_finds_no_numerator_denominator_or_difference_in_a_rate_table(s
             assert table["rates"][i] is None
     small = {(i, j) for i, row in enumerate(values[:-1]) for j, v in enumerate(row) if 0 < v < K}
     assert not small & determined_entries(mask), (nums, dens, mask)
+    lower = _rate_lower(table)
+    # A hidden zero worked out from a zero total gives no one away; anything else would.
+    pinned = pinned_by_bounds(values, mask, lower)
+    assert not {(i, j) for i, j in pinned if values[i][j] > 0}, (nums, dens, mask)
     if values[-1][-1] <= 25 and sum(map(sum, mask)) <= 8:  # small enough to brute-force
-        for entry, options in _feasible_values_2d(values, mask).items():
+        for entry, options in _feasible_values_2d(values, mask, lower=lower).items():
             if entry in small:
                 assert len(options) >= 2, (entry, nums, dens, mask)
 

@@ -5,6 +5,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from indicators import exports, services
 from indicators.models import Snapshot
@@ -33,7 +34,7 @@ class Command(BaseCommand):
                     "number": snapshot.number,
                     "state": snapshot.state,
                     "definition_version": snapshot.definition_version,
-                    "computed_at": snapshot.computed_at.isoformat(),
+                    "computed_at": timezone.localtime(snapshot.computed_at).isoformat(),
                 },
                 **snapshot.values,
             }
