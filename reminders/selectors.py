@@ -3,6 +3,7 @@
 from django.db.models import Count
 
 from casework import access
+from casework.models import Role
 
 from .models import AgencyReminderSettings, ChannelPreference, Reminder
 
@@ -14,7 +15,7 @@ def channels_of(user) -> ChannelPreference:
 def agency_settings_of(user) -> AgencyReminderSettings | None:
     """The settings of a supervisor's agency (defaults when none are saved); None otherwise."""
     membership = access.membership_of(user)
-    if membership is None or membership.role != "supervisor":
+    if membership is None or membership.role != Role.SUPERVISOR:
         return None
     return AgencyReminderSettings.objects.filter(
         agency_id=membership.agency_id

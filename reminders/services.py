@@ -3,9 +3,11 @@
 Life of a reminder: a scan inserts it as *pending* (a second scan finds the same key and
 inserts nothing); a delivery task *claims* it with a conditional update (SKIP LOCKED on
 PostgreSQL), checks that it still applies, and in one transaction creates the in-app
-notification, sends the e-mail and marks it *sent*; or marks it *cancelled* when its object
-is gone or closed. A claim older than REMINDER_CLAIM_TIMEOUT_SECONDS (a worker that died) is
-released to *pending* and delivered again; after REMINDER_MAX_ATTEMPTS it is *failed*.
+notification and marks it *sent*; or marks it *cancelled* when its object is gone or
+closed. The e-mail, if the user chose it, is a task of its own sent after that commit, with
+its own retries (email_send). A claim older than REMINDER_CLAIM_TIMEOUT_SECONDS (a worker
+that died) is released to *pending* and delivered again; after REMINDER_MAX_ATTEMPTS it is
+*failed*.
 """
 
 from __future__ import annotations
