@@ -10,7 +10,7 @@ Nothing outside this module calls django-guardian or decides visibility on its o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -42,42 +42,51 @@ SUMMARY = "view_case_summary"
 SUPERVISE = "supervise_case"
 GRANTABLE = (VIEW, WORK, SUMMARY)
 
-# Rules other apps add (referrals): more cases a member may know of, and what they may do.
-VisibilityRule = Callable[[object, StaffMembership], Q]
-PermissionRule = Callable[[object, StaffMembership, "Case"], set]
-_visibility_rules: list[tuple[VisibilityRule, str]] = []
-_permission_rules: list[PermissionRule] = []
-_withdrawal_hooks: list[Callable] = []
+class AccessRules:
+    """What an app adds to the access policy: subclass, override the hooks it needs, and
+    register one instance with `register_rules`. casework never imports the apps.
+
+    Every hook takes the user and their membership first, then the object it asks about.
+    """
+
+    def readable_cases(self, user, membership: StaffMembership) -> Q | None:
+        """More cases the member may read in full (VIEW)."""
+        return None
+
+    def summary_cases(self, user, membership: StaffMembership) -> Q | None:
+        """More cases the member may read only in the shared summary (SUMMARY)."""
+        return None
+
+    def case_permissions(self, user, membership: StaffMembership, case: Case) -> set[str]:
+        """What the member may do with the case by rule, beyond their stored grants."""
+        return set()
+
+    def case_grants(self, user, membership: StaffMembership | None, case: Case) -> set[str]:
+        """The stored grants on the case that this app's records justify for the user."""
+        return set()
+
+    def may_open_case(self, user, membership: StaffMembership, person: Person) -> bool:
+        """May the member open their own agency's case for the person?"""
+        return False
+
+    def consent_withdrawn(self, user, membership: StaffMembership | None, consent) -> None:
+        """End whatever this app let rest on the consent (the user withdrew it)."""
 
 
-def register_visibility_rule(perm: str = VIEW):
-    """Register `rule(user, membership) -> Q` of cases the member may read in full (VIEW)
-    or only in the shared summary (SUMMARY)."""
-
-    def register(rule: VisibilityRule) -> VisibilityRule:
-        if (rule, perm) not in _visibility_rules:
-            _visibility_rules.append((rule, perm))
-        return rule
-
-    return register
+_rules: list[AccessRules] = []
 
 
-def register_permission_rule(rule: PermissionRule) -> PermissionRule:
-    if rule not in _permission_rules:
-        _permission_rules.append(rule)
-    return rule
-
-
-def register_consent_withdrawal_hook(hook: Callable) -> Callable:
-    """`hook(consent=…, actor=…)` ends whatever another app let rest on the consent."""
-    if hook not in _withdrawal_hooks:
-        _withdrawal_hooks.append(hook)
-    return hook
+def register_rules(rules: AccessRules) -> AccessRules:
+    """The one way in for other apps' access rules (referrals, outreach)."""
+    if not any(type(existing) is type(rules) for existing in _rules):
+        _rules.append(rules)
+    return rules
 
 
 def consent_withdrawn(*, consent, actor) -> None:
-    for hook in _withdrawal_hooks:
-        hook(consent=consent, actor=actor)
+    membership = membership_of(actor)
+    for rules in _rules:
+        rules.consent_withdrawn(actor, membership, consent)
 
 
 _MISSING = object()
@@ -147,9 +156,13 @@ def _visible(user, perms: tuple[str, ...]) -> QuerySet[Case]:
         visible |= _granted_case_ids(user, perm)
     if membership.role == Role.SUPERVISOR:
         visible |= Q(owning_agency_id=membership.agency_id)
-    for rule, perm in _visibility_rules:
-        if perm in perms:
-            visible |= rule(user, membership)
+    for rules in _rules:
+        for perm, extra in (
+            (VIEW, rules.readable_cases(user, membership)),
+            (SUMMARY, rules.summary_cases(user, membership)),
+        ):
+            if perm in perms and extra is not None:
+                visible |= extra
     return Case.objects.filter(visible)
 
 
@@ -181,8 +194,8 @@ def case_permissions(user, case: Case) -> frozenset[str]:
     )
     if membership.role == Role.SUPERVISOR and membership.agency_id == case.owning_agency_id:
         perms |= {VIEW, WORK, SUPERVISE}
-    for rule in _permission_rules:
-        perms |= rule(user, membership, case)
+    for rules in _rules:
+        perms |= rules.case_permissions(user, membership, case)
     return frozenset(perms)
 
 
@@ -252,6 +265,17 @@ def person_in_agency_scope(user, person: Person) -> bool:
     )
 
 
+def may_open_case_for(user, person: Person) -> bool:
+    """May the user open their agency's own case for the person: when the agency holds the
+    person already, or by another app's rule (an accepted referral to the agency)."""
+    if person_in_agency_scope(user, person):
+        return True
+    membership = membership_of(user)
+    return membership is not None and any(
+        rules.may_open_case(user, membership, person) for rules in _rules
+    )
+
+
 def require_case_role(user) -> StaffMembership:
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
@@ -273,27 +297,19 @@ def sharing_basis(person: Person, agency: Agency, on=None) -> Consent | None:
 
 # --- grants -------------------------------------------------------------------------------
 
-GrantSource = Callable[[Case, object], set[str]]
-_grant_sources: list[GrantSource] = []
+class _CaseworkRules(AccessRules):
+    """casework's own grants: an active assignment, and an active share."""
+
+    def case_grants(self, user, membership, case: Case) -> set[str]:
+        perms: set[str] = set()
+        if CaseAssignment.objects.filter(case=case, worker=user, ended_at__isnull=True).exists():
+            perms |= {VIEW, WORK}
+        if CaseShare.objects.filter(case=case, user=user, revoked_at__isnull=True).exists():
+            perms.add(VIEW)
+        return perms
 
 
-def register_grant_source(source: GrantSource) -> GrantSource:
-    """Other apps (referrals) add what their records grant; casework never imports them."""
-    if source not in _grant_sources:
-        _grant_sources.append(source)
-    return source
-
-
-@register_grant_source
-def _assignment_grants(case: Case, user) -> set[str]:
-    active = CaseAssignment.objects.filter(case=case, worker=user, ended_at__isnull=True)
-    return {VIEW, WORK} if active.exists() else set()
-
-
-@register_grant_source
-def _share_grants(case: Case, user) -> set[str]:
-    active = CaseShare.objects.filter(case=case, user=user, revoked_at__isnull=True)
-    return {VIEW} if active.exists() else set()
+register_rules(_CaseworkRules())
 
 
 def sync_case_grants(*, case: Case, user, actor, reason: str = "") -> tuple[set, set]:
@@ -304,8 +320,9 @@ def sync_case_grants(*, case: Case, user, actor, reason: str = "") -> tuple[set,
     Returns (granted, revoked).
     """
     wanted: set[str] = set()
-    for source in _grant_sources:
-        wanted |= source(case, user)
+    membership = membership_of(user)
+    for rules in _rules:
+        wanted |= rules.case_grants(user, membership, case)
     held = set(
         CaseUserObjectPermission.objects.filter(
             user_id=user.pk, content_object_id=case.pk
@@ -336,24 +353,100 @@ def sync_case_grants(*, case: Case, user, actor, reason: str = "") -> tuple[set,
     return granted, revoked
 
 
+_PERM_LABELS = {VIEW: "閲覧", WORK: "記録", SUMMARY: "共有された概要の閲覧"}
+
+
 def _grant_detail(user, perms: Iterable[str], reason: str) -> str:
-    text = f"{user.get_username()}: {', '.join(sorted(perms))}"
-    return f"{text} ({reason})"[:300] if reason else text[:300]
+    full = f"{user.last_name} {user.first_name}".strip()
+    name = f"{full}({user.get_username()})" if full else user.get_username()
+    labels = "・".join(_PERM_LABELS.get(p, p) for p in sorted(perms))
+    text = f"{name}: {labels}"
+    return f"{text}({reason})"[:300] if reason else text[:300]
 
 
 # --- the access log -----------------------------------------------------------------------
 
 
-def log_access(user, *, person: Person, case: Case | None, action: str, detail: str = ""):
+def log_access(
+    user, *, person: Person | None, case: Case | None, action: str, detail: str = ""
+) -> AccessLog:
+    """One read of one person's record (a detail or form page), a grant or a revocation.
+    `detail` says in plain Japanese what was read: it is shown to supervisors as it is."""
     membership = membership_of(user)
     return AccessLog.objects.create(
         user=user,
         agency_id=membership.agency_id if membership else None,
-        person=person,
+        person=person if person is not None else (case.person if case is not None else None),
         case=case,
         action=action,
         detail=detail[:300],
     )
+
+
+def log_form_read(user, record, detail: str) -> None:
+    """A form page that shows a person's name reads their record: `record` is the case or
+    the person the form is about."""
+    if isinstance(record, Case):
+        log_access(
+            user,
+            person=record.person,
+            case=record,
+            action=AccessLog.Action.VIEW_FORM,
+            detail=detail,
+        )
+    elif isinstance(record, Person):
+        log_access(user, person=record, case=None, action=AccessLog.Action.VIEW_FORM, detail=detail)
+
+
+def _id_list(ids: Iterable[int | None]) -> str:
+    unique = sorted({int(i) for i in ids if i is not None})
+    return f",{','.join(map(str, unique))}," if unique else ""
+
+
+def log_list(
+    user,
+    *,
+    what: str,
+    cases: Iterable = (),
+    persons: Iterable = (),
+    query: str = "",
+) -> AccessLog | None:
+    """One row for one list or search request: which cases and persons it showed.
+
+    `cases` are cases (their persons count as shown) or case ids; `persons` are persons or
+    person ids. A list that showed nobody and searched for nothing writes nothing."""
+    case_ids: list[int] = []
+    person_ids: list[int] = []
+    for case in cases:
+        if isinstance(case, Case):
+            case_ids.append(case.pk)
+            person_ids.append(case.person_id)
+        else:
+            case_ids.append(case)
+    for person in persons:
+        person_ids.append(person.pk if isinstance(person, Person) else person)
+    query = (query or "").strip()
+    if not case_ids and not person_ids and not query:
+        return None
+    membership = membership_of(user)
+    return AccessLog.objects.create(
+        user=user,
+        agency_id=membership.agency_id if membership else None,
+        action=AccessLog.Action.VIEW_LIST,
+        detail=what[:300],
+        case_ids=_id_list(case_ids),
+        person_ids=_id_list(person_ids),
+        query=query[:200],
+    )
+
+
+def access_log_about(rows: QuerySet[AccessLog], *, case_id=None, person_id=None):
+    """Rows that name the case or the person, on a detail page or among a list's rows."""
+    if case_id is not None:
+        rows = rows.filter(Q(case_id=case_id) | Q(case_ids__contains=f",{int(case_id)},"))
+    if person_id is not None:
+        rows = rows.filter(Q(person_id=person_id) | Q(person_ids__contains=f",{int(person_id)},"))
+    return rows
 
 
 # --- records that hang off a case --------------------------------------------------------

@@ -572,11 +572,16 @@ class AccessLogQuerySet(models.QuerySet):
 
 
 class AccessLog(models.Model):
-    """Append-only: every read of a person's record and every grant or revocation."""
+    """Append-only: every read of a person's record and every grant or revocation.
+
+    A detail or form page names one person (and case); a list or search request is one row
+    whose `case_ids` and `person_ids` hold every case and person it showed."""
 
     class Action(models.TextChoices):
         VIEW_CASE = "view_case", _("ケース閲覧")
         VIEW_PERSON = "view_person", _("本人情報閲覧")
+        VIEW_FORM = "view_form", _("入力画面での閲覧")
+        VIEW_LIST = "view_list", _("一覧・検索")
         EXPORT = "export", _("出力")
         GRANT = "grant", _("アクセス付与")
         REVOKE = "revoke", _("アクセス取消")
@@ -593,13 +598,18 @@ class AccessLog(models.Model):
         Agency, verbose_name=_("機関"), on_delete=models.PROTECT, null=True, related_name="+"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("本人"), on_delete=models.PROTECT, related_name="+"
+        Person, verbose_name=_("本人"), on_delete=models.PROTECT, null=True, related_name="+"
     )
     case = models.ForeignKey(
         Case, verbose_name=_("ケース"), on_delete=models.PROTECT, null=True, related_name="+"
     )
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     detail = models.CharField(_("詳細"), max_length=300, blank=True)
+    # What a list or search showed, as ",12,34," so that one LIKE finds a row by an id on
+    # every database (SQLite has no JSON containment).
+    case_ids = models.TextField(_("表示したケース"), blank=True, default="")
+    person_ids = models.TextField(_("表示した本人"), blank=True, default="")
+    query = models.CharField(_("検索語"), max_length=200, blank=True, default="")
 
     objects = AccessLogQuerySet.as_manager()
 

@@ -90,9 +90,10 @@ def person_search(
 
 
 def person_cases(user, person: Person) -> QuerySet[Case]:
-    """The person's cases that the user may see, never the others."""
+    """The person's cases that the user may read in full. A case shared as a summary is
+    not listed: its number, agency, status and dates are not part of what was shared."""
     return (
-        access.cases_visible_to(user)
+        access.cases_readable_by(user)
         .filter(person=person)
         .select_related("owning_agency")
         .order_by("-opened_on", "-pk")
@@ -192,6 +193,13 @@ def meetings_for(user) -> QuerySet[Meeting]:
         .select_related("convening_agency")
         .prefetch_related("attending_agencies")
         .order_by("-held_on", "-pk")
+    )
+
+
+def cases_of_meetings(user, meetings) -> list[Case]:
+    """The readable cases the listed meetings are about, in one query."""
+    return list(
+        access.cases_readable_by(user).filter(meetings__in=list(meetings)).only("pk", "person_id")
     )
 
 

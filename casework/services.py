@@ -93,7 +93,7 @@ def case_open(
 ) -> Case:
     """Open a case at the actor's agency and assign it to `worker` (the actor by default)."""
     membership = access.require_case_role(actor)
-    if not access.person_in_agency_scope(actor, person):
+    if not access.may_open_case_for(actor, person):
         raise PermissionDenied
     others = sorted(set(other_concerns) - {main_concern})
     invalid = [c for c in others if c not in Concern.values]
@@ -131,7 +131,7 @@ def _assign(*, case: Case, worker, actor) -> CaseAssignment:
     assignment = CaseAssignment(case=case, worker=worker, assigned_by=actor)
     assignment.full_clean()
     assignment.save()
-    access.sync_case_grants(case=case, user=worker, actor=actor, reason="assignment")
+    access.sync_case_grants(case=case, user=worker, actor=actor, reason="担当の割り当て")
     return assignment
 
 
@@ -152,7 +152,7 @@ def case_unassign(*, actor, case: Case, worker) -> None:
     )
     if not updated:
         raise ValidationError({"worker": _("この職員は担当ではありません。")})
-    access.sync_case_grants(case=case, user=worker, actor=actor, reason="unassignment")
+    access.sync_case_grants(case=case, user=worker, actor=actor, reason="担当の解除")
 
 
 @transaction.atomic
@@ -197,7 +197,7 @@ def case_share(*, actor, case: Case, user, consent: Consent | None = None) -> Ca
     share = CaseShare(case=case, user=user, consent=consent, granted_by=actor)
     share.full_clean()
     share.save()
-    access.sync_case_grants(case=case, user=user, actor=actor, reason="share")
+    access.sync_case_grants(case=case, user=user, actor=actor, reason="共有")
     return share
 
 
@@ -304,7 +304,7 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: datetime.date | N
         "case__person", "user"
     )
     for share in shares:
-        _revoke_share(share=share, actor=actor, reason="consent withdrawn")
+        _revoke_share(share=share, actor=actor, reason="同意の撤回")
     # Referrals and whatever else rests on the consent end now too.
     access.consent_withdrawn(consent=consent, actor=actor)
     return consent
@@ -948,7 +948,7 @@ def case_reassign(*, actor, case: Case, from_worker, to_worker) -> None:
     ).update(ended_at=timezone.now())
     if not ended:
         raise Refusal({"from_worker": _("この職員は担当ではありません。")})
-    access.sync_case_grants(case=case, user=from_worker, actor=actor, reason="reassignment")
+    access.sync_case_grants(case=case, user=from_worker, actor=actor, reason="担当の変更")
 
 
 @transaction.atomic
@@ -1024,10 +1024,10 @@ def staff_membership_changed(*, actor, user, previous: tuple[int, str] | None) -
     )
     CaseAssignment.objects.filter(worker=user, ended_at__isnull=True).update(ended_at=now)
     CaseShare.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=now, revoke_reason="staff moved"
+        revoked_at=now, revoke_reason="職員の異動"
     )
     for case in Case.objects.filter(pk__in=case_ids).select_related("person"):
-        access.sync_case_grants(case=case, user=user, actor=actor, reason="staff moved")
+        access.sync_case_grants(case=case, user=user, actor=actor, reason="職員の異動")
     return len(case_ids)
 
 

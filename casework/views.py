@@ -90,6 +90,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         scope = "assigned"
     cases = selectors.my_cases(request.user, status=status or None, scope=scope)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    access.log_list(request.user, what=_("担当ケース一覧"), cases=page.object_list)
     return render(
         request,
         "casework/my_cases.html",
@@ -134,6 +135,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("経過記録を追加しました。"))
             return redirect("casework:case_detail", pk=case.pk)
+    access.log_form_read(request.user, case, _("経過記録を追加"))
     return render(request, "casework/contact_form.html", {"case": case, "form": form})
 
 
@@ -177,6 +179,7 @@ def case_open_new_person(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("相談を受け付けました。"))
                 return redirect("casework:case_detail", pk=case.pk)
+    access.log_list(request.user, what=_("相談受付(同一人物の候補)"), persons=duplicates)
     return render(
         request,
         "casework/case_open.html",
@@ -196,7 +199,7 @@ def case_open_new_person(request: HttpRequest) -> HttpResponse:
 def case_open_for_person(request: HttpRequest, pk: int) -> HttpResponse:
     # Only staff who handle cases see any person, so the lookup alone refuses the rest (404).
     person = access.person_for_user(request.user, pk)
-    if not access.person_in_agency_scope(request.user, person):
+    if not access.may_open_case_for(request.user, person):
         raise PermissionDenied
     case_form = IntakeForm(request.POST or None, prefix="case")
     if request.method == "POST" and case_form.is_valid():
@@ -209,6 +212,7 @@ def case_open_for_person(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("相談を受け付けました。"))
             return redirect("casework:case_detail", pk=case.pk)
+    access.log_form_read(request.user, person, _("この方の相談を受付"))
     return render(
         request,
         "casework/case_open.html",
@@ -229,6 +233,14 @@ def person_search(request: HttpRequest) -> HttpResponse:
             birth_date=form.cleaned_data["birth_date"],
         )
         page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+        access.log_list(
+            request.user,
+            what=_("本人検索"),
+            persons=page.object_list,
+            query=" ".join(
+                str(v) for v in (form.cleaned_data["q"], form.cleaned_data["birth_date"]) if v
+            ),
+        )
     household_for = request.GET.get("household_for")
     if household_for:
         household_for = access.person_for_user(request.user, household_for).pk
@@ -261,6 +273,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": cases,
             "household_members": members,
             "in_scope": in_scope,
+            "may_open_case": access.may_open_case_for(request.user, person),
             # Who may be told about the person is for the agency that holds them.
             "consents": selectors.person_consents(person) if in_scope else None,
         },
@@ -300,10 +313,14 @@ def _form_page(
     success: str,
     submit: str = "",
     template: str = "casework/form_page.html",
+    shows=None,
     **context,
 ):
     """Render a form; on a valid POST call the service, show its refusal next to the field,
-    or redirect to where `on_valid` says (it returns a URL or a model with a case page)."""
+    or redirect to where `on_valid` says (it returns a URL or a model with a case page).
+
+    Each rendering shows the person the form is about (`case`, else `back`), or the cases
+    the form offers to pick (`shows`): it is logged."""
     if request.method == "POST" and form.is_valid():
         try:
             target = on_valid(form.cleaned_data)
@@ -312,21 +329,13 @@ def _form_page(
         else:
             messages.success(request, success)
             return redirect(target)
+    access.log_form_read(request.user, context.get("case") or back, str(title))
+    if shows is not None:
+        access.log_list(request.user, what=str(title), cases=shows)
     return render(
         request,
         template,
         {"form": form, "title": title, "back": back, "submit": submit or _("保存する"), **context},
-    )
-
-
-def _log_read(request, case, detail: str) -> None:
-    """A form page that shows what is on record reads the person's record too."""
-    access.log_access(
-        request.user,
-        person=case.person,
-        case=case,
-        action=AccessLog.Action.VIEW_CASE,
-        detail=detail,
     )
 
 
@@ -454,8 +463,6 @@ outcome_new = _record_form_view(
 def assessment_new(request, pk):
     case = access.case_for_user(request.user, pk, access.WORK)
     latest = selectors.latest_assessment(case)
-    if latest and request.method == "GET":
-        _log_read(request, case, f"assessment v{latest.version} (new version)")
     initial = {}
     if latest:
         initial = {
@@ -486,7 +493,7 @@ def assessment_detail(request, pk):
         person=case.person,
         case=case,
         action=AccessLog.Action.VIEW_CASE,
-        detail=f"assessment v{assessment.version}",
+        detail=_("アセスメント 第%(version)s版") % {"version": assessment.version},
     )
     return render(
         request,
@@ -552,6 +559,7 @@ def _plan_page(request, *, case, plan, form, formset, title, save):
         else:
             messages.success(request, _("支援プランを保存しました。"))
             return redirect(_plan_url(saved))
+    access.log_form_read(request.user, case, str(title))
     return render(
         request,
         "casework/plan_form.html",
@@ -565,8 +573,6 @@ def _plan_page(request, *, case, plan, form, formset, title, save):
 def plan_new(request, pk):
     case = access.case_for_user(request.user, pk, access.WORK)
     current = selectors.current_plan(case)
-    if current and request.method == "GET":
-        _log_read(request, case, f"plan v{current.version} (revision)")
     form, formset = _plan_forms(request, source=current)
     return _plan_page(
         request,
@@ -589,8 +595,6 @@ def plan_edit(request, pk):
     if not plan.is_editable:
         messages.error(request, _("下書きのプランだけを編集できます。"))
         return redirect(_plan_url(plan))
-    if request.method == "GET":
-        _log_read(request, plan.record_case, f"plan v{plan.version} (edit)")
     form, formset = _plan_forms(request, plan=plan)
     return _plan_page(
         request,
@@ -616,7 +620,7 @@ def plan_detail(request, pk):
         person=case.person,
         case=case,
         action=AccessLog.Action.VIEW_CASE,
-        detail=f"plan v{plan.version}",
+        detail=_("支援プラン 第%(version)s版") % {"version": plan.version},
     )
     perms = plan.user_perms
     return render(
@@ -678,6 +682,12 @@ def meeting_list(request):
     page = Paginator(selectors.meetings_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # A meeting's title names the person: the list shows the cases it is about.
+    access.log_list(
+        request.user,
+        what=_("会議一覧"),
+        cases=selectors.cases_of_meetings(request.user, page.object_list),
+    )
     return render(request, "casework/meeting_list.html", {"page": page})
 
 
@@ -701,6 +711,7 @@ def meeting_new(request):
         title=_("会議を記録"),
         back=None,
         success=_("会議を記録しました。"),
+        shows=visible,
     )
 
 
@@ -716,7 +727,7 @@ def meeting_detail(request, pk):
             person=case.person,
             case=case,
             action=AccessLog.Action.VIEW_CASE,
-            detail=f"meeting {meeting.pk}",
+            detail=_("会議の記録「%(title)s」") % {"title": meeting.title[:100]},
         )
     return render(
         request,
@@ -827,6 +838,9 @@ def household_add(request, pk):
         else:
             messages.success(request, _("世帯員を追加しました。"))
             return redirect("casework:person_detail", pk=person.pk)
+    access.log_form_read(request.user, person, _("世帯員を追加"))
+    if member is not None:
+        access.log_form_read(request.user, member, _("世帯員を追加(追加する方)"))
     return render(
         request,
         "casework/household_form.html",
@@ -841,13 +855,20 @@ def household_add(request, pk):
 @require_GET
 def caseload(request):
     access.require_supervisor(request.user)
+    plans = list(selectors.plans_awaiting_approval(request.user))
+    closures = list(selectors.closures_awaiting_decision(request.user))
+    access.log_list(
+        request.user,
+        what=_("ケース全体の状況(承認待ち)"),
+        cases=[p.case for p in plans] + [c.case for c in closures],
+    )
     return render(
         request,
         "casework/caseload.html",
         {
             "rows": selectors.caseload_review(request.user),
-            "plans": selectors.plans_awaiting_approval(request.user),
-            "closures": selectors.closures_awaiting_decision(request.user),
+            "plans": plans,
+            "closures": closures,
             "no_contact_days": selectors.NO_CONTACT_DAYS,
         },
     )
@@ -862,6 +883,7 @@ def caseload_worker(request, pk):
         metric = "active"
     cases = selectors.caseload_cases(request.user, worker, metric)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    access.log_list(request.user, what=_("職員別のケース一覧"), cases=page.object_list)
     return render(
         request,
         "casework/caseload_worker.html",

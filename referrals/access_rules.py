@@ -1,15 +1,25 @@
-"""What an accepted referral grants, registered with casework's access policy.
+"""What referrals add to casework's access policy, registered through `access.register_rules`.
 
-The receiving agency's assigned worker holds a per-case grant (a guardian row, kept in step
-by casework.access.sync_case_grants); the receiving agency's supervisors see the case by
-rule while the referral is accepted. Summary scope grants only the summary permission.
+An accepted referral lets the receiving agency's assigned worker read the case in the scope
+the sender chose (a stored grant, kept in step by `access.sync_case_grants`), and its
+supervisors by rule. Who may see the person named in a referral, and who may answer it:
+
+- Before acceptance: the receiving agency's supervisors and the worker the sender named.
+  Other staff there see that a referral waits, not whom it is for or why.
+- Accept, decline, complete: only the receiving agency's supervisors and the assigned (or
+  named) worker.
+- After it ends (completed, declined, withdrawn): dates and states only, unless the user
+  sees the person by another route (for example the agency's own case, opened while the
+  referral was accepted).
+- The sending side: whoever may read the whole case.
 """
 
 from django.db.models import Q
+from django.http import Http404
 
 from casework import access
 from casework.models import Role
-from referrals.models import Referral, ReferralState, Scope
+from referrals.models import OPEN_STATES, Referral, ReferralState, Scope
 
 
 def _scope_perms(scopes) -> set[str]:
@@ -19,62 +29,114 @@ def _scope_perms(scopes) -> set[str]:
     return {access.VIEW} if Scope.FULL in scopes else {access.SUMMARY}
 
 
-@access.register_grant_source
-def assigned_worker_grants(case, user) -> set[str]:
-    membership = access.membership_of(user)
-    if membership is None or not membership.handles_cases:
-        return set()
-    # Only while the worker still works for the receiving agency.
-    scopes = Referral.objects.filter(
-        case=case,
-        assigned_worker=user,
-        receiving_agency_id=membership.agency_id,
-        state=ReferralState.ACCEPTED,
-    ).values_list("scope", flat=True)
-    return _scope_perms(scopes)
-
-
-def _accepted_to(membership, scope: str) -> Q:
+def _accepted_to(membership, scope: str) -> Q | None:
     if membership.role != Role.SUPERVISOR:
-        return Q(pk__in=[])
+        return None
     accepted = Referral.objects.filter(
         receiving_agency_id=membership.agency_id, state=ReferralState.ACCEPTED, scope=scope
     ).values("case_id")
     return Q(pk__in=accepted)
 
 
-@access.register_visibility_rule(access.VIEW)
-def receiving_supervisors_read(user, membership) -> Q:
-    return _accepted_to(membership, Scope.FULL)
+class ReferralRules(access.AccessRules):
+    def readable_cases(self, user, membership):
+        return _accepted_to(membership, Scope.FULL)
+
+    def summary_cases(self, user, membership):
+        return _accepted_to(membership, Scope.SUMMARY)
+
+    def case_permissions(self, user, membership, case):
+        if membership.role != Role.SUPERVISOR or membership.agency_id == case.owning_agency_id:
+            return set()
+        scopes = Referral.objects.filter(
+            case=case, receiving_agency_id=membership.agency_id, state=ReferralState.ACCEPTED
+        ).values_list("scope", flat=True)
+        return _scope_perms(scopes)
+
+    def case_grants(self, user, membership, case):
+        if membership is None or not membership.handles_cases:
+            return set()
+        # Only while the worker still works for the receiving agency.
+        scopes = Referral.objects.filter(
+            case=case,
+            assigned_worker=user,
+            receiving_agency_id=membership.agency_id,
+            state=ReferralState.ACCEPTED,
+        ).values_list("scope", flat=True)
+        return _scope_perms(scopes)
+
+    def may_open_case(self, user, membership, person):
+        # Accepting lets the receiving agency keep a record of its own work in its own case.
+        handlers = Q(assigned_worker=user)
+        if membership.role == Role.SUPERVISOR:
+            handlers = Q()
+        return (
+            membership.handles_cases
+            and Referral.objects.filter(
+                handlers,
+                case__person_id=person.pk,
+                receiving_agency_id=membership.agency_id,
+                state=ReferralState.ACCEPTED,
+            ).exists()
+        )
+
+    def consent_withdrawn(self, user, membership, consent):
+        from referrals import services
+
+        services.referrals_end_for_withdrawn_consent(consent=consent, actor=user)
 
 
-@access.register_visibility_rule(access.SUMMARY)
-def receiving_supervisors_see_summary(user, membership) -> Q:
-    return _accepted_to(membership, Scope.SUMMARY)
+access.register_rules(ReferralRules())
 
 
-@access.register_permission_rule
-def receiving_supervisors_may(user, membership, case) -> set[str]:
-    if membership.role != Role.SUPERVISOR or membership.agency_id == case.owning_agency_id:
-        return set()
-    scopes = Referral.objects.filter(
-        case=case, receiving_agency_id=membership.agency_id, state=ReferralState.ACCEPTED
-    ).values_list("scope", flat=True)
-    return _scope_perms(scopes)
+def handles(user, referral: Referral) -> bool:
+    """Is the user one who answers for the receiving agency: its supervisor, or the worker
+    the referral names (chosen by the sender, or assigned on acceptance)?"""
+    membership = access.membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return False
+    if membership.agency_id != referral.receiving_agency_id:
+        return False
+    return membership.role == Role.SUPERVISOR or referral.assigned_worker_id == user.pk
 
 
-@access.register_consent_withdrawal_hook
-def end_referrals_resting_on(*, consent, actor) -> None:
-    from referrals import services
+def mark_identities(user, referrals) -> list[Referral]:
+    """Set `identifies` on each referral: may the user see whom it is for and why.
 
-    services.referrals_end_for_withdrawn_consent(consent=consent, actor=actor)
+    One query at most, for ended referrals whose person the user sees by another route."""
+    referrals = list(referrals)
+    membership = access.membership_of(user)
+    ended = []
+    for referral in referrals:
+        receiving = membership is not None and membership.agency_id == referral.receiving_agency_id
+        referral.user_is_receiving = receiving
+        referral.user_handles = handles(user, referral)
+        if not receiving:
+            # The outbox and the sending side's pages list only cases the user may read.
+            referral.identifies = True
+        elif referral.state in OPEN_STATES:
+            referral.identifies = referral.user_handles
+        else:
+            referral.identifies = False
+            ended.append(referral)
+    if ended:
+        seen = set(
+            access.persons_visible_to(user)
+            .filter(pk__in={r.case.person_id for r in ended})
+            .values_list("pk", flat=True)
+        )
+        for referral in ended:
+            referral.identifies = referral.case.person_id in seen
+    return referrals
 
 
 def referral_for_user(user, pk) -> Referral:
     """A referral the user may open: staff of the receiving agency (its inbox), or those
-    who may read the whole case on the sending side. 404 for everyone else."""
-    from django.http import Http404
+    who may read the whole case on the sending side. 404 for everyone else.
 
+    The referral carries `user_perms` (on its case), `user_is_receiving`, `user_handles`
+    (may answer it), `identifies` (may see the person and the reason) and `shows_shared`
+    (may see what the sender shared: contact details and the picked contact records)."""
     pk = access.parse_id(pk)
     membership = access.membership_of(user)
     if membership is None or not membership.handles_cases:
@@ -102,15 +164,10 @@ def referral_for_user(user, pk) -> Referral:
     if not receiving and access.VIEW not in perms:
         raise Http404
     referral.user_perms = perms
-    referral.user_is_receiving = receiving
-    # Once a referral has ended without the receiving side taking the person on (declined,
-    # withdrawn, consent withdrawn), that side keeps only that it happened, not who or why.
-    referral.identifies = (
-        not receiving
-        or referral.state in (ReferralState.SENT, ReferralState.ACCEPTED)
-        or (
-            referral.state == ReferralState.COMPLETED
-            and (referral.assigned_worker_id == user.pk or membership.role == Role.SUPERVISOR)
-        )
+    mark_identities(user, [referral])
+    # What the receiving side sees of the person is what the sender shared, once accepted.
+    accepted_here = referral.state == ReferralState.ACCEPTED and bool(
+        perms & {access.VIEW, access.SUMMARY}
     )
+    referral.shows_shared = referral.identifies and (not receiving or accepted_here)
     return referral

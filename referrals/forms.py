@@ -1,11 +1,12 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DATE_WIDGET, BoundedModelMultipleChoiceField, RecordDateField
-from casework.models import Agency, ContactRecord
+from casework.models import Agency, ContactRecord, Role
 from referrals.models import Scope, Urgency
 
 
@@ -22,6 +23,14 @@ class ReferralForm(forms.Form):
         initial=Scope.SUMMARY,
         widget=forms.RadioSelect,
     )
+    named_worker = forms.ModelChoiceField(
+        label=_("紹介先の担当者(決まっていれば)"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "回答前に本人と理由を見られるのは、紹介先の管理者とここで選んだ職員だけです。"
+        ),
+    )
     shared_contacts = BoundedModelMultipleChoiceField(
         label=_("共有する経過記録(概要のとき)"),
         queryset=ContactRecord.objects.none(),
@@ -37,6 +46,20 @@ class ReferralForm(forms.Form):
         self.fields["receiving_agency"].queryset = Agency.objects.exclude(
             pk=case.owning_agency_id
         ).order_by("name")
+        self.fields["named_worker"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                membership__role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR],
+            )
+            .exclude(membership__agency_id=case.owning_agency_id)
+            .select_related("membership__agency")
+            .order_by("membership__agency__name", "last_name", "first_name", "username")
+        )
+        self.fields["named_worker"].label_from_instance = lambda u: (
+            f"{u.membership.agency.name}: "
+            f"{f'{u.last_name} {u.first_name}'.strip() or u.get_username()}"
+        )
         self.fields["shared_contacts"].queryset = case.contacts.order_by("-occurred_at")
         self.fields["shared_contacts"].label_from_instance = lambda c: (
             f"{timezone.localtime(c.occurred_at):%Y-%m-%d %H:%M} "

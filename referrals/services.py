@@ -21,6 +21,7 @@ from casework.models import (
     Role,
     StaffMembership,
 )
+from referrals import access_rules
 from referrals.models import OPEN_STATES, Referral, ReferralState, Scope
 
 CASE_ROLES = (Role.CSW, Role.CONSULTATION, Role.SUPERVISOR)
@@ -79,7 +80,8 @@ def _log_agency_access(referral: Referral, actor, action: str, what: str) -> Non
         case=referral.case,
         action=action,
         detail=(
-            f"{referral.receiving_agency.name}: {what} (referral {referral.pk}, {referral.scope})"
+            f"{referral.receiving_agency.name}の管理者: {what}(紹介 No.{referral.pk}、"
+            f"{referral.get_scope_display()})"
         ),
     )
 
@@ -90,7 +92,7 @@ def _end_access(referral: Referral, actor, why: str) -> None:
             case=referral.case, user=referral.assigned_worker, actor=actor, reason=why
         )
     if referral.answered_at and referral.assigned_worker_id:
-        _log_agency_access(referral, actor, AccessLog.Action.REVOKE, f"supervisors, {why}")
+        _log_agency_access(referral, actor, AccessLog.Action.REVOKE, why)
 
 
 @transaction.atomic
@@ -104,8 +106,13 @@ def referral_send(
     answer_by: datetime.date,
     scope: str,
     shared_contacts: Iterable[ContactRecord] = (),
+    named_worker=None,
 ) -> Referral:
-    """つなぐ: only with a basis on record that covers the receiving agency."""
+    """つなぐ: only with a basis on record that covers the receiving agency.
+
+    `named_worker`, a worker of the receiving agency the sender already knows, is the one
+    worker there besides its supervisors who sees the person before the referral is
+    answered, and who may answer it."""
     if access.WORK not in access.case_permissions(actor, case):
         raise PermissionDenied
     casework_services.lock_person(case.person_id)
@@ -130,6 +137,8 @@ def referral_send(
                 )
             }
         )
+    if named_worker is not None and not _member_of(named_worker, receiving_agency.pk):
+        raise ValidationError({"named_worker": _("紹介先の機関の職員から選んでください。")})
     if Referral.objects.filter(
         case=case, receiving_agency=receiving_agency, state__in=OPEN_STATES
     ).exists():
@@ -150,6 +159,7 @@ def referral_send(
         scope=scope,
         basis=basis,
         is_public_assistance=receiving_agency.kind == Agency.Kind.PUBLIC_ASSISTANCE,
+        assigned_worker=named_worker,
     )
     referral.full_clean()
     referral.save()
@@ -171,7 +181,7 @@ def referral_send(
 def referral_accept(*, actor, referral: Referral, worker) -> Referral:
     """The receiving agency takes the person on; its worker gets access in the shared scope."""
     referral = _lock(referral)
-    if not _member_of(actor, referral.receiving_agency_id):
+    if not access_rules.handles(actor, referral):
         raise PermissionDenied
     if referral.state != ReferralState.SENT:
         raise ValidationError(_("回答待ちのつなぎだけを受理できます。"))
@@ -186,9 +196,9 @@ def referral_accept(*, actor, referral: Referral, worker) -> Referral:
     referral.full_clean()
     referral.save(update_fields=["state", "answered_at", "answered_by", "assigned_worker"])
     access.sync_case_grants(
-        case=referral.case, user=worker, actor=actor, reason=f"referral {referral.pk} accepted"
+        case=referral.case, user=worker, actor=actor, reason=f"紹介 No.{referral.pk} の受理"
     )
-    _log_agency_access(referral, actor, AccessLog.Action.GRANT, "supervisors, accepted")
+    _log_agency_access(referral, actor, AccessLog.Action.GRANT, "紹介の受理")
     casework_services.notify(
         recipients=[worker],
         message=_("つなぎ %(number)s の担当になりました。") % {"number": referral.pk},
@@ -205,7 +215,7 @@ def referral_accept(*, actor, referral: Referral, worker) -> Referral:
 @transaction.atomic
 def referral_decline(*, actor, referral: Referral, reason: str) -> Referral:
     referral = _lock(referral)
-    if not _member_of(actor, referral.receiving_agency_id):
+    if not access_rules.handles(actor, referral):
         raise PermissionDenied
     if referral.state != ReferralState.SENT:
         raise ValidationError(_("回答待ちのつなぎだけをお断りできます。"))
@@ -229,7 +239,7 @@ def referral_decline(*, actor, referral: Referral, reason: str) -> Referral:
 def referral_complete(*, actor, referral: Referral, note: str = "") -> Referral:
     """The receiving side has done its part; its access ends unless another referral needs it."""
     referral = _lock(referral)
-    if not _member_of(actor, referral.receiving_agency_id):
+    if not access_rules.handles(actor, referral):
         raise PermissionDenied
     if referral.state != ReferralState.ACCEPTED:
         raise ValidationError(_("受理したつなぎだけを完了できます。"))
@@ -239,7 +249,7 @@ def referral_complete(*, actor, referral: Referral, note: str = "") -> Referral:
     referral.completion_note = note.strip()
     referral.full_clean()
     referral.save(update_fields=["state", "completed_at", "completed_by", "completion_note"])
-    _end_access(referral, actor, f"referral {referral.pk} completed")
+    _end_access(referral, actor, f"紹介 No.{referral.pk} の終了")
     _notify_sender(
         referral,
         _("%(agency)sがつなぎを完了しました(ケース %(number)s)。")
@@ -255,7 +265,7 @@ def _withdraw(referral: Referral, actor, reason: str) -> None:
     referral.withdraw_reason = reason
     referral.full_clean()
     referral.save(update_fields=["state", "withdrawn_at", "withdrawn_by", "withdraw_reason"])
-    _end_access(referral, actor, f"referral {referral.pk} withdrawn")
+    _end_access(referral, actor, f"紹介 No.{referral.pk} の取り下げ")
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from casework import access
 from casework.models import AccessLog
 from casework.views import apply_errors
 from referrals import selectors, services
-from referrals.access_rules import referral_for_user
+from referrals.access_rules import mark_identities, referral_for_user
 from referrals.forms import AcceptForm, CompleteForm, DeclineForm, ReferralForm, WithdrawForm
 from referrals.models import ReferralState, Scope
 
@@ -49,13 +49,7 @@ def send(request, pk):
     case = access.case_for_user(request.user, pk, access.WORK)
     if request.method == "GET":
         # The form lists the case's contact records to choose from.
-        access.log_access(
-            request.user,
-            person=case.person,
-            case=case,
-            action=AccessLog.Action.VIEW_CASE,
-            detail="referral form",
-        )
+        access.log_form_read(request.user, case, _("他機関へつなぐ(経過記録の選択)"))
     form = ReferralForm(request.POST or None, case=case)
     return _form(
         request,
@@ -71,17 +65,22 @@ def send(request, pk):
 @login_required
 @require_GET
 def inbox(request):
-    access.require_case_role(request.user)
-    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/list.html", {"page": page, "box": "inbox"})
+    return _box(request, selectors.inbox(request.user), "inbox", _("受け取ったつなぎ"))
+
+
+def _box(request, referrals, box: str, what: str):
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = mark_identities(request.user, page.object_list)
+    access.log_list(
+        request.user, what=what, cases=[r.case for r in page.object_list if r.identifies]
+    )
+    return render(request, "referrals/list.html", {"page": page, "box": box})
 
 
 @login_required
 @require_GET
 def outbox(request):
-    access.require_case_role(request.user)
-    page = Paginator(selectors.outbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/list.html", {"page": page, "box": "outbox"})
+    return _box(request, selectors.outbox(request.user), "outbox", _("送ったつなぎ"))
 
 
 @login_required
@@ -90,19 +89,13 @@ def outbox(request):
 def detail(request, pk):
     referral = referral_for_user(request.user, pk)
     perms = referral.user_perms
-    accepted_here = referral.user_is_receiving and referral.state == ReferralState.ACCEPTED
-    # What the receiving side sees is what the sender shared, and only once accepted.
-    show_shared = not referral.user_is_receiving or (
-        accepted_here and bool(perms & {access.VIEW, access.SUMMARY})
-    )
-    show_shared = show_shared and referral.identifies
     if referral.identifies:
         access.log_access(
             request.user,
-            person=referral.case.person,
             case=referral.case,
+            person=referral.case.person,
             action=AccessLog.Action.VIEW_CASE,
-            detail=f"referral {referral.pk}",
+            detail=_("つなぎ No.%(number)s") % {"number": referral.pk},
         )
     return render(
         request,
@@ -113,13 +106,13 @@ def detail(request, pk):
             "person": referral.case.person,
             "shared_contacts": (
                 selectors.shared_contacts(referral)
-                if show_shared and referral.scope == Scope.SUMMARY
+                if referral.shows_shared and referral.scope == Scope.SUMMARY
                 else []
             ),
-            "show_shared": show_shared,
+            "show_shared": referral.shows_shared,
             "can_open_case": access.VIEW in perms,
-            "can_answer": referral.user_is_receiving and referral.state == ReferralState.SENT,
-            "can_complete": accepted_here,
+            "can_answer": referral.user_handles and referral.state == ReferralState.SENT,
+            "can_complete": referral.user_handles and referral.state == ReferralState.ACCEPTED,
             "can_withdraw": (
                 not referral.user_is_receiving and referral.is_open and access.WORK in perms
             ),
@@ -135,6 +128,10 @@ def _answer_view(form_class, service, *, title, success, submit, receiving=True,
         referral = referral_for_user(request.user, pk)
         if referral.user_is_receiving != receiving:
             raise PermissionDenied
+        if receiving and not referral.user_handles:
+            raise PermissionDenied
+        if request.method == "GET" and referral.identifies:
+            access.log_form_read(request.user, referral.case, str(title))
         extra = kwargs(referral) if kwargs else {}
         form = form_class(request.POST or None, **extra)
         return _form(

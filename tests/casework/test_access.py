@@ -107,8 +107,8 @@ def test_withdrawing_consent_revokes_the_share_and_logs_it(cast, case_a):
     services.consent_withdraw(actor=cast.csw_a, consent=consent)
     assert case_a.pk not in visible(cast.consultation_b)
     revoke = AccessLog.objects.get(case=case_a, action=AccessLog.Action.REVOKE)
-    assert "consultation_b" in revoke.detail
-    assert "consent withdrawn" in revoke.detail
+    assert "(consultation_b): 閲覧" in revoke.detail
+    assert "同意の撤回" in revoke.detail
     consent.refresh_from_db()
     assert consent.withdrawn_on == timezone.localdate()
     assert consent.withdrawn_by == cast.csw_a
@@ -136,7 +136,8 @@ def test_only_supervisor_assigns(cast, open_case):
 def test_grants_and_revocations_are_logged(cast, open_case):
     case = open_case(cast.csw_a)
     grants = AccessLog.objects.filter(case=case, action=AccessLog.Action.GRANT)
-    assert [g.detail for g in grants] == ["csw_a: view_case, work_case (assignment)"]
+    name = f"{cast.csw_a.last_name} {cast.csw_a.first_name}"
+    assert [g.detail for g in grants] == [f"{name}(csw_a): 閲覧・記録(担当の割り当て)"]
     assert grants.get().agency == cast.agency_a
 
 

@@ -87,10 +87,10 @@ def test_my_cases_query_count_does_not_grow_with_rows(
             minutes=10,
             summary="近況確認",
         )
-    few = _my_cases_queries(client, cast.csw_a, django_assert_max_num_queries, 9)
+    few = _my_cases_queries(client, cast.csw_a, django_assert_max_num_queries, 10)
     for _ in range(95):
         open_case(cast.csw_a)
-    many = _my_cases_queries(client, cast.csw_a, django_assert_max_num_queries, 9)
+    many = _my_cases_queries(client, cast.csw_a, django_assert_max_num_queries, 10)
     assert few == many
 
 

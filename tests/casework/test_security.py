@@ -206,5 +206,5 @@ def test_moving_a_worker_to_another_agency_ends_their_grants(client, cast, open_
     assert fresh.membership.agency == cast.agency_b
     assert not access.cases_visible_to(fresh).filter(pk=case.pk).exists()
     assert AccessLog.objects.filter(
-        case=case, action="revoke", detail__contains="staff moved"
+        case=case, action="revoke", detail__contains="職員の異動"
     ).exists()

@@ -1532,8 +1532,8 @@ def test_reassigning_moves_the_grants_and_logs_them(cast, case_a):
         (AccessLog.Action.GRANT, cast.supervisor_a, case_a),
         (AccessLog.Action.REVOKE, cast.supervisor_a, case_a),
     ]
-    assert logs[0].detail.startswith("consultation_a:")
-    assert logs[1].detail.startswith("csw_a:")
+    assert "(consultation_a): 閲覧・記録(担当の割り当て)" in logs[0].detail
+    assert "(csw_a): 閲覧・記録(担当の変更)" in logs[1].detail
     # The new worker works on the case now; the old one may not.
     screening = services.screening_decide(
         actor=cast.consultation_a, case=case_a, result="continue", decided_on=today()

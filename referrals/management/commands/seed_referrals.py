@@ -122,6 +122,8 @@ class Command(BaseCommand):
                 answer_by=today + datetime.timedelta(days=made % 9),
                 scope="full" if made % 4 == 3 else "summary",
                 shared_contacts=[contact] if contact else [],
+                # The sender names the worker it already talks to over there.
+                named_worker=receiver,
             )
             self._answer(referral, OUTCOMES[made], receiver, worker)
             made += 1
