@@ -42,6 +42,7 @@ SUMMARY = "view_case_summary"
 SUPERVISE = "supervise_case"
 GRANTABLE = (VIEW, WORK, SUMMARY)
 
+
 class AccessRules:
     """What an app adds to the access policy: subclass, override the hooks it needs, and
     register one instance with `register_rules`. casework never imports the apps.
@@ -171,6 +172,12 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return _visible(user, (VIEW, SUMMARY))
 
 
+def agency_cases(user) -> QuerySet[Case]:
+    """Every case the supervisor's agency owns (their scope by rule); 403 for others."""
+    membership = require_supervisor(user)
+    return Case.objects.filter(owning_agency_id=membership.agency_id)
+
+
 def cases_readable_by(user) -> QuerySet[Case]:
     """The cases the user may read in full: not those shared with them only as a summary.
     What hangs off a case beyond the summary (meetings, the household) starts here."""
@@ -296,6 +303,7 @@ def sharing_basis(person: Person, agency: Agency, on=None) -> Consent | None:
 
 
 # --- grants -------------------------------------------------------------------------------
+
 
 class _CaseworkRules(AccessRules):
     """casework's own grants: an active assignment, and an active share."""
@@ -437,6 +445,15 @@ def log_list(
         case_ids=_id_list(case_ids),
         person_ids=_id_list(person_ids),
         query=query[:200],
+    )
+
+
+def access_log_for_supervisor(user) -> QuerySet[AccessLog]:
+    """The access log a supervisor reviews: reads by the agency's staff, and reads of the
+    agency's cases by anyone."""
+    membership = require_supervisor(user)
+    return AccessLog.objects.filter(
+        Q(agency_id=membership.agency_id) | Q(case__owning_agency_id=membership.agency_id)
     )
 
 

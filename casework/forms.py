@@ -489,11 +489,28 @@ class AccessLogFilterForm(forms.Form):
     worker = forms.ModelChoiceField(label=_("職員"), queryset=None, required=False)
     date_from = RecordDateField(label=_("開始日"), required=False, widget=DATE_WIDGET)
     date_to = RecordDateField(label=_("終了日"), required=False, widget=DATE_WIDGET)
+    case = forms.CharField(
+        label=_("ケース番号"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 8}),
+    )
+    person = forms.IntegerField(
+        label=_("本人番号"), required=False, min_value=1, max_value=2**63 - 1
+    )
 
     def __init__(self, *args, workers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
         self.fields["worker"].label_from_instance = _staff_label
+
+    def clean_case(self):
+        raw = self.cleaned_data["case"].strip()
+        if not raw:
+            return None
+        if not raw.isdigit() or not 0 < int(raw) < 2**63:
+            raise forms.ValidationError(_("ケース番号は数字で入力してください(例: 000123)。"))
+        return int(raw)
 
     def clean(self):
         data = super().clean()

@@ -630,6 +630,14 @@ class AccessLog(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("the access log is append-only")
 
+    @property
+    def shown_case_count(self) -> int:
+        return self.case_ids.count(",") - 1 if self.case_ids else 0
+
+    @property
+    def shown_person_count(self) -> int:
+        return self.person_ids.count(",") - 1 if self.person_ids else 0
+
 
 # --- issue 3: the consultation workflow ---------------------------------------------------
 

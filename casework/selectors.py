@@ -47,8 +47,7 @@ def my_cases(user, *, status: str | None = None, scope: str = "assigned") -> Que
     elif scope == "shared":
         cases = cases.filter(shares__user=user, shares__revoked_at__isnull=True).distinct()
     elif scope == "agency":
-        membership = access.membership_of(user)
-        cases = cases.filter(owning_agency_id=membership.agency_id if membership else None)
+        cases = access.agency_cases(user)
     if status:
         cases = cases.filter(status=status)
     return (
@@ -217,38 +216,36 @@ NO_CONTACT_DAYS = 30
 CASELOAD_METRICS = ("active", "recent_contacts", "no_contact", "monitoring_overdue", "awaiting")
 
 
-def _agency_active_assignments(agency_id: int) -> QuerySet[CaseAssignment]:
-    return CaseAssignment.objects.filter(
-        ended_at__isnull=True, case__owning_agency_id=agency_id
-    ).exclude(case__status=CaseStatus.CLOSED)
+def _agency_active_assignments(agency_cases: QuerySet[Case]) -> QuerySet[CaseAssignment]:
+    return CaseAssignment.objects.filter(ended_at__isnull=True, case__in=agency_cases).exclude(
+        case__status=CaseStatus.CLOSED
+    )
 
 
-def _no_contact_cases(agency_id: int, today: datetime.date) -> QuerySet[Case]:
+def _no_contact_cases(agency_cases: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
     since = timezone.make_aware(
         datetime.datetime.combine(today - datetime.timedelta(days=NO_CONTACT_DAYS), datetime.time())
     )
     recent = ContactRecord.objects.filter(case_id=OuterRef("pk"), occurred_at__gte=since)
-    return (
-        Case.objects.filter(owning_agency_id=agency_id)
-        .exclude(status=CaseStatus.CLOSED)
-        .filter(~Exists(recent), opened_on__lte=today - datetime.timedelta(days=NO_CONTACT_DAYS))
+    return agency_cases.exclude(status=CaseStatus.CLOSED).filter(
+        ~Exists(recent), opened_on__lte=today - datetime.timedelta(days=NO_CONTACT_DAYS)
     )
 
 
 def caseload_review(supervisor) -> list[dict]:
     """Per worker of the supervisor's agency: the week's review figures, in six queries."""
     membership = access.require_supervisor(supervisor)
-    agency_id = membership.agency_id
+    agency_cases = access.agency_cases(supervisor)
     today = timezone.localdate()
     since = timezone.now() - datetime.timedelta(days=NO_CONTACT_DAYS)
     workers = list(
         StaffMembership.objects.filter(
-            agency_id=agency_id, role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR]
+            agency_id=membership.agency_id, role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR]
         )
         .select_related("user")
         .order_by("role", "user__last_name", "user__first_name", "user__username")
     )
-    assignments = _agency_active_assignments(agency_id)
+    assignments = _agency_active_assignments(agency_cases)
 
     def per_worker(queryset, field="worker_id"):
         return dict(
@@ -256,7 +253,7 @@ def caseload_review(supervisor) -> list[dict]:
         )
 
     active = per_worker(assignments)
-    no_contact = per_worker(assignments.filter(case__in=_no_contact_cases(agency_id, today)))
+    no_contact = per_worker(assignments.filter(case__in=_no_contact_cases(agency_cases, today)))
     overdue = per_worker(
         assignments.filter(
             case__plans__state=PlanState.APPROVED, case__plans__next_monitoring_on__lt=today
@@ -264,7 +261,7 @@ def caseload_review(supervisor) -> list[dict]:
     )
     awaiting = per_worker(assignments.filter(case__plans__state=PlanState.SUBMITTED))
     contacts = per_worker(
-        ContactRecord.objects.filter(case__owning_agency_id=agency_id, occurred_at__gte=since),
+        ContactRecord.objects.filter(case__in=agency_cases, occurred_at__gte=since),
         field="worker_id",
     )
     rows = []
@@ -286,25 +283,16 @@ def caseload_review(supervisor) -> list[dict]:
 
 def caseload_cases(supervisor, worker, metric: str) -> QuerySet[Case]:
     """The cases behind one figure of the caseload review."""
-    membership = access.require_supervisor(supervisor)
-    agency_id = membership.agency_id
+    agency_cases = access.agency_cases(supervisor)
     today = timezone.localdate()
-    cases = (
-        access.cases_visible_to(supervisor)
-        .filter(
-            owning_agency_id=agency_id,
-            assignments__worker=worker,
-            assignments__ended_at__isnull=True,
-        )
-        .exclude(status=CaseStatus.CLOSED)
-    )
+    cases = agency_cases.filter(
+        assignments__worker=worker, assignments__ended_at__isnull=True
+    ).exclude(status=CaseStatus.CLOSED)
     if metric == "recent_contacts":
         since = timezone.now() - datetime.timedelta(days=NO_CONTACT_DAYS)
-        cases = access.cases_visible_to(supervisor).filter(
-            owning_agency_id=agency_id, contacts__worker=worker, contacts__occurred_at__gte=since
-        )
+        cases = agency_cases.filter(contacts__worker=worker, contacts__occurred_at__gte=since)
     elif metric == "no_contact":
-        cases = cases.filter(pk__in=_no_contact_cases(agency_id, today).values("pk"))
+        cases = cases.filter(pk__in=_no_contact_cases(agency_cases, today).values("pk"))
     elif metric == "monitoring_overdue":
         cases = cases.filter(plans__state=PlanState.APPROVED, plans__next_monitoring_on__lt=today)
     elif metric == "awaiting":
@@ -318,10 +306,9 @@ def caseload_cases(supervisor, worker, metric: str) -> QuerySet[Case]:
 
 
 def plans_awaiting_approval(supervisor) -> QuerySet[SupportPlan]:
-    membership = access.require_supervisor(supervisor)
     return (
         SupportPlan.objects.filter(
-            state=PlanState.SUBMITTED, case__owning_agency_id=membership.agency_id
+            state=PlanState.SUBMITTED, case__in=access.agency_cases(supervisor)
         )
         .exclude(case__status=CaseStatus.CLOSED)
         .select_related("case__person", "author")
@@ -330,10 +317,9 @@ def plans_awaiting_approval(supervisor) -> QuerySet[SupportPlan]:
 
 
 def closures_awaiting_decision(supervisor) -> QuerySet[ClosureRequest]:
-    membership = access.require_supervisor(supervisor)
     return (
         ClosureRequest.objects.filter(
-            state=ClosureRequest.State.PENDING, case__owning_agency_id=membership.agency_id
+            state=ClosureRequest.State.PENDING, case__in=access.agency_cases(supervisor)
         )
         .select_related("case__person", "requested_by")
         .order_by("requested_at")
@@ -346,12 +332,13 @@ def agency_access_log(
     worker=None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
+    case: int | None = None,
+    person: int | None = None,
 ) -> QuerySet[AccessLog]:
-    """Reads by the agency's staff, and reads of the agency's cases by anyone."""
-    membership = access.require_supervisor(supervisor)
-    rows = AccessLog.objects.filter(
-        Q(agency_id=membership.agency_id) | Q(case__owning_agency_id=membership.agency_id)
-    )
+    """Reads by the agency's staff, and reads of the agency's cases by anyone; `case` and
+    `person` keep the rows that name them, on a page or among a list's rows."""
+    rows = access.access_log_for_supervisor(supervisor)
+    rows = access.access_log_about(rows, case_id=case, person_id=person)
     if worker is not None:
         rows = rows.filter(user=worker)
     if date_from:

@@ -104,7 +104,11 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.VIEW)
     access.log_access(
-        request.user, person=case.person, case=case, action=AccessLog.Action.VIEW_CASE
+        request.user,
+        person=case.person,
+        case=case,
+        action=AccessLog.Action.VIEW_CASE,
+        detail=_("ケースの画面"),
     )
     perms = case.user_perms
     context = {
@@ -256,7 +260,13 @@ def person_search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_user(request.user, pk)
-    access.log_access(request.user, person=person, case=None, action=AccessLog.Action.VIEW_PERSON)
+    access.log_access(
+        request.user,
+        person=person,
+        case=None,
+        action=AccessLog.Action.VIEW_PERSON,
+        detail=_("本人の画面"),
+    )
     cases = selectors.person_cases(request.user, person)
     in_scope = access.person_in_agency_scope(request.user, person)
     # The household is not part of a shared summary.
@@ -274,6 +284,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household_members": members,
             "in_scope": in_scope,
             "may_open_case": access.may_open_case_for(request.user, person),
+            "is_supervisor": access.is_supervisor_of(
+                request.user, access.membership_of(request.user).agency_id
+            ),
             # Who may be told about the person is for the agency that holds them.
             "consents": selectors.person_consents(person) if in_scope else None,
         },
@@ -903,6 +916,8 @@ def access_log(request):
         worker=filters.get("worker"),
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        case=filters.get("case"),
+        person=filters.get("person"),
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     membership = access.membership_of(request.user)

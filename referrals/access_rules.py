@@ -89,6 +89,20 @@ class ReferralRules(access.AccessRules):
 access.register_rules(ReferralRules())
 
 
+def referrals_received_by(user):
+    """Referrals to the user's agency: every case worker there knows that they exist."""
+    membership = access.require_case_role(user)
+    return Referral.objects.filter(receiving_agency_id=membership.agency_id)
+
+
+def referrals_sent_by(user):
+    """Referrals the user's agency sent, of the cases the user may read in full."""
+    membership = access.require_case_role(user)
+    return Referral.objects.filter(
+        sending_agency_id=membership.agency_id, case__in=access.cases_readable_by(user)
+    )
+
+
 def handles(user, referral: Referral) -> bool:
     """Is the user one who answers for the receiving agency: its supervisor, or the worker
     the referral names (chosen by the sender, or assigned on acceptance)?"""

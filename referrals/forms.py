@@ -27,9 +27,7 @@ class ReferralForm(forms.Form):
         label=_("紹介先の担当者(決まっていれば)"),
         queryset=None,
         required=False,
-        help_text=_(
-            "回答前に本人と理由を見られるのは、紹介先の管理者とここで選んだ職員だけです。"
-        ),
+        help_text=_("回答前に本人と理由を見られるのは、紹介先の管理者とここで選んだ職員だけです。"),
     )
     shared_contacts = BoundedModelMultipleChoiceField(
         label=_("共有する経過記録(概要のとき)"),

@@ -5,6 +5,7 @@ from django.db.models import Case as When_
 from django.db.models import IntegerField, Value, When
 
 from casework import access
+from referrals.access_rules import referrals_received_by, referrals_sent_by
 from referrals.models import Referral, ReferralState
 
 _RELATED = ("case__person", "sending_agency", "receiving_agency", "sent_by", "assigned_worker")
@@ -12,12 +13,11 @@ _RELATED = ("case__person", "sending_agency", "receiving_agency", "sent_by", "as
 
 def inbox(user):
     """Referrals to the user's agency: waiting for an answer first, earliest deadline first."""
-    membership = access.require_case_role(user)
     waiting_first = When_(
         When(state=ReferralState.SENT, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     return (
-        Referral.objects.filter(receiving_agency_id=membership.agency_id)
+        referrals_received_by(user)
         .select_related(*_RELATED)
         .annotate(waiting_first=waiting_first)
         .order_by("waiting_first", "answer_by", "-sent_at", "-pk")
@@ -26,24 +26,13 @@ def inbox(user):
 
 def outbox(user):
     """Referrals the user's agency sent, of the cases the user may see."""
-    membership = access.require_case_role(user)
-    return (
-        Referral.objects.filter(
-            sending_agency_id=membership.agency_id,
-            case__in=access.cases_visible_to(user),
-        )
-        .select_related(*_RELATED)
-        .order_by("-sent_at", "-pk")
-    )
+    return referrals_sent_by(user).select_related(*_RELATED).order_by("-sent_at", "-pk")
 
 
 def waiting_count(user) -> int:
-    membership = access.membership_of(user)
-    if membership is None or not membership.handles_cases:
+    if not access.handles_cases(user):
         return 0
-    return Referral.objects.filter(
-        receiving_agency_id=membership.agency_id, state=ReferralState.SENT
-    ).count()
+    return referrals_received_by(user).filter(state=ReferralState.SENT).count()
 
 
 def case_referrals(case):
