@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from guardian.shortcuts import assign_perm, remove_perm
 
 from casework.models import (
@@ -375,11 +376,19 @@ def _grant_detail(user, perms: Iterable[str], reason: str) -> str:
 # --- the access log -----------------------------------------------------------------------
 
 
+def _record_text(text) -> str:
+    """What the log keeps is in the ward's language, whatever the reader's screen shows:
+    lazy texts are rendered in it, and the access-log page translates them back."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)[:300]
+
+
 def log_access(
     user, *, person: Person | None, case: Case | None, action: str, detail: str = ""
 ) -> AccessLog:
     """One read of one person's record (a detail or form page), a grant or a revocation.
-    `detail` says in plain Japanese what was read: it is shown to supervisors as it is."""
+    `detail` says in plain Japanese what was read (a text marked with gettext_noop, or
+    gettext_lazy, is translated for a reader of another language on the access-log page)."""
     membership = membership_of(user)
     return AccessLog.objects.create(
         user=user,
@@ -387,7 +396,7 @@ def log_access(
         person=person if person is not None else (case.person if case is not None else None),
         case=case,
         action=action,
-        detail=detail[:300],
+        detail=_record_text(detail),
     )
 
 
@@ -441,7 +450,7 @@ def log_list(
         user=user,
         agency_id=membership.agency_id if membership else None,
         action=AccessLog.Action.VIEW_LIST,
-        detail=what[:300],
+        detail=_record_text(what),
         case_ids=_id_list(case_ids),
         person_ids=_id_list(person_ids),
         query=query[:200],

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -90,7 +91,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         scope = "assigned"
     cases = selectors.my_cases(request.user, status=status or None, scope=scope)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    access.log_list(request.user, what=_("担当ケース一覧"), cases=page.object_list)
+    access.log_list(request.user, what=_noop("担当ケース一覧"), cases=page.object_list)
     return render(
         request,
         "casework/my_cases.html",
@@ -108,7 +109,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         person=case.person,
         case=case,
         action=AccessLog.Action.VIEW_CASE,
-        detail=_("ケースの画面"),
+        detail=_noop("ケースの画面"),
     )
     perms = case.user_perms
     context = {
@@ -139,7 +140,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("経過記録を追加しました。"))
             return redirect("casework:case_detail", pk=case.pk)
-    access.log_form_read(request.user, case, _("経過記録を追加"))
+    access.log_form_read(request.user, case, _noop("経過記録を追加"))
     return render(request, "casework/contact_form.html", {"case": case, "form": form})
 
 
@@ -183,7 +184,7 @@ def case_open_new_person(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("相談を受け付けました。"))
                 return redirect("casework:case_detail", pk=case.pk)
-    access.log_list(request.user, what=_("相談受付(同一人物の候補)"), persons=duplicates)
+    access.log_list(request.user, what=_noop("相談受付(同一人物の候補)"), persons=duplicates)
     return render(
         request,
         "casework/case_open.html",
@@ -216,7 +217,7 @@ def case_open_for_person(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("相談を受け付けました。"))
             return redirect("casework:case_detail", pk=case.pk)
-    access.log_form_read(request.user, person, _("この方の相談を受付"))
+    access.log_form_read(request.user, person, _noop("この方の相談を受付"))
     return render(
         request,
         "casework/case_open.html",
@@ -239,7 +240,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
         page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
         access.log_list(
             request.user,
-            what=_("本人検索"),
+            what=_noop("本人検索"),
             persons=page.object_list,
             query=" ".join(
                 str(v) for v in (form.cleaned_data["q"], form.cleaned_data["birth_date"]) if v
@@ -265,7 +266,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         person=person,
         case=None,
         action=AccessLog.Action.VIEW_PERSON,
-        detail=_("本人の画面"),
+        detail=_noop("本人の画面"),
     )
     cases = selectors.person_cases(request.user, person)
     in_scope = access.person_in_agency_scope(request.user, person)
@@ -342,9 +343,9 @@ def _form_page(
         else:
             messages.success(request, success)
             return redirect(target)
-    access.log_form_read(request.user, context.get("case") or back, str(title))
+    access.log_form_read(request.user, context.get("case") or back, title)
     if shows is not None:
-        access.log_list(request.user, what=str(title), cases=shows)
+        access.log_list(request.user, what=title, cases=shows)
     return render(
         request,
         template,
@@ -488,7 +489,7 @@ def assessment_new(request, pk):
         request,
         form,
         lambda data: _case_url(services.assessment_add(actor=request.user, case=case, **data).case),
-        title=_("アセスメント(新しい版)") if latest else _("アセスメント"),
+        title=_lazy("アセスメント(新しい版)") if latest else _lazy("アセスメント"),
         back=case,
         success=_("アセスメントを記録しました。"),
         case=case,
@@ -506,7 +507,7 @@ def assessment_detail(request, pk):
         person=case.person,
         case=case,
         action=AccessLog.Action.VIEW_CASE,
-        detail=_("アセスメント 第%(version)s版") % {"version": assessment.version},
+        detail=f"アセスメント 第{assessment.version}版",
     )
     return render(
         request,
@@ -572,7 +573,7 @@ def _plan_page(request, *, case, plan, form, formset, title, save):
         else:
             messages.success(request, _("支援プランを保存しました。"))
             return redirect(_plan_url(saved))
-    access.log_form_read(request.user, case, str(title))
+    access.log_form_read(request.user, case, title)
     return render(
         request,
         "casework/plan_form.html",
@@ -593,7 +594,7 @@ def plan_new(request, pk):
         plan=None,
         form=form,
         formset=formset,
-        title=_("支援プランを改定") if current else _("支援プランを作成"),
+        title=_lazy("支援プランを改定") if current else _lazy("支援プランを作成"),
         save=lambda fields, actions: services.plan_create(
             actor=request.user, case=case, actions=actions, **fields
         ),
@@ -615,7 +616,7 @@ def plan_edit(request, pk):
         plan=plan,
         form=form,
         formset=formset,
-        title=_("支援プランを編集"),
+        title=_lazy("支援プランを編集"),
         save=lambda fields, actions: services.plan_update(
             actor=request.user, plan=plan, actions=actions, **fields
         ),
@@ -633,7 +634,7 @@ def plan_detail(request, pk):
         person=case.person,
         case=case,
         action=AccessLog.Action.VIEW_CASE,
-        detail=_("支援プラン 第%(version)s版") % {"version": plan.version},
+        detail=f"支援プラン 第{plan.version}版",
     )
     perms = plan.user_perms
     return render(
@@ -698,7 +699,7 @@ def meeting_list(request):
     # A meeting's title names the person: the list shows the cases it is about.
     access.log_list(
         request.user,
-        what=_("会議一覧"),
+        what=_noop("会議一覧"),
         cases=selectors.cases_of_meetings(request.user, page.object_list),
     )
     return render(request, "casework/meeting_list.html", {"page": page})
@@ -721,7 +722,7 @@ def meeting_new(request):
             "casework:meeting_detail",
             kwargs={"pk": services.meeting_record(actor=request.user, **data).pk},
         ),
-        title=_("会議を記録"),
+        title=_lazy("会議を記録"),
         back=None,
         success=_("会議を記録しました。"),
         shows=visible,
@@ -740,7 +741,7 @@ def meeting_detail(request, pk):
             person=case.person,
             case=case,
             action=AccessLog.Action.VIEW_CASE,
-            detail=_("会議の記録「%(title)s」") % {"title": meeting.title[:100]},
+            detail=f"会議の記録「{meeting.title[:100]}」",
         )
     return render(
         request,
@@ -763,7 +764,7 @@ def enrolment_new(request, pk):
         request,
         form,
         lambda data: _case_url(services.enrolment_add(actor=request.user, case=case, **data).case),
-        title=_("事業の利用を登録"),
+        title=_lazy("事業の利用を登録"),
         back=case,
         success=_("事業の利用を登録しました。"),
         case=case,
@@ -787,7 +788,7 @@ def closure_decide(request, pk):
                 note=data["note"],
             ).case
         ),
-        title=_("終結の申請を判断"),
+        title=_lazy("終結の申請を判断"),
         back=closure.record_case,
         success=_("終結の申請を判断しました。"),
         case=closure.record_case,
@@ -811,7 +812,7 @@ def case_reassign(request, pk):
             services.case_reassign(actor=request.user, case=case, **data),
             _case_url(case),
         )[1],
-        title=_("担当を変更"),
+        title=_lazy("担当を変更"),
         back=case,
         success=_("担当を変更しました。"),
         case=case,
@@ -851,9 +852,9 @@ def household_add(request, pk):
         else:
             messages.success(request, _("世帯員を追加しました。"))
             return redirect("casework:person_detail", pk=person.pk)
-    access.log_form_read(request.user, person, _("世帯員を追加"))
+    access.log_form_read(request.user, person, _noop("世帯員を追加"))
     if member is not None:
-        access.log_form_read(request.user, member, _("世帯員を追加(追加する方)"))
+        access.log_form_read(request.user, member, _noop("世帯員を追加(追加する方)"))
     return render(
         request,
         "casework/household_form.html",
@@ -872,7 +873,7 @@ def caseload(request):
     closures = list(selectors.closures_awaiting_decision(request.user))
     access.log_list(
         request.user,
-        what=_("ケース全体の状況(承認待ち)"),
+        what=_noop("ケース全体の状況(承認待ち)"),
         cases=[p.case for p in plans] + [c.case for c in closures],
     )
     return render(
@@ -896,7 +897,7 @@ def caseload_worker(request, pk):
         metric = "active"
     cases = selectors.caseload_cases(request.user, worker, metric)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    access.log_list(request.user, what=_("職員別のケース一覧"), cases=page.object_list)
+    access.log_list(request.user, what=_noop("職員別のケース一覧"), cases=page.object_list)
     return render(
         request,
         "casework/caseload_worker.html",
@@ -948,7 +949,7 @@ def consent_new(request, pk):
         request,
         form,
         save,
-        title=_("同意・共有の根拠を記録"),
+        title=_lazy("同意・共有の根拠を記録"),
         back=person,
         success=_("同意・共有の根拠を記録しました。"),
         record=person,
@@ -970,7 +971,7 @@ def consent_withdraw(request, pk):
         request,
         form,
         save,
-        title=_("同意を撤回"),
+        title=_lazy("同意を撤回"),
         back=consent.person,
         success=_("同意の撤回を記録しました。この同意にもとづく共有はすべて終了しました。"),
         record=consent,

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -49,7 +51,7 @@ def send(request, pk):
     case = access.case_for_user(request.user, pk, access.WORK)
     if request.method == "GET":
         # The form lists the case's contact records to choose from.
-        access.log_form_read(request.user, case, _("他機関へつなぐ(経過記録の選択)"))
+        access.log_form_read(request.user, case, _noop("他機関へつなぐ(経過記録の選択)"))
     form = ReferralForm(request.POST or None, case=case)
     return _form(
         request,
@@ -65,7 +67,7 @@ def send(request, pk):
 @login_required
 @require_GET
 def inbox(request):
-    return _box(request, selectors.inbox(request.user), "inbox", _("受け取ったつなぎ"))
+    return _box(request, selectors.inbox(request.user), "inbox", _noop("受け取ったつなぎ"))
 
 
 def _box(request, referrals, box: str, what: str):
@@ -80,7 +82,7 @@ def _box(request, referrals, box: str, what: str):
 @login_required
 @require_GET
 def outbox(request):
-    return _box(request, selectors.outbox(request.user), "outbox", _("送ったつなぎ"))
+    return _box(request, selectors.outbox(request.user), "outbox", _noop("送ったつなぎ"))
 
 
 @login_required
@@ -95,7 +97,7 @@ def detail(request, pk):
             case=referral.case,
             person=referral.case.person,
             action=AccessLog.Action.VIEW_CASE,
-            detail=_("つなぎ No.%(number)s") % {"number": referral.pk},
+            detail=f"つなぎ No.{referral.pk}",
         )
     return render(
         request,
@@ -131,7 +133,7 @@ def _answer_view(form_class, service, *, title, success, submit, receiving=True,
         if receiving and not referral.user_handles:
             raise PermissionDenied
         if request.method == "GET" and referral.identifies:
-            access.log_form_read(request.user, referral.case, str(title))
+            access.log_form_read(request.user, referral.case, title)
         extra = kwargs(referral) if kwargs else {}
         form = form_class(request.POST or None, **extra)
         return _form(
@@ -150,30 +152,30 @@ def _answer_view(form_class, service, *, title, success, submit, receiving=True,
 accept = _answer_view(
     AcceptForm,
     services.referral_accept,
-    title=_("つなぎを受理"),
-    success=_("つなぎを受理しました。"),
-    submit=_("受理する"),
+    title=_lazy("つなぎを受理"),
+    success=_lazy("つなぎを受理しました。"),
+    submit=_lazy("受理する"),
     kwargs=lambda referral: {"workers": selectors.receiving_workers(referral)},
 )
 decline = _answer_view(
     DeclineForm,
     services.referral_decline,
-    title=_("つなぎをお断り"),
-    success=_("つなぎをお断りしました。"),
-    submit=_("お断りする"),
+    title=_lazy("つなぎをお断り"),
+    success=_lazy("つなぎをお断りしました。"),
+    submit=_lazy("お断りする"),
 )
 complete = _answer_view(
     CompleteForm,
     services.referral_complete,
-    title=_("つなぎを完了"),
-    success=_("つなぎを完了しました。"),
-    submit=_("完了する"),
+    title=_lazy("つなぎを完了"),
+    success=_lazy("つなぎを完了しました。"),
+    submit=_lazy("完了する"),
 )
 withdraw = _answer_view(
     WithdrawForm,
     services.referral_withdraw,
-    title=_("つなぎを取り下げ"),
-    success=_("つなぎを取り下げました。紹介先の閲覧権限は取り消されました。"),
-    submit=_("取り下げる"),
+    title=_lazy("つなぎを取り下げ"),
+    success=_lazy("つなぎを取り下げました。紹介先の閲覧権限は取り消されました。"),
+    submit=_lazy("取り下げる"),
     receiving=False,
 )
