@@ -1,9 +1,16 @@
-"""Who may see watch reports and outreach visits, built on casework.access.
+"""Who may see watch reports, outreach visits and group participants, built on
+casework.access.
 
 A report not yet linked is visible to the case staff of the agencies of its district (and
 of ward-wide agencies, which have no district); once linked to a case or a person it follows
 their access. A visit follows its case (read in full, not a shared summary) or its report;
-the visiting staff always see their own visits.
+the visiting staff always see their own visits, and on them the visited person's name,
+address and phone, never the rest of the case.
+
+Activity groups are not personal data: everyone who may see community work reads them.
+Their sessions and participants are recorded only by the case staff of the group's own
+agency (the attendance counts feed the plan's indicators), and the participants' names are
+shown only to that agency's case staff, for persons they may see.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,7 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from casework import access
-from outreach.models import OutreachVisit, WatchReport
+from outreach.models import ActivityGroup, GroupParticipant, OutreachVisit, WatchReport
 
 
 def _district_rule(membership) -> Q:
@@ -71,7 +78,14 @@ def visit_for_user(user, pk, *, record: bool = False) -> OutreachVisit:
     pk = access.parse_id(pk)
     visit = (
         visits_visible_to(user)
-        .select_related("case__person", "report__district", "agency", "planned_by", "contact")
+        .select_related(
+            "case__person",
+            "report__district",
+            "report__person",
+            "report__case__person",
+            "agency",
+            "planned_by",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -80,3 +94,81 @@ def visit_for_user(user, pk, *, record: bool = False) -> OutreachVisit:
     if record and not may_record_visit(user, visit):
         raise PermissionDenied
     return visit
+
+
+def may_open_visit_case(user, visit: OutreachVisit) -> bool:
+    """May the user go from the visit to its case page? Visit staff not on the case may not."""
+    return (
+        visit.case_id is not None
+        and access.cases_readable_by(user).filter(pk=visit.case_id).exists()
+    )
+
+
+def may_open_visit_report(user, visit: OutreachVisit) -> bool:
+    return (
+        visit.report_id is not None and reports_visible_to(user).filter(pk=visit.report_id).exists()
+    )
+
+
+# --- activity groups -----------------------------------------------------------------------
+
+
+def may_record_on_group(user, group: ActivityGroup) -> bool:
+    """Sessions and participants are recorded only on the recording agency's own groups."""
+    membership = access.membership_of(user)
+    return (
+        membership is not None
+        and membership.handles_cases
+        and membership.agency_id == group.supporting_agency_id
+    )
+
+
+def require_own_group(user, group: ActivityGroup) -> None:
+    access.require_case_role(user)
+    if not may_record_on_group(user, group):
+        raise PermissionDenied
+
+
+def group_for_recording(user, pk) -> ActivityGroup:
+    """A group to record on: 403 without a case role or for another agency's group (groups
+    are not secret), 404 for an unknown id."""
+    access.require_case_role(user)
+    group = (
+        ActivityGroup.objects.select_related("district", "supporting_agency")
+        .filter(pk=access.parse_id(pk))
+        .first()
+    )
+    if group is None:
+        raise Http404
+    require_own_group(user, group)
+    return group
+
+
+def participants_named_to(user, group: ActivityGroup):
+    """The participants of the group whose names the user may read: the group's own agency's
+    case staff, for persons they may see. Everyone else learns only how many there are."""
+    return participants_of_own_groups(user).filter(
+        group=group, person__in=access.persons_visible_to(user)
+    )
+
+
+def participant_for_user(user, pk) -> GroupParticipant:
+    """A participant to update: 404 unless it is on the user's agency's own group and the
+    user may see the person (a participant row is personal data, unlike the group)."""
+    access.require_case_role(user)
+    participant = (
+        participants_of_own_groups(user)
+        .select_related("group", "person")
+        .filter(pk=access.parse_id(pk), person__in=access.persons_visible_to(user))
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def participants_of_own_groups(user):
+    membership = access.membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return GroupParticipant.objects.none()
+    return GroupParticipant.objects.filter(group__supporting_agency_id=membership.agency_id)

@@ -2,12 +2,14 @@
 not personal data; participants are persons, shown only where casework.access allows."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Case as When_
 from django.db.models import Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from casework import access
+from casework.models import Case, Person
 from outreach import access_rules as outreach_access
 from outreach.models import (
     TRIAGE_OPEN_STATES,
@@ -54,10 +56,16 @@ def group_sessions(group):
 
 
 def group_participants(user, group):
-    """The participants whose person the user may see; the others only as a number."""
-    participants = GroupParticipant.objects.filter(group=group, left_on__isnull=True)
-    shown = participants.filter(person__in=access.persons_visible_to(user)).select_related("person")
-    return list(shown), participants.count()
+    """The participants the user may know by name (outreach.access_rules); the others only
+    as a number."""
+    shown = (
+        outreach_access.participants_named_to(user, group)
+        .filter(left_on__isnull=True)
+        .select_related("person")
+        .order_by("joined_on", "pk")
+    )
+    total = GroupParticipant.objects.filter(group=group, left_on__isnull=True).count()
+    return list(shown), total
 
 
 def services():
@@ -96,11 +104,49 @@ def week_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
     return start, start + datetime.timedelta(days=7)
 
 
-def my_visits_this_week(user):
+@dataclass(frozen=True)
+class Visited:
+    """Who a visit goes to, as the visiting staff may read it: name, address and phone, and
+    the person and case records behind them (for the access log), if any yet."""
+
+    name: str
+    address: str
+    phone: str
+    person: Person | None
+    case: Case | None
+
+
+# What a visit needs to say who it goes to, in one query.
+VISITED_RELATED = ("case__person", "report__district", "report__person", "report__case__person")
+
+
+def visited(visit: OutreachVisit) -> Visited:
+    if visit.case_id:
+        person = visit.case.person
+        return Visited(str(person), person.address, person.phone, person, visit.case)
+    report = visit.report
+    case = report.case if report.case_id else None
+    person = case.person if case is not None else report.person
+    if person is not None:
+        address = person.address or report.address
+        return Visited(str(person), address, person.phone, person, case)
+    # Someone not registered yet: what the report says of them.
+    return Visited(report.subject_name, report.address, "", None, None)
+
+
+def _with_visited(visits) -> list[OutreachVisit]:
+    visits = list(visits)
+    for visit in visits:
+        visit.visited = visited(visit)
+    return visits
+
+
+def my_visits_this_week(user) -> list[OutreachVisit]:
+    """The user's own visits this week, each with who it goes to (`visit.visited`)."""
     start, end = week_bounds(timezone.localdate())
-    return (
+    return _with_visited(
         OutreachVisit.objects.filter(staff=user, planned_at__gte=start, planned_at__lt=end)
-        .select_related("case__person", "report__district")
+        .select_related(*VISITED_RELATED)
         .prefetch_related("staff")
         .order_by("planned_at", "pk")
     )
@@ -117,7 +163,7 @@ def agency_schedule(user, days: int = 14):
             planned_at__gte=start,
             planned_at__lt=start + datetime.timedelta(days=days),
         )
-        .select_related("case__person", "report__district")
+        .select_related(*VISITED_RELATED)
         .prefetch_related("staff")
         .order_by("planned_at", "pk")
     )
@@ -126,7 +172,15 @@ def agency_schedule(user, days: int = 14):
         .filter(pk__in=visits.values("pk"))
         .values_list("pk", flat=True)
     )
-    return [(visit, visit.pk in visible) for visit in visits]
+    return [(visit, visit.pk in visible) for visit in _with_visited(visits)]
+
+
+def shown_on_schedule(visits, schedule) -> tuple[list, list]:
+    """The cases and persons the visits page names: for the one access-log row it writes."""
+    named = list(visits) + [visit for visit, visible in schedule if visible]
+    cases = {v.visited.case.pk: v.visited.case for v in named if v.visited.case is not None}
+    persons = [v.visited.person for v in named if v.visited.person is not None]
+    return list(cases.values()), persons
 
 
 def case_visits(case):

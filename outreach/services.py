@@ -57,9 +57,11 @@ def group_create(*, actor, **fields) -> ActivityGroup:
 def session_record(
     *, actor, group: ActivityGroup, held_on: datetime.date, attendance: int
 ) -> GroupSession:
-    """One session's attendance; never above the group's capacity, never outside its life."""
+    """One session's attendance; never above the group's capacity, never outside its life.
+    Only on the actor's agency's own group: the counts feed the plan's indicators."""
     _recorder(actor)
     group = ActivityGroup.objects.select_for_update().get(pk=group.pk)
+    outreach_access.require_own_group(actor, group)
     if group.capacity is not None and attendance > group.capacity:
         raise ValidationError(
             {"attendance": _("参加者数が定員(%(n)s人)を超えています。") % {"n": group.capacity}}
@@ -83,8 +85,10 @@ def participant_register(
     joined_on: datetime.date,
     in_community_activity: bool = False,
 ) -> GroupParticipant:
-    """Register a person as a participant: only a person the actor's agency holds."""
+    """Register a person as a participant: only a person the actor's agency holds, only on
+    the agency's own group."""
     _recorder(actor)
+    outreach_access.require_own_group(actor, group)
     if not access.person_in_agency_scope(actor, person):
         raise PermissionDenied
     if joined_on > timezone.localdate():
@@ -105,6 +109,7 @@ def participant_register(
 
 def _own_participant(actor, participant: GroupParticipant) -> None:
     _recorder(actor)
+    outreach_access.require_own_group(actor, participant.group)
     if not access.person_in_agency_scope(actor, participant.person):
         raise PermissionDenied
 

@@ -149,7 +149,9 @@ def test_visit_detail_writes_the_access_log_for_case_visits(client, cast, case_a
     row = AccessLog.objects.order_by("-pk").first()
     assert AccessLog.objects.count() == before + 1
     assert (row.user, row.case, row.person) == (cast.consultation_b, case_a, case_a.person)
-    assert row.action == AccessLog.Action.VIEW_CASE and row.detail == f"visit {visit.pk}"
+    day = timezone.localdate(visit.planned_at)
+    assert row.action == AccessLog.Action.VIEW_CASE
+    assert row.detail == f"訪問記録 {day.year}年{day.month}月{day.day}日"
     # a refused look writes nothing
     client.force_login(cast.csw_b)
     assert client.get(visit.get_absolute_url()).status_code == 404
@@ -162,7 +164,11 @@ def test_report_visit_follows_the_report(client, cast, case_a):
     before = AccessLog.objects.count()
     client.force_login(cast.csw_b)  # same district: the unlinked report is visible
     assert client.get(visit.get_absolute_url()).status_code == 200
-    assert AccessLog.objects.count() == before  # no case yet: nothing to log
+    # nobody registered yet: the row names the report instead of a person
+    row = AccessLog.objects.order_by("-pk").first()
+    assert AccessLog.objects.count() == before + 1
+    assert (row.user, row.person, row.case) == (cast.csw_b, None, None)
+    assert row.detail.startswith(f"見守り通報 No.{saved.pk} の訪問記録 ")
     services.report_link(actor=cast.csw_a, report=saved, case=case_a)
     assert client.get(visit.get_absolute_url()).status_code == 404
     client.force_login(cast.consultation_b)

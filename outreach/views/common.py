@@ -1,0 +1,104 @@
+"""What every outreach page shares: the list and form-page helpers, and the plain-Japanese
+access-log lines a supervisor reads as they are."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
+
+from casework import access
+from casework.models import AccessLog
+from casework.views import apply_errors
+from outreach import selectors
+
+PAGE_SIZE = 25
+
+# What the access log says was read. Written in the ward's language whatever the screen's,
+# like every other record.
+REPORT_QUEUE = gettext_lazy("見守り通報の一覧")
+UNLINKED_REPORTS = gettext_lazy("(未登録の方の通報 %(numbers)s)")
+REPORT_DETAIL = gettext_lazy("見守り通報 No.%(number)s の詳細")
+REPORT_OPEN_CASE = gettext_lazy("見守り通報 No.%(number)s からケースを開始する画面")
+VISIT_DETAIL = gettext_lazy("訪問記録 %(day)s")
+REPORT_VISIT_DETAIL = gettext_lazy("見守り通報 No.%(number)s の訪問記録 %(day)s")
+VISIT_RECORD = gettext_lazy("訪問結果の入力画面 %(day)s")
+REPORT_VISIT_RECORD = gettext_lazy("見守り通報 No.%(number)s の訪問結果の入力画面 %(day)s")
+VISIT_SCHEDULE = gettext_lazy("訪問予定一覧")
+GROUP_PARTICIPANTS = gettext_lazy("活動グループ「%(name)s」の登録参加者")
+PARTICIPANT_EDIT = gettext_lazy("活動グループ「%(name)s」の参加者の更新画面")
+
+
+def log_text(message, **params) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params if params else str(message)
+
+
+def day_label(value) -> str:
+    """2026年11月3日: a day as a supervisor reads it in the access log."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def log_read(user, *, case, person, detail: str, form: bool = False) -> None:
+    """One read of whoever a page shows. A report about someone not registered yet has no
+    person or case: the row still says which report was read."""
+    record = case if case is not None else person
+    if form and record is not None:
+        access.log_form_read(user, record, detail)
+        return
+    if form:
+        action = AccessLog.Action.VIEW_FORM
+    else:
+        action = AccessLog.Action.VIEW_CASE if case is not None else AccessLog.Action.VIEW_PERSON
+    access.log_access(user, person=person, case=case, action=action, detail=detail)
+
+
+def then(_saved, url_name: str) -> str:
+    """After saving, go back to the list."""
+    return reverse(url_name)
+
+
+def require_view(user) -> None:
+    if not selectors.may_view_community(user):
+        raise PermissionDenied
+
+
+def list_page(request, queryset, template, **context):
+    require_view(request.user)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, **context})
+
+
+def form_page(
+    request,
+    form,
+    save,
+    *,
+    title,
+    success,
+    back,
+    log=None,
+    template: str = "outreach/form.html",
+    **context,
+):
+    """A form for case staff: on a valid POST call the service (`save` returns where to go),
+    show its refusal next to the field; `log()` records the read when the page is shown."""
+    access.require_case_role(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = save(form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(target)
+    if log is not None:
+        log()
+    return render(request, template, {"form": form, "title": title, "back": back, **context})

@@ -1,0 +1,216 @@
+"""Community work pages: events, activity groups with sessions and participants, services.
+
+Groups are not personal data and read as they are; sessions and participants are recorded
+only on the user's agency's own groups, and participants are named only to its case staff."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casework import access
+from casework import selectors as casework_selectors
+from casework import services as casework_services
+from casework.forms import PersonForm
+from casework.views import apply_errors
+from outreach import access_rules as outreach_access
+from outreach import selectors, services
+from outreach.forms import (
+    EventForm,
+    GroupForm,
+    ParticipantForm,
+    ParticipantUpdateForm,
+    ServiceForm,
+    SessionForm,
+)
+from outreach.models import ActivityGroup
+from outreach.views.common import (
+    GROUP_PARTICIPANTS,
+    PAGE_SIZE,
+    PARTICIPANT_EDIT,
+    form_page,
+    list_page,
+    log_text,
+    require_view,
+    then,
+)
+
+
+@login_required
+@require_GET
+def event_list(request):
+    return list_page(request, selectors.events(), "outreach/event_list.html", tab="events")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def event_new(request):
+    return form_page(
+        request,
+        EventForm(request.POST or None),
+        lambda data: then(services.event_record(actor=request.user, **data), "outreach:events"),
+        title=_("啓発活動を記録"),
+        success=_("啓発活動を記録しました。"),
+        back=reverse("outreach:events"),
+    )
+
+
+@login_required
+@require_GET
+def group_list(request):
+    return list_page(request, selectors.groups(), "outreach/group_list.html", tab="groups")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def group_new(request):
+    return form_page(
+        request,
+        GroupForm(request.POST or None),
+        lambda data: services.group_create(actor=request.user, **data).get_absolute_url(),
+        title=_("活動グループを登録"),
+        success=_("活動グループを登録しました。"),
+        back=reverse("outreach:groups"),
+    )
+
+
+def _group(pk) -> ActivityGroup:
+    group = (
+        ActivityGroup.objects.select_related("district", "supporting_agency")
+        .filter(pk=access.parse_id(pk))
+        .first()
+    )
+    if group is None:
+        raise Http404
+    return group
+
+
+@login_required
+@never_cache
+@require_GET
+def group_detail(request, pk):
+    require_view(request.user)
+    group = _group(pk)
+    shown, total = selectors.group_participants(request.user, group)
+    sessions = Paginator(selectors.group_sessions(group), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    access.log_list(
+        request.user,
+        what=log_text(GROUP_PARTICIPANTS, name=group.name),
+        persons=[participant.person for participant in shown],
+    )
+    return render(
+        request,
+        "outreach/group_detail.html",
+        {
+            "group": group,
+            "page": sessions,
+            "participants": shown,
+            "hidden_participants": total - len(shown),
+            "can_record": outreach_access.may_record_on_group(request.user, group),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session_new(request, pk):
+    group = outreach_access.group_for_recording(request.user, pk)
+    return form_page(
+        request,
+        SessionForm(request.POST or None),
+        lambda data: services.session_record(
+            actor=request.user, group=group, **data
+        ).group.get_absolute_url(),
+        title=_("実施回を記録"),
+        success=_("実施回を記録しました。"),
+        back=group.get_absolute_url(),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def participant_new(request, pk):
+    """Register a participant: a new person registered by the worker's agency."""
+    group = outreach_access.group_for_recording(request.user, pk)
+    form = ParticipantForm(request.POST or None)
+    person_form = PersonForm(request.POST or None, prefix="person")
+    if request.method == "POST" and form.is_valid() and person_form.is_valid():
+        try:
+            with transaction.atomic():
+                person = casework_services.person_create(
+                    actor=request.user, **person_form.cleaned_data
+                )
+                services.participant_register(
+                    actor=request.user, group=group, person=person, **form.cleaned_data
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("参加者を登録しました。"))
+            return redirect(group.get_absolute_url())
+    return render(
+        request,
+        "outreach/participant_form.html",
+        {"group": group, "form": form, "person_form": person_form},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def participant_edit(request, pk):
+    participant = outreach_access.participant_for_user(request.user, pk)
+    form = ParticipantUpdateForm(
+        request.POST or None, initial={"in_community_activity": participant.in_community_activity}
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: services.participant_update(
+            actor=request.user, participant=participant, **data
+        ).group.get_absolute_url(),
+        title=_("参加者の情報を更新"),
+        success=_("参加者の情報を更新しました。"),
+        back=participant.group.get_absolute_url(),
+        log=lambda: access.log_form_read(
+            request.user,
+            participant.person,
+            log_text(PARTICIPANT_EDIT, name=participant.group.name),
+        ),
+        participant=participant,
+    )
+
+
+@login_required
+@require_GET
+def service_list(request):
+    return list_page(request, selectors.services(), "outreach/service_list.html", tab="services")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def service_new(request):
+    access.require_case_role(request.user)
+    form = ServiceForm(request.POST or None, workers=casework_selectors.agency_staff(request.user))
+    return form_page(
+        request,
+        form,
+        lambda data: then(services.service_record(actor=request.user, **data), "outreach:services"),
+        title=_("新たな生活支援サービスを記録"),
+        success=_("新たな生活支援サービスを記録しました。"),
+        back=reverse("outreach:services"),
+    )

@@ -1,0 +1,235 @@
+"""The watch network: the triage queue, a report and what is done with it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casework import access
+from casework import selectors as casework_selectors
+from casework.forms import IntakeForm, PersonForm
+from casework.models import District
+from casework.views import apply_errors
+from outreach import access_rules as outreach_access
+from outreach import selectors, services
+from outreach.forms import CloseReportForm, LinkForm, ReportForm, WorkerForm
+from outreach.models import TRIAGE_OPEN_STATES
+from outreach.views.common import (
+    PAGE_SIZE,
+    REPORT_DETAIL,
+    REPORT_OPEN_CASE,
+    REPORT_QUEUE,
+    UNLINKED_REPORTS,
+    form_page,
+    log_read,
+    log_text,
+)
+
+
+class ReportIntakeForm(IntakeForm):
+    """相談受付 from a watch report: the route is the watch network."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["route"]
+
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data.pop("route", None)
+        return data
+
+
+@login_required
+@never_cache
+@require_GET
+def report_queue(request):
+    access.require_case_role(request.user)
+    membership = access.membership_of(request.user)
+    district = None
+    chosen = request.GET.get("district")
+    if chosen:
+        district = District.objects.filter(code=chosen).first()
+    elif membership.agency.district_id:
+        district = membership.agency.district
+    show_all = request.GET.get("all") == "1"
+    page = Paginator(
+        selectors.triage_queue(request.user, district=district, show_all=show_all), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    # A report not linked yet may name someone not registered: the row lists its number.
+    unlinked = [f"No.{r.pk}" for r in page if not r.case_id and not r.person_id]
+    what = log_text(REPORT_QUEUE)
+    if unlinked:
+        what += log_text(UNLINKED_REPORTS, numbers="、".join(unlinked))
+    access.log_list(
+        request.user,
+        what=what,
+        cases=[r.case_id for r in page if r.case_id],
+        persons=[r.person_id for r in page if r.person_id],
+        always=bool(unlinked),
+    )
+    return render(
+        request,
+        "outreach/report_queue.html",
+        {
+            "page": page,
+            "district": district,
+            "districts": District.objects.all(),
+            "show_all": show_all,
+            "ward_wide": membership.agency.district_id is None,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_new(request):
+    return form_page(
+        request,
+        ReportForm(request.POST or None),
+        lambda data: services.report_receive(actor=request.user, **data).get_absolute_url(),
+        title=_("見守り通報を受け付ける"),
+        success=_("見守り通報を受け付けました。"),
+        back=reverse("outreach:reports"),
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def report_detail(request, pk):
+    report = outreach_access.report_for_user(request.user, pk)
+    log_read(
+        request.user,
+        case=report.case,
+        person=report.person,
+        detail=log_text(REPORT_DETAIL, number=report.pk),
+    )
+    return render(
+        request,
+        "outreach/report_detail.html",
+        {
+            "report": report,
+            "visits": selectors.report_visits(report),
+            "open": report.state in TRIAGE_OPEN_STATES,
+        },
+    )
+
+
+def _report_for_action(request, pk):
+    report = outreach_access.report_for_user(request.user, pk)
+    access.require_case_role(request.user)
+    return report
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_assign(request, pk):
+    report = _report_for_action(request, pk)
+    form = WorkerForm(request.POST or None, workers=casework_selectors.agency_staff(request.user))
+    return form_page(
+        request,
+        form,
+        lambda data: services.report_assign(
+            actor=request.user, report=report, **data
+        ).get_absolute_url(),
+        title=_("担当者を決める"),
+        success=_("担当者を決めました。"),
+        back=report.get_absolute_url(),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_link(request, pk):
+    report = _report_for_action(request, pk)
+
+    def link(data):
+        case = person = None
+        if data.get("case_number"):
+            case = access.case_for_user(request.user, data["case_number"])
+        else:
+            person = access.person_for_user(request.user, data["person_number"])
+        return services.report_link(
+            actor=request.user, report=report, case=case, person=person
+        ).get_absolute_url()
+
+    return form_page(
+        request,
+        LinkForm(request.POST or None),
+        link,
+        title=_("本人・ケースに連携"),
+        success=_("通報を連携しました。"),
+        back=report.get_absolute_url(),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_close(request, pk):
+    report = _report_for_action(request, pk)
+    return form_page(
+        request,
+        CloseReportForm(request.POST or None),
+        lambda data: services.report_close(
+            actor=request.user, report=report, **data
+        ).get_absolute_url(),
+        title=_("懸念なしで終了"),
+        success=_("通報を終了しました。"),
+        back=report.get_absolute_url(),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_open_case(request, pk):
+    report = _report_for_action(request, pk)
+    data = request.POST or None
+    family, _sep, given = report.subject_name.partition(" ")
+    person_form = PersonForm(
+        data,
+        prefix="person",
+        initial={
+            "family_name": family,
+            "given_name": given,
+            "address": report.address,
+            "district": report.district_id,
+        },
+    )
+    case_form = ReportIntakeForm(
+        data, prefix="case", initial={"main_concern": "", "chief_complaint": report.noticed}
+    )
+    if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
+        try:
+            report = services.report_open_case(
+                actor=request.user,
+                report=report,
+                person_fields=person_form.cleaned_data,
+                intake_fields=case_form.service_kwargs(),
+            )
+        except ValidationError as error:
+            apply_errors(case_form, error)
+        else:
+            messages.success(request, _("通報からケースを開始しました。"))
+            return redirect(report.case.get_absolute_url())
+    log_read(
+        request.user,
+        case=report.case,
+        person=report.person,
+        detail=log_text(REPORT_OPEN_CASE, number=report.pk),
+        form=True,
+    )
+    return render(
+        request,
+        "outreach/report_open_case.html",
+        {"report": report, "person_form": person_form, "case_form": case_form},
+    )
