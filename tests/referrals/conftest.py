@@ -121,8 +121,10 @@ class Referrals:
         answer_by=None,
         urgency=Urgency.NORMAL,
         reason="介護保険の申請について相談したい",
+        named_worker=None,
     ):
-        """consent=True records a consent covering `to` first; False records none."""
+        """consent=True records a consent covering `to` first; False records none.
+        `named_worker` is the receiving worker the sender names (None: nobody)."""
         case = case or self.case()
         to = to or self.cast.agency_b
         if consent is True:
@@ -136,6 +138,7 @@ class Referrals:
             answer_by=answer_by or days(7),
             scope=scope,
             shared_contacts=contacts,
+            named_worker=named_worker,
         )
 
     def accept(self, referral, worker=None, actor=None):

@@ -198,8 +198,8 @@ def test_withdrawing_the_consent_ends_every_referral_resting_on_it(cast, refer, 
         assert not sees(user, case)
         assert perms(user, case) == frozenset()
     revokes = AccessLog.objects.filter(pk__gt=log_before, case=case, action=AccessLog.Action.REVOKE)
-    assert revokes.filter(detail__startswith="consultation_b:").exists()
-    assert revokes.filter(detail__contains="supervisors").exists()
+    assert revokes.filter(detail__contains="(consultation_b):").exists()
+    assert revokes.filter(detail__contains="の管理者").exists()
     assert not AccessLog.objects.filter(pk__gt=log_before, action=AccessLog.Action.GRANT).exists()
     # Both sides are told: the receiving worker and supervisors, the sender and A's supervisors.
     assert {"consultation_b", "supervisor_b", "supervisor_c", "csw_a", "supervisor_a"} <= (
@@ -277,6 +277,21 @@ def _last_log_pk():
     return last.pk if last else 0
 
 
+PERM_LABELS = {SUMMARY: "共有された概要の閲覧", VIEW: "閲覧"}
+
+
+def _grant_detail(user, codename, why):
+    """A grant or revocation as the supervisor reads it: 姓 名(username): 権限(理由)."""
+    return f"{user.last_name} {user.first_name}({user.username}): {PERM_LABELS[codename]}({why})"
+
+
+def _agency_detail(referral, what):
+    return (
+        f"{referral.receiving_agency.name}の管理者: {what}"
+        f"(紹介 No.{referral.pk}、{referral.get_scope_display()})"
+    )
+
+
 @pytest.mark.parametrize("scope", [Scope.SUMMARY, Scope.FULL])
 def test_accept_and_withdraw_are_logged_for_the_worker_and_the_supervisors(cast, refer, scope):
     referral = refer.send(scope=scope)
@@ -289,8 +304,11 @@ def test_accept_and_withdraw_are_logged_for_the_worker_and_the_supervisors(cast,
         ("grant", "supervisor_b", case.pk),
         ("grant", "supervisor_b", case.pk),
     ]
-    assert rows[0][3].startswith(f"consultation_b: {codename}")
-    assert "supervisors" in rows[1][3] and cast.agency_b.name in rows[1][3]
+    assert rows[0][3] == _grant_detail(
+        cast.consultation_b, codename, f"紹介 No.{referral.pk} の受理"
+    )
+    assert rows[1][3] == _agency_detail(referral, "紹介の受理")
+    assert cast.agency_b.name in rows[1][3]
     row = AccessLog.objects.filter(action="grant").order_by("-pk").first()
     assert (row.person_id, row.agency_id) == (case.person_id, cast.agency_b.pk)
 
@@ -301,8 +319,9 @@ def test_accept_and_withdraw_are_logged_for_the_worker_and_the_supervisors(cast,
         ("revoke", "csw_a", case.pk),
         ("revoke", "csw_a", case.pk),
     ]
-    assert rows[0][3].startswith(f"consultation_b: {codename}")
-    assert "supervisors" in rows[1][3]
+    withdrawn = f"紹介 No.{referral.pk} の取り下げ"
+    assert rows[0][3] == _grant_detail(cast.consultation_b, codename, withdrawn)
+    assert rows[1][3] == _agency_detail(referral, "紹介の取り下げ")
 
 
 def test_completion_is_logged(cast, refer):
@@ -314,7 +333,9 @@ def test_completion_is_logged(cast, refer):
         ("revoke", "consultation_b"),
         ("revoke", "consultation_b"),
     ]
-    assert "completed" in rows[0][3]
+    completed = f"紹介 No.{referral.pk} の終了"
+    assert rows[0][3] == _grant_detail(cast.consultation_b, SUMMARY, completed)
+    assert rows[1][3] == _agency_detail(referral, "紹介の終了")
 
 
 @pytest.mark.parametrize("end", ["decline", "withdraw"])
@@ -338,12 +359,12 @@ def test_a_referral_on_a_shared_case_logs_only_what_changes(cast, refer, case_a)
     rows = _new_log(since)
     # consultation_b already had VIEW through the share: only the supervisors' access starts.
     assert [a for a, *_ in rows] == ["grant"]
-    assert "supervisors" in rows[0][3]
+    assert rows[0][3] == _agency_detail(referral, "紹介の受理")
     since = _last_log_pk()
     refer.withdraw(referral)
     rows = _new_log(since)
     assert [a for a, *_ in rows] == ["revoke"]
-    assert "supervisors" in rows[0][3]
+    assert rows[0][3] == _agency_detail(referral, "紹介の取り下げ")
 
 
 # --- notifications ------------------------------------------------------------------------

@@ -66,7 +66,8 @@ def test_the_owning_agencys_supervisor_may_send(cast, refer):
 
 
 def test_accept_records_who_when_and_the_worker(cast, refer):
-    referral = refer.send()
+    # The worker the sender named answers (no other worker there may: PermissionDenied).
+    referral = refer.send(named_worker=cast.consultation_b)
     before = timezone.now()
     refer.accept(referral, worker=cast.csw_b, actor=cast.consultation_b)
     referral.refresh_from_db()
@@ -85,10 +86,11 @@ def test_a_supervisor_may_be_the_assigned_worker(cast, refer):
 def test_decline_records_who_when_and_why(cast, refer):
     referral = refer.send()
     before = timezone.now()
-    refer.decline(referral, actor=cast.csw_b, reason="  担当地区外のため  ")
+    # Nobody was named: only the receiving supervisors answer.
+    refer.decline(referral, actor=cast.supervisor_b, reason="  担当地区外のため  ")
     referral.refresh_from_db()
     assert referral.state == ReferralState.DECLINED and not referral.is_open
-    assert referral.answered_by == cast.csw_b
+    assert referral.answered_by == cast.supervisor_b
     assert before <= referral.answered_at <= timezone.now()
     assert referral.decline_reason == "担当地区外のため"
     assert referral.assigned_worker is None
@@ -109,10 +111,11 @@ def test_decline_needs_a_reason(cast, refer, reason):
 def test_complete_records_who_when_and_the_note(cast, refer):
     referral = refer.accepted()
     before = timezone.now()
-    refer.complete(referral, actor=cast.csw_b, note="  介護保険の申請を済ませた  ")
+    # The assigned worker completes (another worker there may not).
+    refer.complete(referral, actor=cast.consultation_b, note="  介護保険の申請を済ませた  ")
     referral.refresh_from_db()
     assert referral.state == ReferralState.COMPLETED and not referral.is_open
-    assert referral.completed_by == cast.csw_b
+    assert referral.completed_by == cast.consultation_b
     assert before <= referral.completed_at <= timezone.now()
     assert referral.completion_note == "介護保険の申請を済ませた"
     # The answer stays on record.
@@ -351,7 +354,10 @@ def test_only_an_accepted_referral_can_be_completed(refer, state):
         "completed": lambda: refer.complete(referral),
     }[state]()
     referral.refresh_from_db()
-    _refused(lambda: refer.complete(referral), ValidationError, referral)
+    # The receiving supervisor may complete; what refuses is the state, not the person.
+    _refused(
+        lambda: refer.complete(referral, actor=refer.cast.supervisor_b), ValidationError, referral
+    )
 
 
 @pytest.mark.parametrize("who", ["csw_a", "supervisor_a", "admin_b", "csw_c"])
