@@ -127,7 +127,14 @@ def rate_table(title, labels, numerators, denominators, k) -> dict:
 SEX_ORDER = (Sex.FEMALE, Sex.MALE, Sex.OTHER, Sex.UNKNOWN)
 
 
-def _record_entry(code: str, figures: RecordFigures, k: int) -> dict:
+def _flat_2d(cells: list[list[int]]) -> list[int]:
+    """A table's entries row by row, each row's total last, then the column totals."""
+    rows = [[*r, sum(r)] for r in cells]
+    rows.append([sum(col) for col in zip(*rows, strict=True)])
+    return [v for row in rows for v in row]
+
+
+def _record_entry(code: str, figures: RecordFigures, k: int, raw: dict) -> dict:
     start, end = period_bounds(code, figures.fiscal_year)
     entry = {"from": start.isoformat(), "to": end.isoformat(), "breakdowns": []}
     if code in figures.counts:
@@ -136,6 +143,7 @@ def _record_entry(code: str, figures: RecordFigures, k: int) -> dict:
         values = [figures.counts[code].get(key, 0) for key, _label in rows]
         entry["value"] = sum(values)
         entry["breakdowns"].append(one_way(N_("地区別"), [str(n) for _k, n in rows], values, k))
+        raw[(code, 0)] = [*values, sum(values)]
     elif code in figures.persons:
         cells = figures.persons[code]
         rows = district_labels(figures, UNKNOWN)
@@ -160,6 +168,8 @@ def _record_entry(code: str, figures: RecordFigures, k: int) -> dict:
         entry["breakdowns"].append(
             one_way(N_("性別"), [str(s.label) for s in SEX_ORDER], list(by_sex.values()), k)
         )
+        raw[(code, 0)] = _flat_2d(matrix)
+        raw[(code, 1)] = [*by_sex.values(), sum(by_sex.values())]
     elif code in figures.rates:
         rate = figures.rates[code]
         rows = district_labels(figures, UNKNOWN)
@@ -174,8 +184,13 @@ def _record_entry(code: str, figures: RecordFigures, k: int) -> dict:
     return entry
 
 
-def publishable(figures: RecordFigures, surveys: dict, reports: dict, k: int) -> dict:
-    """The snapshot document of one fiscal year."""
+def publishable(
+    figures: RecordFigures, surveys: dict, reports: dict, k: int, raw: dict | None = None
+) -> dict:
+    """The snapshot document of one fiscal year. `raw`, if given, receives the true values
+    of each breakdown, keyed (code, breakdown index), for the joint audit; it never leaves
+    the computation."""
+    raw = {} if raw is None else raw
     with translation.override("ja"):
         indicators = {}
         for indicator in INDICATORS:
@@ -186,7 +201,7 @@ def publishable(figures: RecordFigures, surveys: dict, reports: dict, k: int) ->
                 "counting": indicator.counting,
             }
             if indicator.source == Source.RECORDS:
-                base.update(_record_entry(indicator.code, figures, k))
+                base.update(_record_entry(indicator.code, figures, k, raw))
             elif indicator.source == Source.SURVEY:
                 survey = surveys.get(indicator.code)
                 base["value"] = float(survey.percent) if survey else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,14 +56,21 @@ def recent_reports(limit: int = 20):
 
 
 def snapshots(user):
-    """Indicator officers see every snapshot; supervisors only approved ones (two drafts of
-    one year side by side would show how a few records changed)."""
+    """Indicator officers see per year the approved snapshot and the latest version if that
+    is a draft; supervisors only approved ones. Superseded drafts are kept for the record
+    but shown to nobody: two drafts side by side would show what a few records changed
+    (and a new draft is audited against every version, see indicators/joint.py)."""
     found = Snapshot.objects.select_related("computed_by", "approved_by").order_by(
         "-fiscal_year", "-number"
     )
     if not access.is_indicator_officer(user):
-        found = found.filter(state=SnapshotState.APPROVED)
-    return found
+        return found.filter(state=SnapshotState.APPROVED)
+    latest = (
+        Snapshot.objects.filter(fiscal_year=OuterRef("fiscal_year"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return found.filter(Q(state=SnapshotState.APPROVED) | Q(number=Subquery(latest)))
 
 
 def snapshot_get(user, fy, number) -> Snapshot:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from indicators import access
 from indicators.definitions import DEFINITION_VERSION
+from indicators.joint import protect_document
 from indicators.models import ReportedFigure, Snapshot, SnapshotState, SurveyResult
 from indicators.publish import publishable, suppression_k
 from indicators.rollup import roll_up
@@ -82,7 +83,12 @@ def snapshot_compute(*, actor, fiscal_year: int, via: str = Snapshot.Via.WEB) ->
         _require_officer(actor)
     fy = validate_fiscal_year(fiscal_year)
     k = suppression_k()
-    document = publishable(roll_up(fy), surveys_for_year(fy), reports_for_year(fy), k)
+    raw: dict = {}
+    document = publishable(roll_up(fy), surveys_for_year(fy), reports_for_year(fy), k, raw)
+    # Every snapshot ever made was the latest draft once, so someone may hold it: audit
+    # against all of them (those of other years matter only for cumulative indicators).
+    held = [(s.fiscal_year, s.values) for s in Snapshot.objects.order_by("fiscal_year", "number")]
+    document = protect_document(document, raw, held, k)
     for _attempt in range(3):
         try:
             with transaction.atomic():

@@ -1,0 +1,76 @@
+"""`manage.py indicators_audit_benchmark`: time the joint audit on the plan's table shapes.
+
+No database. Seeded random figures shaped like the plan's breakdowns (7 districts; P1-3a
+7 x 6 and P1-3b 7 x 5 district x age, sex; cumulative P1-2a / P1-2b by district over
+--years years; --versions versions of the year) are published one after another, each
+audited against everything published before, and the time of each step is printed.
+A benchmark, not a test: it asserts nothing.
+"""
+
+import random
+import time
+
+from django.core.management.base import BaseCommand
+
+from indicators.joint import protect_document
+from indicators.publish import _flat_2d, one_way, suppression_k, two_way
+
+DISTRICTS = ["北部", "中央", "東部", "南部", "西部", "区全域", "地区不明"]
+
+
+def _noisy(rng, cells, changes):
+    out = [list(r) for r in cells]
+    for _ in range(changes):
+        i, j = rng.randrange(len(out)), rng.randrange(len(out[0]))
+        out[i][j] = max(0, out[i][j] + rng.choice([-1, 1, 2]))
+    return out
+
+
+class Command(BaseCommand):
+    help = "Time the joint small-cell audit on tables of the plan's shapes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--years", type=int, default=4)
+        parser.add_argument("--versions", type=int, default=3)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, **options):
+        rng = random.Random(options["seed"])
+        k = suppression_k()
+        held: list = []
+        started = time.perf_counter()
+        cumulative = {
+            c: [rng.choice([0, 3, 8, 15, 30]) for _ in DISTRICTS] for c in ("P1-2a", "P1-2b")
+        }
+        for y in range(options["years"]):
+            fy = 2022 + y
+            base = {
+                "P1-3a": [
+                    [rng.choice([0, 0, 1, 2, 5, 9, 14, 30]) for _ in range(6)] for _ in DISTRICTS
+                ],
+                "P1-3b": [
+                    [rng.choice([0, 0, 0, 1, 2, 4, 12]) for _ in range(5)] for _ in DISTRICTS
+                ],
+            }
+            for code in cumulative:
+                cumulative[code] = [v + rng.choice([0, 1, 3, 6, 12]) for v in cumulative[code]]
+            for v in range(options["versions"]):
+                doc, raw = {"fiscal_year": fy, "indicators": {}}, {}
+                for code, cells in base.items():
+                    cells = _noisy(rng, cells, 2 * v)
+                    cols = [str(j) for j in range(len(cells[0]))]
+                    doc["indicators"][code] = {
+                        "breakdowns": [two_way("t", DISTRICTS, cols, cells, k)]
+                    }
+                    raw[(code, 0)] = _flat_2d(cells)
+                for code, values in cumulative.items():
+                    doc["indicators"][code] = {"breakdowns": [one_way("t", DISTRICTS, values, k)]}
+                    raw[(code, 0)] = [*values, sum(values)]
+                step = time.perf_counter()
+                protect_document(doc, raw, list(held), k)
+                held.append((fy, doc))
+                self.stdout.write(
+                    f"FY{fy} v{v + 1}: {time.perf_counter() - step:.2f} s "
+                    f"(held {len(held) - 1}, shortfalls {doc['audit']['shortfalls']})"
+                )
+        self.stdout.write(f"total {time.perf_counter() - started:.2f} s, k={k}")
