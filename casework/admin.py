@@ -1,31 +1,159 @@
 """Master data only: districts, agencies, staff. No personal case data is registered here.
 
 Agency admins (staff users with the agency_admin role) see and manage the accounts of their
-own agency only; system admins (superusers) see all.
+own agency only; system admins (superusers) see all. Three rules hold for every page of the
+admin, whoever signs in (docs/admin.md):
+
+- An object URL (change, delete, history, password reset) answers 404, with the same page,
+  for a missing id and for one the user may not see: no existence signal.
+- Deleting something that other records point to is refused with a plain message that lists
+  nothing; without dependents it is deleted as usual. No confirmation page names a related
+  object.
+- Nobody sets or reads another person's password here: an admin issues a reset and only the
+  worker chooses the new one (casework/accounts.py).
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminToField
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UsernameField
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.deletion import get_candidate_relations_to_delete
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from casework import access, services
-from casework.models import Agency, District, Role, StaffMembership
+from casework import access, accounts, services
+from casework.models import Agency, District, PasswordReset, StaffMembership
 
 User = get_user_model()
 
+# What get_deleted_objects returns as "protected" when it refuses; the templates under
+# templates/admin/ show a plain message for it and never list it.
+REFUSED = "refused"
+
+
+def has_dependents(objs, owned: tuple[str, ...] = ()) -> bool:
+    """Whether any row outside `owned` (model labels, lower case) points to one of `objs`.
+    One EXISTS per relation, however many rows there are."""
+    objs = list(objs)
+    if not objs:
+        return False
+    for relation in get_candidate_relations_to_delete(objs[0]._meta.concrete_model._meta):
+        related = relation.related_model
+        if related._meta.label_lower in owned:
+            continue
+        if related._base_manager.filter(**{f"{relation.field.name}__in": objs}).exists():
+            return True
+    return False
+
+
+class NoLeakAdminMixin:
+    """Uniform answers for object URLs and delete pages that list nothing."""
+
+    # Rows deleted silently with the object (its own parts); anything else refuses.
+    owned_dependents: tuple[str, ...] = ()
+
+    def get_object(self, request, object_id, from_field=None):
+        # An empty ?_to_field= would reach Meta.get_field("") and end in a 500.
+        return super().get_object(request, object_id, from_field or None)
+
+    def visible_object_or_404(self, request, object_id):
+        to_field = request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR)) or None
+        if to_field and not self.to_field_allowed(request, to_field):
+            # Django's own answer (400), before any lookup, so it is the same for every id.
+            raise DisallowedModelAdminToField(f"The field {to_field} cannot be referenced.")
+        obj = self.get_object(request, unquote(object_id), to_field)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.visible_object_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.visible_object_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.visible_object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def response_action(self, request, queryset):
+        # Django filters pk__in the posted ids as they come: "x" or an id past the column's
+        # range would end in a 500. Returning None sends the user back to the list.
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+                pk.run_validators(pk.to_python(value))
+        except ValidationError:
+            self.message_user(
+                request,
+                _("選択した項目を読み取れませんでした。選び直してください。"),
+                messages.WARNING,
+            )
+            return None
+        return super().response_action(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        """Used by the delete page and the "delete selected" action alike."""
+        objs = list(objs)
+        if has_dependents(objs, self.owned_dependents):
+            return [], {}, set(), [REFUSED]
+        _deleted, _count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:  # deeper down, below an owned row
+            return [], {}, set(), [REFUSED]
+        return (
+            [str(obj) for obj in objs],
+            {self.model._meta.verbose_name_plural: len(objs)},
+            set(perms_needed),
+            [],
+        )
+
+
+def harden_admin_site(site: admin.AdminSite) -> None:
+    """Give every registered ModelAdmin, other apps' too, the same no-leak answers.
+
+    Called from the URLconf, when every admin module has registered its models."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, NoLeakAdminMixin):
+            continue
+        base = type(model_admin)
+        hardened = type(base.__name__, (NoLeakAdminMixin, base), {"__module__": base.__module__})
+        site.unregister(model)
+        site.register(model, hardened)
+
+
+def view_on_site_disabled(request, content_type_id, object_id):
+    """The admin's "view on site" redirect would answer 302 for an existing case or person
+    and 404 for a missing one. No admin model has a page of its own, so it is always 404."""
+    raise Http404
+
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(NoLeakAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "sort_order"]
     ordering = ["sort_order"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(NoLeakAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "district"]
     list_filter = ["kind", "district"]
     search_fields = ["name"]
+
+
+AGENCY_ADMIN_ROLES = accounts.AGENCY_ADMIN_ROLES
 
 
 class StaffMembershipInline(admin.StackedInline):
@@ -33,6 +161,10 @@ class StaffMembershipInline(admin.StackedInline):
     can_delete = False
     max_num = 1
     min_num = 0
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        # An agency admin's new account belongs to their agency, or they could not see it.
+        return 0 if request.user.is_superuser else 1
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agency" and not request.user.is_superuser:
@@ -44,38 +176,95 @@ class StaffMembershipInline(admin.StackedInline):
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role" and not request.user.is_superuser:
-            # An agency admin manages workers only: supervisors, agency admins and indicator
-            # officers are appointed by the system admin.
             kwargs["choices"] = [(r.value, r.label) for r in AGENCY_ADMIN_ROLES]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
-AGENCY_ADMIN_ROLES = (Role.CSW, Role.CONSULTATION)
+class AccountCreationForm(forms.ModelForm):
+    """A new account has no usable password: the worker sets one through a reset."""
+
+    class Meta:
+        model = User
+        fields = ["username", "last_name", "first_name", "email"]
+        field_classes = {"username": UsernameField}
+
+    def save(self, commit=True):
+        self.instance.set_unusable_password()
+        return super().save(commit)
+
+
+class AccountChangeForm(UserChangeForm):
+    password = None  # not even the hash's summary: only its owner handles a password
+
+    class Meta(UserChangeForm.Meta):
+        fields = ["username", "last_name", "first_name", "email", "is_active"]
+
 
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NoLeakAdminMixin, BaseUserAdmin):
     inlines = [StaffMembershipInline]
+    form = AccountChangeForm
+    add_form = AccountCreationForm
     list_display = ["username", "last_name", "first_name", "membership", "is_active"]
     list_select_related = ["membership__agency"]
     list_filter = ["is_active", "membership__role", "membership__agency"]
+    owned_dependents = (
+        "casework.staffmembership",
+        "casework.notification",
+        "auth.user_groups",
+        "auth.user_user_permissions",
+    )
+    fieldsets = (
+        (None, {"fields": ("username", "password_state")}),
+        (_lazy("氏名・連絡先"), {"fields": ("last_name", "first_name", "email")}),
+        (
+            _lazy("権限"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_lazy("日時"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"fields": ("username", "last_name", "first_name", "email")}),)
 
     def get_queryset(self, request):
         users = super().get_queryset(request)
         if request.user.is_superuser:
             return users
-        membership = access.membership_of(request.user)
-        if membership is None or membership.role != Role.AGENCY_ADMIN:
-            return users.none()
-        # Their agency's workers, never themselves, a supervisor or another admin.
-        return users.filter(
-            membership__agency_id=membership.agency_id,
-            membership__role__in=[r.value for r in AGENCY_ADMIN_ROLES],
-            is_superuser=False,
-            is_staff=False,
-        ).exclude(pk=request.user.pk)
+        return users.filter(pk__in=accounts.manageable_users(request.user).values("pk"))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Agency admins manage names and activity, never privileges, and cannot give a
+        # worker an address of their choosing (the reset link goes there).
+        hidden = {"is_superuser", "groups", "user_permissions", "is_staff"}
+        if obj is None:
+            hidden.add("email")
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["password_state", "last_login", "date_joined"]
+        if not request.user.is_superuser:
+            readonly.append("email")
+        return readonly
+
+    @admin.display(description=_lazy("パスワード"))
+    def password_state(self, obj):
+        if obj.pk is None:
+            return ""
+        open_reset = obj.password_resets.filter(completed_at__isnull=True).first()
+        if open_reset is not None:
+            when = timezone.localtime(open_reset.issued_at)
+            return _("本人の設定待ち(%(when)s にリセット)") % {"when": f"{when:%Y-%m-%d %H:%M}"}
+        if obj.has_usable_password():
+            return _("本人が設定済み(管理者には表示されません)")
+        return _("未設定")
 
     def save_model(self, request, obj, form, change):
         membership = StaffMembership.objects.filter(user_id=obj.pk).first() if change else None
@@ -99,14 +288,87 @@ class UserAdmin(BaseUserAdmin):
                 _("所属または役割が変わったため、%(n)s件のケースの担当・共有を終了しました。")
                 % {"n": moved},
             )
+        if not change and accounts.may_reset(request.user, user):
+            reset = accounts.password_reset_issue(actor=request.user, worker=user, new_account=True)
+            self.message_user(request, self._reset_message(reset))
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser:
-            return fieldsets
-        # Agency admins manage names, passwords and activity, never privileges.
-        hidden = {"is_superuser", "groups", "user_permissions", "is_staff"}
+    def get_urls(self):
         return [
-            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
-            for name, opts in fieldsets
+            path(
+                "<id>/password-reset/",
+                self.admin_site.admin_view(self.password_reset_view),
+                name="auth_user_password_reset",
+            ),
+            *super().get_urls(),
         ]
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting another person's password would let the admin sign in as them.
+        raise Http404
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_reset_password"] = (
+            obj is not None
+            and self.has_change_permission(request, obj)
+            and accounts.may_reset(request.user, obj)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def password_reset_view(self, request, id):
+        worker = self.visible_object_or_404(request, id)
+        if not self.has_change_permission(request, worker) or not accounts.may_reset(
+            request.user, worker
+        ):
+            raise PermissionDenied
+        if request.method == "POST":
+            reset = accounts.password_reset_issue(actor=request.user, worker=worker)
+            self.log_change(request, worker, _("パスワードのリセットを発行しました。"))
+            self.message_user(request, self._reset_message(reset), messages.SUCCESS)
+            return redirect(reverse("admin:auth_user_change", args=[worker.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("パスワードのリセット"),
+            "subtitle": None,
+            "original": worker,
+            "opts": self.opts,
+            "has_email": bool(worker.email),
+        }
+        return TemplateResponse(request, "admin/auth/user/password_reset.html", context)
+
+    @staticmethod
+    def _reset_message(reset: PasswordReset) -> str:
+        name = reset.worker.get_username()
+        if reset.sent_to:
+            return _(
+                "%(name)s のパスワードを無効にし、本人の登録メールアドレスに新しいパスワードを"
+                "設定するためのリンクを送りました。"
+            ) % {"name": name}
+        return _(
+            "%(name)s のパスワードを無効にしました。メールアドレスが登録されていないため、"
+            "本人が区の情報システム担当の窓口でパスワードを設定するまで、ログインできません。"
+        ) % {"name": name}
+
+
+@admin.register(PasswordReset)
+class PasswordResetAdmin(NoLeakAdminMixin, admin.ModelAdmin):
+    """The audit trail of resets, for the ward IT; nobody edits it."""
+
+    list_display = ["worker", "issued_by", "issued_at", "new_account", "sent_to", "completed_at"]
+    list_select_related = ["worker", "issued_by"]
+    list_filter = ["new_account"]
+    date_hierarchy = "issued_at"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

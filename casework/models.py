@@ -473,6 +473,15 @@ class Consent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The agency whose record this is: only it sees the record and records its withdrawal,
+    # even after the recorder moves, and even when another agency comes to hold the person.
+    recorded_by_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("記録した機関"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("撤回を記録した職員"),
@@ -609,6 +618,8 @@ class AccessLog(models.Model):
     # every database (SQLite has no JSON containment).
     case_ids = models.TextField(_("表示したケース"), blank=True, default="")
     person_ids = models.TextField(_("表示した本人"), blank=True, default="")
+    # The agencies owning the cases a list showed, so their supervisors find the row too.
+    case_agencies = models.TextField(_("表示したケースの機関"), blank=True, default="")
     query = models.CharField(_("検索語"), max_length=200, blank=True, default="")
 
     objects = AccessLogQuerySet.as_manager()
@@ -1306,3 +1317,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+from casework.account_models import PasswordReset as PasswordReset  # noqa: E402

@@ -3,16 +3,33 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from casework.accounts import PasswordResetLinkView, password_change
+from casework.admin import harden_admin_site, view_on_site_disabled
+from casework.forms import AdminLoginForm
 from casework.views import LoginView, healthz
 
 admin.site.site_header = _("つなぐ 管理")
 admin.site.site_title = _("つなぐ 管理")
+admin.site.login_form = AdminLoginForm
+# Every app has registered its admin by now: give all of them the same no-leak answers.
+harden_admin_site(admin.site)
 
 urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", password_change, name="password_change"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        PasswordResetLinkView.as_view(),
+        name="password_reset_link",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        view_on_site_disabled,
+        name="admin_view_on_site_disabled",
+    ),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
     path("outreach/", include("outreach.urls")),

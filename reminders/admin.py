@@ -1,6 +1,24 @@
+from celery.schedules import ParseException
 from django.contrib import admin
+from django_celery_beat.admin import CrontabScheduleAdmin
+from django_celery_beat.models import CrontabSchedule
 
 from .models import AgencyReminderSettings, ChannelPreference, Reminder
+
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(CrontabSchedule)
+class ReadableCrontabScheduleAdmin(CrontabScheduleAdmin):
+    """django-celery-beat's own, except that a form shown again with a wrong value (say a
+    minute of -1) shows no description instead of failing on it (celery's ParseException
+    is no ValueError, which is all the model's description catches)."""
+
+    def human_readable(self, obj):
+        try:
+            return obj.human_readable
+        except ParseException:
+            return "-"
 
 
 @admin.register(Reminder)
