@@ -427,23 +427,33 @@ def log_list(
     cases: Iterable = (),
     persons: Iterable = (),
     query: str = "",
+    always: bool = False,
 ) -> AccessLog | None:
     """One row for one list or search request: which cases and persons it showed.
 
     `cases` are cases (their persons count as shown) or case ids; `persons` are persons or
-    person ids. A list that showed nobody and searched for nothing writes nothing."""
+    person ids. A list that showed nobody and searched for nothing writes nothing, unless
+    `always` (it showed someone not on record, named in `what`)."""
     case_ids: list[int] = []
     person_ids: list[int] = []
+    agency_ids: list[int] = []
+    bare_ids: list[int] = []
     for case in cases:
         if isinstance(case, Case):
             case_ids.append(case.pk)
             person_ids.append(case.person_id)
+            agency_ids.append(case.owning_agency_id)
         else:
             case_ids.append(case)
+            bare_ids.append(case)
+    if bare_ids:
+        agency_ids += Case.objects.filter(pk__in=bare_ids).values_list(
+            "owning_agency_id", flat=True
+        )
     for person in persons:
         person_ids.append(person.pk if isinstance(person, Person) else person)
     query = (query or "").strip()
-    if not case_ids and not person_ids and not query:
+    if not case_ids and not person_ids and not query and not always:
         return None
     membership = membership_of(user)
     return AccessLog.objects.create(
@@ -453,6 +463,7 @@ def log_list(
         detail=_record_text(what),
         case_ids=_id_list(case_ids),
         person_ids=_id_list(person_ids),
+        case_agencies=_id_list(agency_ids),
         query=query[:200],
     )
 
@@ -462,7 +473,9 @@ def access_log_for_supervisor(user) -> QuerySet[AccessLog]:
     agency's cases by anyone."""
     membership = require_supervisor(user)
     return AccessLog.objects.filter(
-        Q(agency_id=membership.agency_id) | Q(case__owning_agency_id=membership.agency_id)
+        Q(agency_id=membership.agency_id)
+        | Q(case__owning_agency_id=membership.agency_id)
+        | Q(case_agencies__contains=f",{membership.agency_id},")
     )
 
 
@@ -554,12 +567,51 @@ def agency_worker_for_supervisor(user, pk):
     return worker.user
 
 
+def consent_is_own(user, consent: Consent) -> bool:
+    """Is this consent record the user's agency's own, of a person the agency holds?"""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.handles_cases
+        and consent.recorded_by_agency_id == membership.agency_id
+        and person_in_agency_scope(user, consent.person)
+    )
+
+
+def consents_of(user, person: Person) -> QuerySet[Consent]:
+    """The consent records the user's agency keeps about the person (none for others)."""
+    membership = membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return Consent.objects.none()
+    if not person_in_agency_scope(user, person):
+        return Consent.objects.none()
+    return Consent.objects.filter(person=person, recorded_by_agency_id=membership.agency_id)
+
+
 def consent_for_user(user, pk):
-    """A consent record the user may withdraw: of a person their agency holds."""
+    """A consent record the user may withdraw: their agency's own, of a person it holds.
+    Another agency's record is 404, whoever holds the person now."""
     pk = parse_id(pk)
     consent = Consent.objects.select_related("person").filter(pk=pk).first()
-    if consent is None or not persons_visible_to(user).filter(pk=consent.person_id).exists():
+    if consent is None or not consent_is_own(user, consent):
         raise Http404
-    if not person_in_agency_scope(user, consent.person):
-        raise PermissionDenied
     return consent
+
+
+def household_readable(user, household) -> bool:
+    """May the user see who lives in the household: their agency registered it, or they
+    read in full a case that the registering agency owns of one of its members. Holding a
+    member through one's own case opened after a summary referral is not enough."""
+    membership = membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return False
+    if household.registered_by_agency_id == membership.agency_id:
+        return True
+    return (
+        cases_readable_by(user)
+        .filter(
+            owning_agency_id=household.registered_by_agency_id,
+            person__household_member__household_id=household.pk,
+        )
+        .exists()
+    )

@@ -141,12 +141,16 @@ def case_workflow(user, case: Case) -> dict:
     }
 
 
-def case_household(user, person: Person) -> tuple[list[HouseholdMember], dict[int, list[Case]]]:
+def case_household(
+    user, person: Person
+) -> tuple[list[HouseholdMember] | None, dict[int, list[Case]]]:
     """The other members of the person's household, and of their cases only those the
-    user may see (keyed by person id)."""
-    member = HouseholdMember.objects.filter(person=person).only("household_id").first()
+    user may see (keyed by person id). None for a household the user may not read."""
+    member = HouseholdMember.objects.filter(person=person).select_related("household").first()
     if member is None:
         return [], {}
+    if not access.household_readable(user, member.household):
+        return None, {}
     members = list(
         HouseholdMember.objects.filter(household_id=member.household_id)
         .exclude(person=person)
@@ -399,9 +403,11 @@ def meeting_case_choices(user) -> QuerySet[Case]:
     )
 
 
-def person_consents(person: Person):
-    return person.consents.select_related("recorded_by", "withdrawn_by").prefetch_related(
-        "agencies"
+def person_consents(user, person: Person):
+    return (
+        access.consents_of(user, person)
+        .select_related("recorded_by", "withdrawn_by")
+        .prefetch_related("agencies")
     )
 
 

@@ -273,7 +273,14 @@ def consent_record(
         raise ValidationError({"basis": _("選択できない根拠です。")})
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("未来の日付は指定できません。")})
-    consent = Consent(person=person, basis=basis, given_on=given_on, note=note, recorded_by=actor)
+    consent = Consent(
+        person=person,
+        basis=basis,
+        given_on=given_on,
+        note=note,
+        recorded_by=actor,
+        recorded_by_agency_id=access.membership_of(actor).agency_id,
+    )
     consent.full_clean()
     consent.save()
     consent.agencies.set(agencies)
@@ -288,7 +295,7 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: datetime.date | N
     consent = (
         Consent.objects.select_for_update(of=("self",)).select_related("person").get(pk=consent.pk)
     )
-    if not access.person_in_agency_scope(actor, consent.person):
+    if not access.consent_is_own(actor, consent):
         raise PermissionDenied
     if consent.withdrawn_on is not None:
         raise ValidationError(_("この同意はすでに撤回されています。"))

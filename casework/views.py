@@ -32,6 +32,7 @@ from casework.forms import (
     EnrolmentLeaveForm,
     HouseholdLinkForm,
     IntakeForm,
+    LoginForm,
     MeetingForm,
     MonitoringForm,
     MyCasesFilterForm,
@@ -57,6 +58,8 @@ PAGE_SIZE = 25
 
 
 class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+
     def form_valid(self, form):
         response = super().form_valid(form)
         middleware.mark_login(self.request)
@@ -276,6 +279,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if in_scope or selectors.person_readable(request.user, person)
         else None
     )
+    household_writable = in_scope and members is not None
     return render(
         request,
         "casework/person_detail.html",
@@ -289,7 +293,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, access.membership_of(request.user).agency_id
             ),
             # Who may be told about the person is for the agency that holds them.
-            "consents": selectors.person_consents(person) if in_scope else None,
+            "consents": selectors.person_consents(request.user, person) if in_scope else None,
+            "household_writable": household_writable,
         },
     )
 
@@ -910,8 +915,14 @@ def caseload_worker(request, pk):
 def access_log(request):
     access.require_supervisor(request.user)
     workers = selectors.agency_workers(request.user)
-    form = AccessLogFilterForm(request.GET or None, workers=workers)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = AccessLogFilterForm(request.GET or None, workers=workers, user=request.user)
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot apply shows nothing, never everything.
+        empty = Paginator([], 50).get_page(1)
+        return render(
+            request, "casework/access_log.html", {"form": form, "page": empty, "agency_id": None}
+        )
+    filters = form.cleaned_data if form.is_bound else {}
     rows = selectors.agency_access_log(
         request.user,
         worker=filters.get("worker"),
@@ -921,11 +932,22 @@ def access_log(request):
         person=filters.get("person"),
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    membership = access.membership_of(request.user)
+    agency_id = access.membership_of(request.user).agency_id
+    # The page names the persons the agency holds: it is a read of them too.
+    for row in page.object_list:
+        row.names_person = row.person is not None and (
+            (row.case is not None and row.case.owning_agency_id == agency_id)
+            or (row.case is None and row.person.registered_by_agency_id == agency_id)
+        )
+    access.log_list(
+        request.user,
+        what=_noop("アクセス記録"),
+        persons=[row.person_id for row in page.object_list if row.names_person],
+    )
     return render(
         request,
         "casework/access_log.html",
-        {"form": form, "page": page, "agency_id": membership.agency_id},
+        {"form": form, "page": page, "agency_id": agency_id},
     )
 
 

@@ -116,3 +116,43 @@ def test_the_case_and_person_pages_link_supervisors_to_their_reads(client, cast,
     client.force_login(cast.csw_a)
     case_page = client.get(reverse("casework:case_detail", kwargs={"pk": case.pk})).content
     assert ACCESS_LOG not in case_page.decode()
+
+
+def test_another_agencys_list_of_our_case_is_in_our_log(client, cast, case_a):
+    # consultation_b (agency B) lists case_a, shared with them, among their shared cases.
+    client.force_login(cast.consultation_b)
+    client.get(MY_CASES, {"scope": "shared"})
+    row = _newest()
+    assert row.action == AccessLog.Action.VIEW_LIST and f",{case_a.pk}," in row.case_ids
+    client.force_login(cast.supervisor_a)
+    shown = list(client.get(ACCESS_LOG, {"case": case_a.number}).context["page"])
+    assert row in shown
+
+
+def test_a_filter_on_a_case_the_supervisor_does_not_see_shows_nothing(client, cast, open_case):
+    theirs = open_case(cast.csw_b)
+    client.force_login(cast.csw_b)
+    client.get(MY_CASES)
+    client.force_login(cast.supervisor_a)
+    response = client.get(ACCESS_LOG, {"case": theirs.number})
+    assert "この番号のケースは表示できません" in response.content.decode()
+    assert list(response.context["page"]) == []
+    response = client.get(ACCESS_LOG, {"person": theirs.person_id})
+    assert "この番号の本人は表示できません" in response.content.decode()
+    assert list(response.context["page"]) == []
+
+
+def test_the_access_log_page_is_itself_a_read_of_the_persons_it_names(client, cast, open_case):
+    case = open_case(cast.csw_a, family_name="綴喜", family_name_kana="つづき")
+    client.force_login(cast.csw_a)
+    client.get(reverse("casework:case_detail", kwargs={"pk": case.pk}))
+    client.force_login(cast.supervisor_a)
+    body = client.get(ACCESS_LOG).content.decode()
+    assert "綴喜" in body
+    row = _newest()
+    assert (row.user, row.action, row.detail) == (
+        cast.supervisor_a,
+        AccessLog.Action.VIEW_LIST,
+        "アクセス記録",
+    )
+    assert f",{case.person_id}," in row.person_ids

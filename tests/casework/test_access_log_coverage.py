@@ -1,0 +1,194 @@
+"""The access-log test: every page and list that shows a person wrote a row naming them.
+
+It reads the walk of tests/casework/test_no_person_leaks.py: one world in which every person
+has a name found nowhere else, and every member of the cast opening every page of the
+project. A page shows a person when their name, kana, phone or address is in its HTML; then
+the request must have written, as docs/access.md says:
+
+- a detail page: one row naming the person (and the case, on a case's page);
+- a list or search: exactly one row of kind 一覧・検索, whose ids hold everyone it showed;
+- any other page (a form): one row of kind 入力画面での閲覧 naming the person.
+
+A watch report not linked to anybody names nobody registered: its detail and form pages
+still write a row saying which report was read.
+"""
+
+from urllib.parse import unquote, urlencode
+
+from django.urls import reverse
+
+from casework import access
+from casework.models import AccessLog
+from tests.casework.test_access_matrix import MATRIX
+from tests.casework.test_no_person_leaks import (
+    REPORTS,
+    Page,
+    World,
+    build_world,
+    walk_once,
+)
+
+Action = AccessLog.Action
+
+# One row per person shown (one per linked case on a meeting's page).
+DETAILS = {
+    "casework:case_detail",
+    "casework:person_detail",
+    "casework:assessment_detail",
+    "casework:plan_detail",
+    "casework:meeting_detail",
+    "referrals:detail",
+    "outreach:report_detail",
+    "outreach:visit_detail",
+}
+# One row for the request, with the ids of every case and person on the page.
+LISTS = {
+    "casework:my_cases",
+    "casework:person_search",
+    "casework:case_open",
+    "casework:caseload",
+    "casework:caseload_worker",
+    "casework:meeting_list",
+    "casework:meeting_new",
+    "casework:access_log",
+    "referrals:inbox",
+    "referrals:outbox",
+    "outreach:reports",
+    "outreach:visits",
+    "outreach:group_detail",
+}
+# Pages about a person rather than a case: their rows need not name a case.
+PERSON_KINDS = {"person", "consent", "participant"}
+PERSON_PAGES = {name for name, (kind, _m, _e) in MATRIX.items() if kind in PERSON_KINDS}
+
+
+def _ids(text: str) -> set[int]:
+    return {int(i) for i in text.strip(",").split(",") if i}
+
+
+def missing_rows(page: Page, world: World) -> list[str]:
+    """What the page's request should have logged and did not."""
+    shown = sorted(key for key in page.persons() if key in world.persons)
+    problems: list[str] = []
+    if page.name in LISTS:
+        lists = [row for row in page.rows if row.action == Action.VIEW_LIST]
+        if shown and len(lists) != 1:
+            problems.append(f"shows {shown} and wrote {len(lists)} list rows, not one")
+        elif shown:
+            listed = _ids(lists[0].person_ids)
+            problems += [
+                f"its list row lacks {key} (person {world.persons[key].pk})"
+                for key in shown
+                if world.persons[key].pk not in listed
+            ]
+        return problems
+    actions = {Action.VIEW_CASE, Action.VIEW_PERSON} if page.name in DETAILS else {Action.VIEW_FORM}
+    wanted = " or ".join(sorted(actions))
+    for key in shown:
+        person = world.persons[key]
+        rows = [r for r in page.rows if r.person_id == person.pk and r.action in actions]
+        if len(rows) != 1:
+            problems.append(
+                f"shows {key} and wrote {len(rows)} {wanted} rows naming person {person.pk}"
+            )
+        elif page.name not in PERSON_PAGES and key in world.cases:
+            case = world.cases[key]
+            if rows[0].case_id != case.pk:
+                problems.append(f"its row about {key} names case {rows[0].case_id}, not {case.pk}")
+    reports = sorted(key for key in page.persons() if key in REPORTS)
+    if reports and not page.rows:
+        problems.append(f"shows the subject of report {reports} and wrote no row")
+    return problems
+
+
+def test_every_page_that_shows_a_person_logs_the_read(client, settings, cast, workflow, open_case):
+    walk = walk_once(client, settings, cast, workflow, open_case)
+    assert not walk.unfilled, f"fill the parameters of these URLs: {walk.unfilled}"
+    print(walk.summary())
+
+    missing = sorted(
+        f"{page.name} {unquote(page.url)} as {page.member}: {problem}"
+        for page in walk.pages
+        for problem in missing_rows(page, walk.world)
+    )
+    assert not missing, f"{len(missing)} reads of a person not logged:\n" + "\n".join(missing)
+
+
+def test_every_kind_of_page_was_checked(client, settings, cast, workflow, open_case):
+    """The test above means something only if the walk met each kind of page showing people."""
+    walk = walk_once(client, settings, cast, workflow, open_case)
+    showing = {page.name for page in walk.pages if page.persons() & set(walk.world.persons)}
+    # 相談受付 shows likely duplicates only after a POST.
+    unmet = sorted((DETAILS | LISTS) - showing - {"casework:case_open"})
+    assert not unmet, f"no page of these showed a person: {unmet}"
+
+
+# --- the access-log page finds list rows by an id ------------------------------------------
+
+
+def _shown_rows(client, **params) -> list[AccessLog]:
+    response = client.get(reverse("casework:access_log"), params)
+    assert response.status_code == 200, params
+    return list(response.context["page"].object_list)
+
+
+def _reviews(agency_id: int, row: AccessLog, case, supervisor=None) -> bool:
+    """docs/access.md: a supervisor reviews what their agency's staff read, and what anyone
+    read of their agency's cases; they filter by a case or person only if they see it."""
+    if case is None or (
+        supervisor is not None and not access.cases_visible_to(supervisor).filter(pk=case.pk)
+    ):
+        return False
+    return row.agency_id == agency_id or case.owning_agency_id == agency_id
+
+
+def test_the_access_log_finds_list_rows_by_case_and_by_person(client, cast, workflow, open_case):
+    world = build_world(cast, workflow, open_case)
+    search = f"{reverse('casework:person_search')}?{urlencode({'q': '漏洩'})}"
+    reads = [
+        (cast.csw_a, reverse("casework:my_cases")),
+        (cast.csw_a, search),
+        (cast.consultation_a, reverse("referrals:outbox")),
+        (cast.consultation_b, f"{reverse('casework:my_cases')}?scope=shared"),
+        (cast.supervisor_b, reverse("referrals:inbox")),
+        (cast.supervisor_a, search),
+    ]
+    start = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for user, url in reads:
+        client.force_login(user)
+        assert client.get(url).status_code == 200, (user, url)
+    rows = list(AccessLog.objects.filter(pk__gt=start, action=Action.VIEW_LIST).order_by("pk"))
+    assert len(rows) == len(reads), [(r.user.username, r.detail) for r in rows]
+
+    cases = {case.pk: case for case in world.cases.values()}
+    case_of_person = {case.person_id: case for case in world.cases.values()}
+    missing: list[str] = []
+    looked = 0
+    for supervisor in (cast.supervisor_a, cast.supervisor_b):
+        agency_id = access.membership_of(supervisor).agency_id
+        client.force_login(supervisor)
+        for row in rows:
+            about = f"{supervisor.username}: {row.user.username}'s list row {row.detail!r}"
+            for case_id in sorted(_ids(row.case_ids)):
+                if not _reviews(agency_id, row, cases.get(case_id), supervisor):
+                    continue
+                looked += 1
+                number = cases[case_id].number
+                found = _shown_rows(client, case=number)
+                assert all(r.case_id == case_id or f",{case_id}," in r.case_ids for r in found), (
+                    f"?case={number} shows rows about other cases"
+                )
+                if row not in found:
+                    missing.append(f"{about} is not found by ?case={number}")
+            for person_id in sorted(_ids(row.person_ids)):
+                if not _reviews(agency_id, row, case_of_person.get(person_id), supervisor):
+                    continue
+                looked += 1
+                found = _shown_rows(client, person=person_id)
+                assert all(
+                    r.person_id == person_id or f",{person_id}," in r.person_ids for r in found
+                ), f"?person={person_id} shows rows about other persons"
+                if row not in found:
+                    missing.append(f"{about} is not found by ?person={person_id}")
+    assert looked > 20, looked
+    assert not missing, "\n".join(missing)
