@@ -56,7 +56,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "casework.middleware.RequestInputMiddleware",
     "casework.middleware.SessionLifetimeMiddleware",
+    "casework.accounts.PasswordChangeRequiredMiddleware",
     "casework.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -289,6 +291,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tsunagu@localhost")
 
 # Indicators: in any published breakdown, a cell from 1 to k-1 is suppressed.
 INDICATORS_SUPPRESSION_K = env_int("INDICATORS_SUPPRESSION_K", 10, minimum=2)
+# Every hidden cell's interval, as a reader of every snapshot can narrow it, spans at least
+# this many values (and reaches k at its top).
+INDICATORS_PROTECTION_WIDTH = env_int("INDICATORS_PROTECTION_WIDTH", 3, minimum=2)
 
 # Demo data refuses to run with DEBUG off unless forced.
 TSUNAGU_DEMO_PASSWORD = env_str("TSUNAGU_DEMO_PASSWORD", "tsunagu-demo-2026")

@@ -146,7 +146,7 @@ def mark_identities(user, referrals) -> list[Referral]:
 
 def referral_for_user(user, pk) -> Referral:
     """A referral the user may open: staff of the receiving agency (its inbox), or those
-    who may read the whole case on the sending side. 404 for everyone else.
+    who may read the whole case (the referral is part of its record). 404 for everyone else.
 
     The referral carries `user_perms` (on its case), `user_is_receiving`, `user_handles`
     (may answer it), `identifies` (may see the person and the reason) and `shows_shared`

@@ -86,13 +86,17 @@ def _log_agency_access(referral: Referral, actor, action: str, what: str) -> Non
     )
 
 
-def _end_access(referral: Referral, actor, why: str) -> None:
+def _end_access(referral: Referral, actor, what: str) -> None:
+    """`what` ended it: 終了, 取り下げ…"""
     if referral.assigned_worker_id:
         access.sync_case_grants(
-            case=referral.case, user=referral.assigned_worker, actor=actor, reason=why
+            case=referral.case,
+            user=referral.assigned_worker,
+            actor=actor,
+            reason=f"紹介 No.{referral.pk} の{what}",
         )
     if referral.answered_at and referral.assigned_worker_id:
-        _log_agency_access(referral, actor, AccessLog.Action.REVOKE, why)
+        _log_agency_access(referral, actor, AccessLog.Action.REVOKE, f"紹介の{what}")
 
 
 @transaction.atomic
@@ -137,7 +141,9 @@ def referral_send(
                 )
             }
         )
-    if named_worker is not None and not _member_of(named_worker, receiving_agency.pk):
+    if named_worker is not None and not (
+        named_worker.is_active and _member_of(named_worker, receiving_agency.pk)
+    ):
         raise ValidationError({"named_worker": _("紹介先の機関の職員から選んでください。")})
     if Referral.objects.filter(
         case=case, receiving_agency=receiving_agency, state__in=OPEN_STATES
@@ -249,7 +255,7 @@ def referral_complete(*, actor, referral: Referral, note: str = "") -> Referral:
     referral.completion_note = note.strip()
     referral.full_clean()
     referral.save(update_fields=["state", "completed_at", "completed_by", "completion_note"])
-    _end_access(referral, actor, f"紹介 No.{referral.pk} の終了")
+    _end_access(referral, actor, "終了")
     _notify_sender(
         referral,
         _("%(agency)sがつなぎを完了しました(ケース %(number)s)。")
@@ -265,16 +271,21 @@ def _withdraw(referral: Referral, actor, reason: str) -> None:
     referral.withdraw_reason = reason
     referral.full_clean()
     referral.save(update_fields=["state", "withdrawn_at", "withdrawn_by", "withdraw_reason"])
-    _end_access(referral, actor, f"紹介 No.{referral.pk} の取り下げ")
+    _end_access(referral, actor, "取り下げ")
+
+
+def may_withdraw(user, referral: Referral) -> bool:
+    """Staff of the sending agency who may work the case."""
+    return _member_of(user, referral.sending_agency_id) and access.WORK in (
+        access.case_permissions(user, referral.case)
+    )
 
 
 @transaction.atomic
 def referral_withdraw(*, actor, referral: Referral, reason: str = "") -> Referral:
     """The sending side takes the referral back; the receiving side loses its access."""
     referral = _lock(referral)
-    if access.WORK not in access.case_permissions(actor, referral.case) or not _member_of(
-        actor, referral.sending_agency_id
-    ):
+    if not may_withdraw(actor, referral):
         raise PermissionDenied
     if referral.state not in OPEN_STATES:
         raise ValidationError(_("回答待ちか受理済みのつなぎだけを取り下げられます。"))

@@ -132,6 +132,8 @@ def _answer_view(form_class, service, *, title, success, submit, receiving=True,
             raise PermissionDenied
         if receiving and not referral.user_handles:
             raise PermissionDenied
+        if not receiving and not services.may_withdraw(request.user, referral):
+            raise PermissionDenied
         if request.method == "GET" and referral.identifies:
             access.log_form_read(request.user, referral.case, title)
         extra = kwargs(referral) if kwargs else {}
