@@ -6,3 +6,6 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "casework"
     verbose_name = _("ケースワーク")
+
+    def ready(self):
+        from casework import lookups  # noqa: F401  (registers the `in` lookup)

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework import access
 from casework.models import (
     Agency,
     Assessment,
@@ -343,7 +347,11 @@ class PlanActionForm(forms.Form):
         return data
 
 
-PlanActionFormSet = forms.formset_factory(PlanActionForm, extra=3, max_num=20, validate_max=True)
+# absolute_max: a posted TOTAL_FORMS beyond the 20 rows is refused, not built (Django would
+# build and render up to 1,020 forms for it, seconds of work for one request).
+PlanActionFormSet = forms.formset_factory(
+    PlanActionForm, extra=3, max_num=20, absolute_max=20, validate_max=True
+)
 
 
 class ReasonForm(forms.Form):
@@ -499,8 +507,9 @@ class AccessLogFilterForm(forms.Form):
         label=_("本人番号"), required=False, min_value=1, max_value=2**63 - 1
     )
 
-    def __init__(self, *args, workers=None, **kwargs):
+    def __init__(self, *args, workers=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["worker"].queryset = workers
         self.fields["worker"].label_from_instance = _staff_label
 
@@ -510,7 +519,16 @@ class AccessLogFilterForm(forms.Form):
             return None
         if not raw.isdigit() or not 0 < int(raw) < 2**63:
             raise forms.ValidationError(_("ケース番号は数字で入力してください(例: 000123)。"))
+        # Only a case the supervisor sees: another agency's number would say what it listed.
+        if not access.cases_visible_to(self.user).filter(pk=int(raw)).exists():
+            raise forms.ValidationError(_("この番号のケースは表示できません。"))
         return int(raw)
+
+    def clean_person(self):
+        pk = self.cleaned_data["person"]
+        if pk is not None and not access.persons_visible_to(self.user).filter(pk=pk).exists():
+            raise forms.ValidationError(_("この番号の本人は表示できません。"))
+        return pk
 
     def clean(self):
         data = super().clean()
@@ -548,3 +566,23 @@ class ConsentWithdrawForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("withdrawn_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+
+
+class _UsernameLengthChecked:
+    """Django's AuthenticationForm sets the user name's max_length after the field is built,
+    so no validator checks it: a 5,000-character name reached authenticate() and django-axes,
+    which stores it in a 255-character column (a 500 on PostgreSQL). Refuse it next to the
+    field, before anyone tries to sign in with it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(validators.MaxLengthValidator(username.max_length))
+
+
+class LoginForm(_UsernameLengthChecked, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_UsernameLengthChecked, AdminAuthenticationForm):
+    pass

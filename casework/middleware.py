@@ -1,12 +1,13 @@
 """The absolute session lifetime. The idle timeout is Django's own: SESSION_COOKIE_AGE with
 SESSION_SAVE_EVERY_REQUEST renews the session on each request and lets it lapse when idle."""
 
+import re
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -79,3 +80,52 @@ class PrivateResponseMiddleware:
             response.headers["Cache-Control"] = "no-store, private"
         response.headers.setdefault("Content-Security-Policy", self.CSP)
         return response
+
+
+# C0 (NUL, tab and newline included), DEL and C1: nothing a search box or a link of the app
+# sends in a parameter, and PostgreSQL refuses a NUL outright.
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+class RequestInputMiddleware:
+    """Refuse, with a plain 400 page, input that no screen of the app sends, before any view
+    puts it into a query: a query-string key or value with a control character, a value
+    longer than any field of the app takes, too many parameters; a form key with a control
+    character. Form values are checked by the forms, next to the field (Django's CharField
+    refuses a NUL; every text field has a max_length)."""
+
+    MAX_PARAMETERS = 100
+    MAX_KEY_LENGTH = 100
+    MAX_VALUE_LENGTH = 1000
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._acceptable(request):
+            return render(
+                request,
+                "400.html",
+                {"reason": _("入力に使えない文字が含まれているか、入力が長すぎます。")},
+                status=400,
+            )
+        return self.get_response(request)
+
+    def _acceptable(self, request) -> bool:
+        query = request.GET
+        if len(query) > self.MAX_PARAMETERS:
+            return False
+        for key, values in query.lists():
+            if not self._key_ok(key):
+                return False
+            for value in values:
+                if len(value) > self.MAX_VALUE_LENGTH or _CONTROL_CHARACTER.search(value):
+                    return False
+        if request.method == "POST" and not all(self._key_ok(key) for key in request.POST):
+            return False
+        # The admin's `_to_field` names a field; an empty one is no field, and Django's
+        # admin fails on it (it refuses a field it does not allow with a 400 already).
+        return "" not in query.getlist("_to_field") + request.POST.getlist("_to_field")
+
+    def _key_ok(self, key: str) -> bool:
+        return len(key) <= self.MAX_KEY_LENGTH and not _CONTROL_CHARACTER.search(key)
