@@ -60,6 +60,13 @@ def visits_visible_to(user):
     ).distinct()
 
 
+def visits_of_agency(user):
+    """The visits the user's agency makes: its case staff know when and who goes, and see
+    who is visited only where `visits_visible_to` lets them."""
+    membership = access.require_case_role(user)
+    return OutreachVisit.objects.filter(agency_id=membership.agency_id)
+
+
 def may_record_visit(user, visit: OutreachVisit) -> bool:
     """The visiting staff, those who work the case, or (for a report not yet linked to a
     case) the case staff of the visit's agency."""

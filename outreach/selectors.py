@@ -155,11 +155,10 @@ def my_visits_this_week(user) -> list[OutreachVisit]:
 def agency_schedule(user, days: int = 14):
     """The agency's planned visits from today on. Who is visited shows only where the user
     may see the case or report."""
-    membership = access.require_case_role(user)
     start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
     visits = (
-        OutreachVisit.objects.filter(
-            agency_id=membership.agency_id,
+        outreach_access.visits_of_agency(user)
+        .filter(
             planned_at__gte=start,
             planned_at__lt=start + datetime.timedelta(days=days),
         )
