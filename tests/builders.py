@@ -16,6 +16,20 @@ from outreach import services as outreach_services
 from referrals import services as referral_services
 from tests.factories import AgencyFactory, StaffFactory, UserFactory
 
+# Every member of the fixed cast, by the attribute that holds them.
+CAST_NAMES = (
+    "csw_a",
+    "consultation_a",
+    "supervisor_a",
+    "admin_a",
+    "csw_b",
+    "consultation_b",
+    "supervisor_b",
+    "admin_b",
+    "indicator_officer",
+    "outsider",
+)
+
 
 @dataclass
 class Cast:
@@ -34,21 +48,7 @@ class Cast:
 
     def roles(self) -> dict[str, object]:
         """Every member of the cast by name, for matrix tests."""
-        return {
-            name: getattr(self, name)
-            for name in (
-                "csw_a",
-                "consultation_a",
-                "supervisor_a",
-                "admin_a",
-                "csw_b",
-                "consultation_b",
-                "supervisor_b",
-                "admin_b",
-                "indicator_officer",
-                "outsider",
-            )
-        }
+        return {name: getattr(self, name) for name in CAST_NAMES}
 
 
 def build_cast() -> Cast:

@@ -8,20 +8,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casework.models import AccessLog
-from tests.builders import records_of_every_kind
+from tests.builders import CAST_NAMES, records_of_every_kind
 
-CAST = [
-    "csw_a",
-    "consultation_a",
-    "supervisor_a",
-    "admin_a",
-    "csw_b",
-    "consultation_b",
-    "supervisor_b",
-    "admin_b",
-    "indicator_officer",
-    "outsider",
-]
+CAST = list(CAST_NAMES)
 
 # Who may do what with `case_a` (csw_a's case of agency A, shared read-only with
 # consultation_b on the person's consent). Everyone not named gets 404: they may not know
