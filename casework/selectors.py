@@ -202,7 +202,9 @@ def meetings_for(user) -> QuerySet[Meeting]:
 def cases_of_meetings(user, meetings) -> list[Case]:
     """The readable cases the listed meetings are about, in one query."""
     return list(
-        access.cases_readable_by(user).filter(meetings__in=list(meetings)).only("pk", "person_id")
+        access.cases_readable_by(user)
+        .filter(meetings__in=list(meetings))
+        .only("pk", "person_id", "owning_agency_id")
     )
 
 
