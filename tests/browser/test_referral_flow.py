@@ -72,6 +72,9 @@ def test_refer_accept_see_summary_withdraw_lose_access(
     page.goto(case_url)
     page.click("main >> text=他機関へつなぐ")
     page.select_option("select[name=receiving_agency]", agency_b)
+    # csw_a knows who will take it over there: csw_b, the one worker who sees it before
+    # it is answered besides the supervisors.
+    page.select_option("select[name=named_worker]", str(cast.csw_b.pk))
     page.fill("textarea[name=reason]", "介護保険の申請と見守りをお願いしたい。")
     page.check("input[name=scope][value=summary]")
     page.check("label:has-text('介護保険の申請が必要') >> input")
