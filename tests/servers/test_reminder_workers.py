@@ -195,10 +195,11 @@ def test_two_workers_claiming_at_once_deliver_each_reminder_once(cast, workers, 
     services.scan()
     workers.start("first")
     workers.start("second")
-    # Every reminder is handed out twice, so both workers race for every row.
+    # Every reminder is handed out twice, so both workers race for every row. The workers
+    # may already have delivered some before the second hand-out: it covers the rest.
     assert services.dispatch() == n
     Reminder.objects.update(enqueued_at=None)
-    assert services.dispatch() == n
+    assert 0 < services.dispatch() <= n
     done = _wait_until(lambda: _counts()["pending"] == 0 and _counts()["claimed"] == 0, timeout=120)
     assert done, (_counts(), workers.log("first")[-3000:], workers.log("second")[-3000:])
     figures = _delivered_once(n)
