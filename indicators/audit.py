@@ -29,8 +29,11 @@ left, every entry but the grand total is hidden, zeros included ("only the total
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -91,152 +94,313 @@ def _value(problem: Problem, ref):
 
 
 class Solver:
-    """The integer program of one problem; bounds of linear forms over it."""
+    """The integer program of one problem; bounds of linear forms over it.
 
-    def __init__(self, problem: Problem, *, use_links: bool = True):
+    The program falls apart into components (entries tied together by some sum or link);
+    a form's bound is the sum of its parts' bounds over each component. Components are
+    fingerprinted by their content, so a `cache` shared by the solvers of one audit solves
+    each component's bounds once, however often the new table is widened around it."""
+
+    def __init__(self, problem: Problem, *, use_links: bool = True, cache: dict | None = None):
         self.problem = problem
+        self.cache = {} if cache is None else cache
         self.index: dict[tuple[int, int], int] = {}
-        lows = []
+        self.lows: list[int] = []
+        self.names: list[tuple[int, int]] = []  # a variable's identity across problems
         for t, table in enumerate(problem.tables):
             for n, hidden in enumerate(table.hidden):
                 if hidden:
-                    self.index[(t, n)] = len(lows)
-                    lows.append(table.lower(n))
-        self.size = len(lows)
-        rows, lo, hi = [], [], []
+                    self.index[(t, n)] = len(self.lows)
+                    self.lows.append(table.lower(n))
+                    self.names.append((id(table), n))
+        self.size = len(self.lows)
+        self.rows: list[tuple[dict[int, int], float, float]] = []
         for t, table in enumerate(problem.tables):
             for eq in table.equations():
-                row, rhs = np.zeros(self.size), 0.0
-                for e, c in eq:
-                    if (t, e) in self.index:
-                        row[self.index[(t, e)]] += c
-                    else:
-                        rhs -= c * table.values[e]
-                if row.any():
-                    rows.append(row)
-                    lo.append(rhs)
-                    hi.append(rhs)
+                self._row([((t, e), c) for e, c in eq])
         if use_links:
             for a, b in problem.links:
-                row, rhs = np.zeros(self.size), 0.0
-                for ref, c in ((a, 1), (b, -1)):
-                    if ref in self.index:
-                        row[self.index[ref]] += c
-                    else:
-                        rhs -= c * problem.tables[ref[0]].values[ref[1]]
-                if row.any():
-                    rows.append(row)
-                    lo.append(-INF)
-                    hi.append(rhs)  # a - b <= 0
-        self.constraints = (
-            [LinearConstraint(np.array(rows), np.array(lo), np.array(hi))] if rows else []
-        )
-        self.bounds = Bounds(np.array(lows, dtype=float), np.full(self.size, INF))
+                self._row([(a, 1), (b, -1)], upper_only=True)  # a - b <= 0
+        parent = list(range(self.size))
 
-    def bound(self, form: dict[tuple[int, int], int], *, integer=True) -> tuple[float, float]:
-        """Smallest and largest value of sum(c * entry) over the integer fillings (over the
-        real ones, an outer bound, when not `integer`)."""
-        constant, vector = 0.0, np.zeros(self.size)
+        def find(v):
+            while parent[v] != v:
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            return v
+
+        for terms, _lo, _hi in self.rows:
+            first, *rest = terms
+            for v in rest:
+                parent[find(v)] = find(first)
+        groups: dict[int, list[int]] = {}
+        for v in range(self.size):
+            groups.setdefault(find(v), []).append(v)
+        self.component = [0] * self.size
+        self.parts: list[_Component] = []
+        members = {}
+        for c, variables in enumerate(groups.values()):
+            for v in variables:
+                self.component[v] = c
+            members[c] = variables
+            self.parts.append(_Component(variables))
+        for row in self.rows:
+            self.parts[self.component[next(iter(row[0]))]].rows.append(row)
+        for part in self.parts:
+            part.fingerprint = (
+                tuple((self.names[v], self.lows[v]) for v in part.variables),
+                tuple(
+                    (tuple((self.names[v], c) for v, c in terms.items()), lo, hi)
+                    for terms, lo, hi in part.rows
+                ),
+            )
+
+    def _row(self, terms, *, upper_only: bool = False) -> None:
+        row: dict[int, int] = {}
+        rhs = 0.0
+        for ref, c in terms:
+            if ref in self.index:
+                v = self.index[ref]
+                row[v] = row.get(v, 0) + c
+            else:
+                rhs -= c * self.problem.tables[ref[0]].values[ref[1]]
+        row = {v: c for v, c in row.items() if c}
+        if row:
+            self.rows.append((row, -INF if upper_only else rhs, rhs))
+
+    def check(self) -> None:
+        """Raise Infeasible if some component has no filling at all."""
+        for part in self.parts:
+            self._solve(part, {}, 1.0)
+
+    def _solve(self, part: _Component, sub: dict[int, int], sign: float) -> float:
+        """The optimum of sign * form over one component, cached. Min of -x is -(max of
+        x): forms are kept with their first coefficient positive, so a derived figure's
+        parts share the cache with the entries' own bounds."""
+        terms = sorted((self.names[v], c) for v, c in sub.items())
+        flip = -1.0 if terms and terms[0][1] < 0 else 1.0
+        key = (part.fingerprint, tuple((n, c * flip) for n, c in terms), sign * flip)
+        if key not in self.cache:
+            self.cache[key] = self._milp(part, {v: c * flip for v, c in sub.items()}, sign * flip)
+        found = self.cache[key]
+        if found is None:
+            raise Infeasible
+        return flip * found
+
+    def _milp(self, part: _Component, sub: dict[int, int], sign: float) -> float | None:
+        """The linear program first, warm-started on the component's own model: where its
+        optimum is an integer filling (always, for one table's sums, a network), that is
+        the integer optimum too. Otherwise, or when the LP does not end cleanly, the integer
+        program itself."""
+        model = self.cache.get(("model", part.fingerprint))
+        if model is None:
+            model = self.cache["model", part.fingerprint] = _LinearModel(part.fingerprint)
+        found = model.optimum({self.names[v]: c for v, c in sub.items()}, sign)
+        if found is not None:
+            return found
+        return self._integer(part, sub, sign)
+
+    def _integer(self, part: _Component, sub: dict[int, int], sign: float) -> float | None:
+        local = {v: i for i, v in enumerate(part.variables)}
+        size = len(local)
+        objective = np.zeros(size)
+        for v, c in sub.items():
+            objective[local[v]] = sign * c
+        constraints = []
+        if part.rows:
+            matrix = np.zeros((len(part.rows), size))
+            for r, (terms, _lo, _hi) in enumerate(part.rows):
+                for v, c in terms.items():
+                    matrix[r, local[v]] = c
+            lo = np.array([row[1] for row in part.rows])
+            hi = np.array([row[2] for row in part.rows])
+            constraints = [LinearConstraint(matrix, lo, hi)]
+        lows = np.array([self.lows[v] for v in part.variables], dtype=float)
+        result = milp(
+            objective,
+            constraints=constraints,
+            bounds=Bounds(lows, np.full(size, INF)),
+            integrality=np.ones(size),
+        )
+        if result.status == 0:
+            return sign * result.fun
+        if result.status == 2:  # infeasible: the reader's model does not hold
+            return None
+        return -sign * INF  # unbounded
+
+    def bound(self, form: dict[tuple[int, int], int]) -> tuple[float, float]:
+        """Smallest and largest value of sum(c * entry) over the integer fillings."""
+        constant = 0.0
+        by_part: dict[int, dict[int, int]] = {}
         for ref, c in form.items():
             if ref in self.index:
-                vector[self.index[ref]] += c
+                v = self.index[ref]
+                by_part.setdefault(self.component[v], {})[v] = c
             else:
                 constant += c * self.problem.tables[ref[0]].values[ref[1]]
-        if not vector.any():
-            return constant, constant
-        found = []
-        for sign in (1.0, -1.0):
-            result = milp(
-                sign * vector,
-                constraints=self.constraints,
-                bounds=self.bounds,
-                integrality=np.ones(self.size) if integer else None,
+        low = high = constant
+        for c, sub in by_part.items():
+            low += self._solve(self.parts[c], sub, 1.0)
+            high += self._solve(self.parts[c], sub, -1.0)
+        return round(low, 6), round(high, 6)
+
+
+class _LinearModel:
+    """One component as a HiGHS linear program, kept loaded so that each new objective
+    starts from the last basis (HiGHS's own interface: SciPy's wrapper builds and solves the
+    model anew on every call, which costs ten times as long on these small programs)."""
+
+    def __init__(self, fingerprint: tuple):
+        variables, rows = fingerprint
+        self.local = {name: i for i, (name, _low) in enumerate(variables)}
+        self.size = size = len(self.local)
+        self.highs = _highs()
+        self.highs.addVars(
+            size,
+            np.array([low for _name, low in variables], dtype=float),
+            np.full(size, highspy.kHighsInf),
+        )
+        for terms, lo, hi in rows:
+            index = np.array([self.local[name] for name, _c in terms], dtype=np.int32)
+            self.highs.addRow(
+                -highspy.kHighsInf if lo == -INF else lo,
+                hi,
+                len(index),
+                index,
+                np.array([c for _name, c in terms], dtype=float),
             )
-            if result.status == 0:
-                found.append(round(sign * result.fun + constant, 6))
-            elif result.status == 2:  # infeasible: the reader's model does not hold
-                raise Infeasible
-            else:  # unbounded
-                found.append(-sign * INF)
-        return found[0], found[1]
+        self.columns = np.arange(size, dtype=np.int32)
+
+    def optimum(self, sub: dict[int, int], sign: float) -> float | None:
+        """sign * min(sign * form) when the LP's optimum is integral, else None."""
+        objective = np.zeros(self.size)
+        for name, c in sub.items():
+            objective[self.local[name]] = sign * c
+        self.highs.changeColsCost(self.size, self.columns, objective)
+        self.highs.run()
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        values = np.array(self.highs.getSolution().col_value)
+        if np.abs(values - np.round(values)).max(initial=0.0) > 1e-7:
+            return None
+        return sign * float(objective @ np.round(values))
+
+
+_banner_shown = False
+
+
+def _highs() -> highspy.Highs:
+    """A silent HiGHS instance. HiGHS prints its banner to the process's standard output
+    when the first instance is made, before any option can be set: that one is made with
+    the output pointed at /dev/null."""
+    global _banner_shown
+    if _banner_shown:
+        highs = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+@dataclass
+class _Component:
+    variables: list[int]
+    rows: list = field(default_factory=list)
+    fingerprint: tuple = ()
 
 
 class Infeasible(Exception):
     pass
 
 
-def make_solver(problem: Problem) -> Solver:
-    solver = Solver(problem)
+def make_solver(problem: Problem, cache: dict | None = None) -> Solver:
+    solver = Solver(problem, cache=cache)
     try:
-        if solver.size:
-            solver.bound({next(iter(solver.index)): 1})
+        solver.check()
         return solver
     except Infeasible:
         # Records were edited so that a figure fell: the reader cannot use never-falls.
-        return Solver(problem, use_links=False)
+        return Solver(problem, use_links=False, cache=cache)
 
 
-def _meets(low: float, high: float, true: int | None, k: int, width: int) -> bool:
+def _meets(low: float, high: float, k: int, width: int, *, entry: bool) -> bool:
+    """The protection level, read from the interval alone (never from the true value, which
+    the reader does not have). A hidden entry's interval is `width` wide and its top reaches
+    k. A derived figure's: where it holds a small rise (1 to k-1) its top reaches k, where
+    it holds a small fall its bottom reaches -k, and it is `width` wide; one that holds no
+    small figure (0 exactly, or k or more either way) gives no one away."""
+    if entry:
+        return high - low >= width and high >= k
+    small_rise = low <= k - 1 and high >= 1
+    small_fall = low <= -1 and high >= -(k - 1)
+    if not (small_rise or small_fall):
+        return True
     if high - low < width:
         return False
-    if true is None:
-        return high >= k or low <= -k
-    return high >= k if true >= 0 else low <= -k
-
-
-def _sensitive(true: int | None, k: int) -> bool:
-    return true is None or 0 < abs(true) < k
+    return (high >= k or not small_rise) and (low <= -k or not small_fall)
 
 
 def items(problem: Problem):
-    """What the reader must not narrow: (label, form, true value or None, new-table entry
-    the item rests on or None)."""
+    """What the reader must not narrow: (label, form). Every hidden entry (of a table that
+    publishes more than its total) and every derived figure."""
     for t, table in enumerate(problem.tables):
         for n, hidden in enumerate(table.hidden):
             if hidden and not table.total_only:
-                yield ("entry", t, n), {(t, n): 1}, table.values[n], (t, n)
+                yield ("entry", t, n), {(t, n): 1}
     for target in problem.targets:
         a, b = target.earlier, target.later
-        va = problem.tables[a[0]].values[a[1]]
-        vb = problem.tables[b[0]].values[b[1]]
-        true = None if va is None or vb is None else vb - va
-        yield ("target", a, b), {a: -1, b: 1}, true, None
+        yield ("target", a, b), {a: -1, b: 1}
 
 
-def violations(problem: Problem, k: int, width: int, baseline=None, *, first=False, integer=True):
+def _meets_baseline(low: float, high: float, before: tuple[float, float], width: int, k: int):
+    """An older table's item that already fell short before the new table came is held to
+    what it had: no narrower, no lower top, no higher bottom."""
+    b_low, b_high = before
+    return (
+        high - low >= min(width, b_high - b_low)
+        and high >= min(k, b_high)
+        and low <= max(-k, b_low)
+    )
+
+
+def violations(
+    problem: Problem, k: int, width: int, baseline=None, *, first=False, cache=None, start=0
+):
     """Items whose interval falls short of the protection level (or of `baseline`, what
     the item had before the new table came, when that was already below the level).
-    Without `integer`, the intervals are the linear relaxation's: wider, so what falls
-    short there falls short in integers too (a quick first pass)."""
-    solver = make_solver(problem)
+    Whether an item is checked, and whether it passes, depends on its interval alone, so
+    the widening below decides from what the reader could work out, not from hidden values.
+    The items are scanned from the `start`-th on, round the end back to the first.
+    """
+    solver = make_solver(problem, cache)
     found = []
-    for label, form, true, _ref in items(problem):
-        # Every hidden entry that holds someone is protected (a complement too, so none is
-        # pinned); a derived figure when it is small and not zero.
-        if label[0] == "entry" and true == 0:
+    every = list(items(problem))
+    start = start % len(every) if every else 0
+    for position, (label, form) in enumerate(every[start:] + every[:start]):
+        low, high = solver.bound(form)
+        if _meets(low, high, k, width, entry=label[0] == "entry"):
             continue
-        if label[0] == "target" and not _sensitive(true, k):
+        before = (baseline or {}).get(label)
+        if before is not None and _meets_baseline(low, high, before, width, k):
             continue
-        low, high = solver.bound(form, integer=integer)
-        if _meets(low, high, true, k, width):
-            continue
-        if baseline is not None and label in baseline:
-            b_low, b_high = baseline[label]
-            if (
-                high - low >= min(width, b_high - b_low)
-                and high >= min(k, b_high)
-                and (low <= max(-k, b_low))
-            ):
-                continue
-        found.append((label, form, (low, high)))
+        found.append((label, form, (low, high), (start + position) % len(every)))
         if first:
             break
     return found
 
 
-def intervals(problem: Problem) -> dict:
-    solver = make_solver(problem)
-    return {label: solver.bound(form) for label, form, _t, _r in items(problem)}
+def intervals(problem: Problem, cache=None) -> dict:
+    solver = make_solver(problem, cache)
+    return {label: solver.bound(form) for label, form in items(problem)}
 
 
 def _same_position(problem: Problem, new: int, ref) -> int | None:
@@ -325,18 +489,22 @@ def protect(problem: Problem, k: int, width: int) -> list:
             return ("entry", inverse[label[1]], label[2])
         return ("target", (inverse[label[1][0]], label[1][1]), (inverse[label[2][0]], label[2][1]))
 
-    baseline = {relabel(lab): iv for lab, iv in intervals(others).items()}
+    cache: dict = {}
+    baseline = {relabel(lab): iv for lab, iv in intervals(others, cache).items()}
     table = problem.tables[new]
     hide_small_total_zeros(table, k)
+    # Each round scans on from where the last one stopped: what passed before is checked
+    # again only after the rest, and nothing is left until one whole scan passes.
+    resume = 0
     for _round in range(4 * len(table.values) + 4):
-        short = violations(problem, k, width, baseline, first=True, integer=False)
-        short = short or violations(problem, k, width, baseline, first=True)
+        short = violations(problem, k, width, baseline, first=True, cache=cache, start=resume)
         if not short:
             return []
         pick = _pick(problem, new, short[0][1])
+        resume = short[0][3]
         if pick is None:
             break
         table.hidden[pick] = True
         hide_small_total_zeros(table, k)
     table.hidden = [True] * (len(table.values) - 1) + [False]
-    return violations(problem, k, width, baseline)
+    return violations(problem, k, width, baseline, cache=cache)

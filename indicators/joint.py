@@ -94,18 +94,19 @@ def build_problem(code: str, index: int, new: Table, others: list[tuple[int, dic
             problem.tables.append(table)
     # Before the plan a cumulative indicator counts its year alone: no never-falls there.
     years = sorted({t.fiscal_year for t in problem.tables if t.fiscal_year >= PLAN_FIRST_FY})
-    for t, table in enumerate(problem.tables[1:], start=1):
-        if table.fiscal_year == new.fiscal_year:
-            _pairs(problem, t, 0, "version", link=False, target=True)
+    # Every pair, old ones too: the new table can narrow what two older ones give away
+    # together (through never-falls), and the audit holds them to what they had.
+    by_year: dict[int, list[int]] = {}
+    for t, table in enumerate(problem.tables):
+        by_year.setdefault(table.fiscal_year, []).append(t)
+    for a, b in itertools.combinations(by_year[new.fiscal_year], 2):
+        earlier, later = (b, a) if a == 0 else (a, b)  # the new table is the latest
+        _pairs(problem, earlier, later, "version", link=False, target=True)
     if code in CUMULATIVE:
-        by_year: dict[int, list[int]] = {}
-        for t, table in enumerate(problem.tables):
-            by_year.setdefault(table.fiscal_year, []).append(t)
         for earlier, later in itertools.pairwise(years):
             for a in by_year[earlier]:
                 for b in by_year[later]:
-                    targeted = 0 in (a, b)
-                    _pairs(problem, a, b, "year", link=True, target=targeted)
+                    _pairs(problem, a, b, "year", link=True, target=True)
     return problem
 
 
