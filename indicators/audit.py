@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import highspy
@@ -55,17 +56,37 @@ class Table:
     zero_hidden: list[bool] = field(default_factory=list)  # lower bound 0 instead of 1
     editable: bool = False
     fiscal_year: int = 0
+    # Entries published whatever happens (besides the grand total): a rate's numerator and
+    # denominator totals.
+    fixed: list[bool] = field(default_factory=list)
+    # Entries the reader never assumes to be at least 1 (a rate's "not in the activity",
+    # which is never published itself): their zeros need not be hidden.
+    free_zero: list[bool] = field(default_factory=list)
+    # Entries that go together, applied after every change to the mask (a rate's parts).
+    tie: Callable[[Table], None] | None = None
 
     def __post_init__(self):
-        if not self.zero_hidden:
-            self.zero_hidden = [False] * len(self.values)
+        size = len(self.values)
+        self.zero_hidden = self.zero_hidden or [False] * size
+        self.fixed = self.fixed or [False] * size
+        self.free_zero = self.free_zero or [False] * size
+
+    def hideable(self, n: int) -> bool:
+        return n != len(self.values) - 1 and not self.fixed[n]
 
     @property
     def total_only(self) -> bool:
-        return all(self.hidden[:-1])
+        return all(h for n, h in enumerate(self.hidden) if self.hideable(n))
+
+    def hide_all(self) -> None:
+        self.hidden = [self.hideable(n) for n in range(len(self.values))]
 
     def lower(self, n: int) -> int:
-        return 0 if (self.total_only or self.zero_hidden[n]) else 1
+        return 0 if (self.total_only or self.zero_hidden[n] or self.free_zero[n]) else 1
+
+    def tied(self) -> None:
+        if self.tie is not None:
+            self.tie(self)
 
     def equations(self):
         for line in self.lines:
@@ -418,18 +439,17 @@ def _pick(problem: Problem, new: int, form: dict) -> int | None:
         n = ref[1] if ref[0] == new else _same_position(problem, new, ref)
         if n is not None:
             spots.append(n)
-    grand = len(table.values) - 1
     for n in sorted(spots):
-        if n != grand and not table.hidden[n]:
+        if table.hideable(n) and not table.hidden[n]:
             return n
     for n in sorted(spots):
         for line in table.lines:
             if n in line:
                 for m in sorted(line):
-                    if m != grand and not table.hidden[m] and table.values[m]:
+                    if table.hideable(m) and not table.hidden[m] and table.values[m]:
                         return m
-    for m in range(grand):
-        if not table.hidden[m] and table.values[m]:
+    for m in range(len(table.values)):
+        if table.hideable(m) and not table.hidden[m] and table.values[m]:
             return m
     return None
 
@@ -439,8 +459,8 @@ def hide_small_total_zeros(table: Table, k: int) -> None:
     hidden too (and a hidden entry of that line may then be 0). Recomputed from the current
     mask each time, so the reader can apply the same rule to what is published."""
     grand = len(table.values) - 1
-    if table.values[grand] < k and any(table.hidden[:grand]):
-        table.hidden = [True] * grand + [False]
+    if table.values[grand] < k and any(table.hidden):
+        table.hide_all()
         return
     if table.total_only:
         return
@@ -455,11 +475,12 @@ def hide_small_total_zeros(table: Table, k: int) -> None:
         hidden_part = sum(table.values[e] for e in line[:-1] if table.hidden[e])
         if any(table.hidden[e] for e in line[:-1]) and hidden_part < k:
             for e in line:
-                if e != grand:
+                if table.hideable(e) and not table.free_zero[e]:
                     table.zero_hidden[e] = True
     for e in range(grand):
         if table.zero_hidden[e] and table.values[e] == 0:
             table.hidden[e] = True
+    table.tied()
 
 
 def protect(problem: Problem, k: int, width: int) -> list:
@@ -506,5 +527,5 @@ def protect(problem: Problem, k: int, width: int) -> list:
             break
         table.hidden[pick] = True
         hide_small_total_zeros(table, k)
-    table.hidden = [True] * (len(table.values) - 1) + [False]
+    table.hide_all()
     return violations(problem, k, width, baseline, cache=cache)

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from indicators.audit import Problem, Table, Target, protect
 from indicators.definitions import INDICATORS, PLAN_FIRST_FY, Period
+from indicators.publish import percent
 
 DEFAULT_WIDTH = 3
 MARGIN = "計"
@@ -44,8 +45,10 @@ def table_from(breakdown: dict, raw: list[int] | None = None, **kw) -> Table | N
         width = len(cols)
         lines = [[i * width + j for j in range(width)] for i in range(len(rows))]
         lines += [[i * width + j for i in range(len(rows))] for j in range(width)]
+    elif breakdown["kind"] == "rate":
+        return _rate_table(breakdown, raw, **kw)
     else:
-        return None  # rates: see docs/indicators.md, not audited jointly yet
+        return None
     hidden = [v is None for v in published]
     return Table(
         name=breakdown["title"],
@@ -57,12 +60,71 @@ def table_from(breakdown: dict, raw: list[int] | None = None, **kw) -> Table | N
     )
 
 
+RATE_COLUMNS = ("参加", "不参加", MARGIN)  # in the activity, not in it, the denominator
+
+
+def rate_entries(numerators: list, denominators: list) -> list:
+    """A rate breakdown as a table, flat: per district its numerator, the rest of its
+    denominator and the denominator; the last row their totals. None where not known."""
+    flat = []
+    for n, d in zip(numerators, denominators, strict=True):
+        flat += [n, None if n is None or d is None else d - n, d]
+    return flat
+
+
+def _rate_table(breakdown: dict, raw: list[int] | None = None, **kw) -> Table:
+    """Only numerators and denominators are published; the rest is known where both are.
+    The last row (the indicator's numerator and denominator) is always published."""
+    rows = [*breakdown["labels"], MARGIN]
+    numerator, denominator = breakdown["numerator_total"], breakdown["denominator_total"]
+    published = rate_entries(breakdown["numerators"], breakdown["denominators"])
+    published += [numerator, denominator - numerator, denominator]
+    width = len(RATE_COLUMNS)
+    size = len(published)
+    lines = [[i * width + j for j in range(width)] for i in range(len(rows))]
+    lines += [[i * width + j for i in range(len(rows))] for j in range(width)]
+    last_row = set(range(size - width, size))
+    return Table(
+        name=breakdown["title"],
+        keys=[(r, c) for r in rows for c in RATE_COLUMNS],
+        values=list(raw) if raw is not None else published,
+        hidden=[v is None for v in published],
+        lines=lines,
+        fixed=[n in last_row for n in range(size)],
+        free_zero=[n % width == 1 for n in range(size)],
+        tie=_tie_rate,
+        **kw,
+    )
+
+
+def _tie_rate(table: Table) -> None:
+    """A rate's parts go together: with its numerator or denominator hidden, what is not in
+    the activity is unknown too; hidden on its own, it takes the denominator with it."""
+    width = len(RATE_COLUMNS)
+    for row in range(len(table.values) // width - 1):
+        num, rest, den = (row * width + j for j in range(width))
+        if table.hidden[rest] and not table.hidden[num]:
+            table.hidden[den] = True
+        if table.hidden[num] or table.hidden[den]:
+            table.hidden[rest] = True
+
+
 def write_back(breakdown: dict, table: Table) -> None:
     masked = [None if h else v for v, h in zip(table.values, table.hidden, strict=True)]
     if table.total_only:
         breakdown["total_only"] = True
     if breakdown["kind"] == "1d":
         breakdown["values"] = masked[:-1]
+        return
+    if breakdown["kind"] == "rate":
+        width = len(RATE_COLUMNS)
+        rows = [masked[i : i + width] for i in range(0, len(masked) - width, width)]
+        breakdown["numerators"] = [row[0] for row in rows]
+        breakdown["denominators"] = [row[2] for row in rows]
+        # A rate would give its hidden part away: it goes with either.
+        breakdown["rates"] = [
+            None if n is None or d is None else percent(n, d) for n, _rest, d in rows
+        ]
         return
     width = len(breakdown["col_labels"]) + 1
     grid = [masked[i : i + width] for i in range(0, len(masked), width)]
@@ -74,14 +136,13 @@ def write_back(breakdown: dict, table: Table) -> None:
 def _pairs(problem: Problem, a: int, b: int, kind: str, *, link: bool, target: bool) -> None:
     ta, tb = problem.tables[a], problem.tables[b]
     position = {key: n for n, key in enumerate(tb.keys)}
-    grand_a, grand_b = len(ta.keys) - 1, len(tb.keys) - 1
     for n, key in enumerate(ta.keys):
         m = position.get(key)
         if m is None:
             continue
         if link:
             problem.links.append(((a, n), (b, m)))
-        if target and n != grand_a and m != grand_b:
+        if target and ta.hideable(n) and tb.hideable(m):
             problem.targets.append(Target((a, n), (b, m), kind))
 
 
@@ -126,8 +187,8 @@ def protect_document(document: dict, raw: dict, held: list[tuple[int, dict]], k:
                 continue
             # Start again from the primaries alone: every complement is then chosen by the
             # audit's positional rule, never by the size of a value.
-            grand = len(new.values) - 1
-            new.hidden = [0 < v < k and n != grand for n, v in enumerate(new.values)]
+            new.hidden = [0 < v < k and new.hideable(e) for e, v in enumerate(new.values)]
+            new.tied()
             if code not in CUMULATIVE or fy < PLAN_FIRST_FY:
                 held_here = [(y, d) for y, d in held if y == fy]
             else:

@@ -181,7 +181,17 @@ def _record_entry(code: str, figures: RecordFigures, k: int, raw: dict) -> dict:
         entry["breakdowns"].append(
             rate_table(N_("地区別"), [str(n) for _k, n in rows], nums, dens, k)
         )
+        raw[(code, 0)] = rate_raw(nums, dens)
     return entry
+
+
+def rate_raw(numerators: list[int], denominators: list[int]) -> list[int]:
+    """A rate breakdown's true values as the joint audit reads them: per district its
+    numerator, the rest and the denominator; then their totals."""
+    flat = []
+    for n, d in [*zip(numerators, denominators, strict=True), (sum(numerators), sum(denominators))]:
+        flat += [n, d - n, d]
+    return flat
 
 
 def publishable(

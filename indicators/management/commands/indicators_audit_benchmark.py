@@ -1,9 +1,10 @@
 """`manage.py indicators_audit_benchmark`: time the joint audit on the plan's table shapes.
 
 No database. Seeded random figures shaped like the plan's breakdowns (7 districts; P1-3a
-7 x 6 and P1-3b 7 x 5 district x age, sex; cumulative P1-2a / P1-2b by district over
---years years; --versions versions of the year) are published one after another, each
-audited against everything published before, and the time of each step is printed.
+7 x 6 and P1-3b 7 x 5 district x age; cumulative P1-2a / P1-2b by district over --years
+years; the rate P2-1b by district; --versions versions of the year) are published one after
+another, each audited against everything published before, and the time of each step is
+printed.
 A benchmark, not a test: it asserts nothing.
 """
 
@@ -13,7 +14,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from indicators.joint import protect_document
-from indicators.publish import _flat_2d, one_way, suppression_k, two_way
+from indicators.publish import _flat_2d, one_way, rate_raw, rate_table, suppression_k, two_way
 
 DISTRICTS = ["北部", "中央", "東部", "南部", "西部", "区全域", "地区不明"]
 
@@ -52,6 +53,8 @@ class Command(BaseCommand):
                     [rng.choice([0, 0, 0, 1, 2, 4, 12]) for _ in range(5)] for _ in DISTRICTS
                 ],
             }
+            dens = [rng.choice([0, 2, 6, 15, 40]) for _ in DISTRICTS]
+            nums = [rng.randint(0, d) for d in dens]
             for code in cumulative:
                 cumulative[code] = [v + rng.choice([0, 1, 3, 6, 12]) for v in cumulative[code]]
             for v in range(options["versions"]):
@@ -63,6 +66,12 @@ class Command(BaseCommand):
                         "breakdowns": [two_way("t", DISTRICTS, cols, cells, k)]
                     }
                     raw[(code, 0)] = _flat_2d(cells)
+                i = rng.randrange(len(DISTRICTS))
+                dens[i] += v
+                doc["indicators"]["P2-1b"] = {
+                    "breakdowns": [rate_table("t", DISTRICTS, nums, dens, k)]
+                }
+                raw[("P2-1b", 0)] = rate_raw(nums, dens)
                 for code, values in cumulative.items():
                     doc["indicators"][code] = {"breakdowns": [one_way("t", DISTRICTS, values, k)]}
                     raw[(code, 0)] = [*values, sum(values)]
