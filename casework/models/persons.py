@@ -1,0 +1,143 @@
+"""Persons and the households they live in."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.models.common import kana_validator, phone_validator, valid_choice
+from casework.models.org import Agency, District
+from casework.normalize import person_search_key
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("男性")
+    FEMALE = "female", _("女性")
+    OTHER = "other", _("その他")
+    UNKNOWN = "unknown", _("不明")
+
+
+class Person(models.Model):
+    """Someone the ward supports. A person may exist without a case."""
+
+    family_name = models.CharField(_("姓"), max_length=50)
+    given_name = models.CharField(_("名"), max_length=50, blank=True)
+    family_name_kana = models.CharField(
+        _("姓(ふりがな)"), max_length=100, validators=[kana_validator]
+    )
+    given_name_kana = models.CharField(
+        _("名(ふりがな)"), max_length=100, blank=True, validators=[kana_validator]
+    )
+    # Unbounded: NFKC may turn one character into many (U+FDFA into 18).
+    search_key = models.TextField(_("検索キー"), db_index=True, editable=False)
+    birth_date = models.DateField(_("生年月日"), null=True, blank=True)
+    sex = models.CharField(_("性別"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    district = models.ForeignKey(
+        District, verbose_name=_("地区"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True, validators=[phone_validator])
+    registered_by_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("登録した機関"),
+        on_delete=models.PROTECT,
+        related_name="registered_persons",
+    )
+    created_at = models.DateTimeField(_("登録日時"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["search_key", "pk"]
+        verbose_name = _("本人")
+        verbose_name_plural = _("本人")
+        constraints = [
+            valid_choice("sex", Sex, "person_sex_valid"),
+            models.CheckConstraint(
+                condition=~Q(family_name="") & ~Q(family_name_kana=""),
+                name="person_family_name_required",
+            ),
+            models.CheckConstraint(condition=~Q(search_key=""), name="person_search_key_set"),
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=True) | Q(birth_date__gte=datetime.date(1900, 1, 1)),
+                name="person_birth_date_plausible",
+                violation_error_message=_("生年月日は1900年以降の日付を入力してください。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name} {self.given_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("casework:person_detail", kwargs={"pk": self.pk})
+
+    @property
+    def kana(self) -> str:
+        return f"{self.family_name_kana} {self.given_name_kana}".strip()
+
+    def refresh_search_key(self) -> None:
+        self.search_key = person_search_key(
+            self.family_name, self.given_name, self.family_name_kana, self.given_name_kana
+        )
+
+    def clean(self) -> None:
+        self.refresh_search_key()
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": _("生年月日に未来の日付は指定できません。")})
+        if self.birth_date and self.birth_date < datetime.date(1900, 1, 1):
+            raise ValidationError(
+                {"birth_date": _("生年月日は1900年以降の日付を入力してください。")}
+            )
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if not self.birth_date:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("世帯主")
+    SPOUSE = "spouse", _("配偶者")
+    CHILD = "child", _("子")
+    PARENT = "parent", _("親")
+    SIBLING = "sibling", _("兄弟姉妹")
+    GRANDCHILD = "grandchild", _("孫")
+    GRANDPARENT = "grandparent", _("祖父母")
+    OTHER_RELATIVE = "other_relative", _("その他の親族")
+    OTHER = "other", _("同居人")
+
+
+class Household(models.Model):
+    """A household (世帯): persons living together, so an 8050 household shows together."""
+
+    registered_by_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="registered_households"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("世帯")
+        verbose_name_plural = _("世帯")
+
+    def __str__(self) -> str:
+        return _("世帯 %(number)s") % {"number": self.pk}
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.OneToOneField(
+        Person, verbose_name=_("世帯員"), on_delete=models.PROTECT, related_name="household_member"
+    )
+    relation = models.CharField(_("続柄"), max_length=20, choices=Relation.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("世帯員")
+        verbose_name_plural = _("世帯員")
+        constraints = [valid_choice("relation", Relation, "household_relation_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_relation_display()})"
