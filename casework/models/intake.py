@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from casework.models.cases import Case
 from casework.models.common import valid_choice, validate_record_date
 
-# --- issue 3: the consultation workflow ---------------------------------------------------
-
 
 class IntakeRoute(models.TextChoices):
     VISIT = "visit", _("来所")

@@ -2,6 +2,7 @@
 the referral ends (unless something else still justifies it), logged, and told to both sides."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from casework import services
 from casework.access import SUMMARY, SUPERVISE, VIEW, WORK
@@ -79,7 +80,7 @@ def test_supervisor_rule_is_limited_to_the_referred_case(cast, refer):
 def test_receiving_supervisor_does_not_supervise(cast, refer):
     case = refer.accepted(scope=Scope.FULL).case
     assert perms(cast.supervisor_b, case) == {VIEW}
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.case_assign(actor=cast.supervisor_b, case=case, worker=cast.csw_b)
 
 
@@ -88,7 +89,7 @@ def test_receiving_side_with_full_scope_cannot_write(cast, refer):
 
     case = refer.accepted(scope=Scope.FULL).case
     for user in (cast.consultation_b, cast.supervisor_b):
-        with pytest.raises(services.PermissionDenied):
+        with pytest.raises(PermissionDenied):
             services.contact_record_add(
                 actor=user,
                 case=case,
@@ -208,7 +209,7 @@ def test_withdrawing_the_consent_ends_every_referral_resting_on_it(cast, refer, 
     assert "admin_b" not in recipients() and "csw_b" not in recipients()
     assert Notification.objects.filter(recipient=cast.consultation_b).count() == 1
     # Without a basis no new referral can be sent.
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         refer.send(case, consent=False)
 
 
@@ -470,7 +471,7 @@ def test_consent_withdrawal_notices_carry_no_name(cast, refer, named_case):
 
 def test_refusals_notify_nobody(cast, refer):
     case = refer.case()
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         refer.send(case, consent=False)
     assert not Notification.objects.exists()
 

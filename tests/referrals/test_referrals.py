@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from casework import services
+from casework import access, services
 from casework.models import Agency, ConsentBasis
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralState, Scope, Urgency
@@ -268,7 +268,7 @@ def test_blank_or_unknown_values_are_refused(refer, field):
 
 
 def test_a_view_share_is_not_enough_to_send(cast, refer, case_a):
-    assert "view_case" in services.access.case_permissions(cast.consultation_b, case_a)
+    assert "view_case" in access.case_permissions(cast.consultation_b, case_a)
     _refused_send(refer, case_a, PermissionDenied, actor=cast.consultation_b, consent=False)
 
 

@@ -1,0 +1,99 @@
+"""Writes to persons and households."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from casework import access
+from casework.models import (
+    Household,
+    HouseholdMember,
+    Person,
+    Relation,
+)
+from casework.services.common import Refusal, lock_person
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    family_name: str,
+    given_name: str = "",
+    family_name_kana: str,
+    given_name_kana: str = "",
+    birth_date: datetime.date | None = None,
+    sex: str = "unknown",
+    address: str = "",
+    district=None,
+    phone: str = "",
+) -> Person:
+    membership = access.require_case_role(actor)
+    person = Person(
+        family_name=family_name.strip(),
+        given_name=given_name.strip(),
+        family_name_kana=family_name_kana.strip(),
+        given_name_kana=given_name_kana.strip(),
+        birth_date=birth_date,
+        sex=sex,
+        address=address.strip(),
+        district=district,
+        phone=phone.strip(),
+        registered_by_agency=membership.agency,
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+def household_of(person: Person) -> Household | None:
+    member = HouseholdMember.objects.filter(person=person).select_related("household").first()
+    return member.household if member else None
+
+
+@transaction.atomic
+def household_link(
+    *, actor, person: Person, person_relation: str, member: Person, member_relation: str
+) -> Household:
+    """Put two persons the actor may see in one household, with their 続柄."""
+    membership = access.require_case_role(actor)
+
+    def held(someone: Person) -> bool:
+        # Held by the actor's agency, or read in full through a share on consent. Seeing a
+        # person only in a referral's summary is no licence to change their household.
+        return access.person_in_agency_scope(actor, someone) or (
+            access.cases_readable_by(actor).filter(person_id=someone.pk).exists()
+        )
+
+    if not access.person_in_agency_scope(actor, person) or not held(member):
+        raise PermissionDenied
+    # Check-then-insert: lock both persons (in a fixed order) so two links cannot race.
+    for person_id in sorted({person.pk, member.pk}):
+        lock_person(person_id)
+    if person.pk == member.pk:
+        raise Refusal({"member": _("同じ方は追加できません。")})
+    for relation, field in ((person_relation, "person_relation"), (member_relation, "relation")):
+        if relation not in Relation.values:
+            raise Refusal({field: _("続柄を選んでください。")})
+    mine, theirs = household_of(person), household_of(member)
+    if mine and theirs:
+        if mine.pk == theirs.pk:
+            raise Refusal({"member": _("この方はすでに同じ世帯です。")})
+        raise Refusal({"member": _("この方は別の世帯に登録されています。")})
+    household = mine or theirs
+    if household is not None and not all(
+        held(m.person) for m in household.members.select_related("person")
+    ):
+        # Joining a household would show its members: only one the agency holds in full.
+        raise PermissionDenied
+    if household is None:
+        household = Household.objects.create(registered_by_agency=membership.agency)
+    if mine is None:
+        HouseholdMember.objects.create(household=household, person=person, relation=person_relation)
+    if theirs is None:
+        HouseholdMember.objects.create(household=household, person=member, relation=member_relation)
+    return household
