@@ -1,0 +1,88 @@
+"""Assessment pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casework import access, selectors, services
+from casework.forms import (
+    AssessmentForm,
+)
+from casework.models import (
+    AccessLog,
+    Assessment,
+)
+from casework.views.common import _case_url, _form_page
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def assessment_new(request, pk):
+    case = access.case_for_user(request.user, pk, access.WORK)
+    latest = selectors.latest_assessment(case)
+    initial = {}
+    if latest:
+        initial = {
+            name: getattr(latest, name)
+            for name in AssessmentForm.Meta.fields
+            if name != "assessed_on"
+        }
+    form = AssessmentForm(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        form,
+        lambda data: _case_url(services.assessment_add(actor=request.user, case=case, **data).case),
+        title=_lazy("アセスメント(新しい版)") if latest else _lazy("アセスメント"),
+        back=case,
+        success=_("アセスメントを記録しました。"),
+        case=case,
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def assessment_detail(request, pk):
+    assessment = access.case_record_for_user(request.user, Assessment, pk)
+    case = assessment.record_case
+    access.log_access(
+        request.user,
+        person=case.person,
+        case=case,
+        action=AccessLog.Action.VIEW_CASE,
+        detail=f"アセスメント 第{assessment.version}版",
+    )
+    return render(
+        request,
+        "casework/assessment_detail.html",
+        {"assessment": assessment, "case": case, "fields": _assessment_fields(assessment)},
+    )
+
+
+def _assessment_fields(assessment) -> list[tuple[str, str]]:
+    rows = [
+        (Assessment._meta.get_field(name).verbose_name, getattr(assessment, name))
+        for name in Assessment.SECTIONS
+    ]
+    rows.append(
+        (
+            Assessment._meta.get_field("guardianship_need").verbose_name,
+            assessment.get_guardianship_need_display(),
+        )
+    )
+    rows.append(
+        (
+            Assessment._meta.get_field("abuse_suspected").verbose_name,
+            (_("あり") + (f":{assessment.abuse_note}" if assessment.abuse_note else ""))
+            if assessment.abuse_suspected
+            else _("なし"),
+        )
+    )
+    rows.append((Assessment._meta.get_field("summary").verbose_name, assessment.summary))
+    return rows

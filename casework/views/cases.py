@@ -1,0 +1,192 @@
+"""The worker's cases, the case page, opening, reopening and reassigning a case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop as _noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casework import access, extensions, selectors, services
+from casework.forms import (
+    ConfirmNewPersonForm,
+    IntakeForm,
+    MyCasesFilterForm,
+    PersonForm,
+    ReassignForm,
+    ReopenForm,
+)
+from casework.models import (
+    AccessLog,
+)
+from casework.views.common import PAGE_SIZE, _case_form_view, _case_url, _form_page, apply_errors
+
+
+@login_required
+@require_GET
+def my_cases(request: HttpRequest) -> HttpResponse:
+    membership = access.membership_of(request.user)
+    if not access.handles_cases(request.user):
+        return render(request, "casework/no_case_access.html", {"membership": membership})
+    form = MyCasesFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    scopes = ["assigned", "shared"] + (["agency"] if membership.role == "supervisor" else [])
+    scope = request.GET.get("scope", "assigned")
+    if scope not in scopes:
+        scope = "assigned"
+    cases = selectors.my_cases(request.user, status=status or None, scope=scope)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    access.log_list(request.user, what=_noop("担当ケース一覧"), cases=page.object_list)
+    return render(
+        request,
+        "casework/my_cases.html",
+        {"form": form, "page": page, "scope": scope, "scopes": scopes, "status": status},
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.case_for_user(request.user, pk, access.VIEW)
+    access.log_access(
+        request.user,
+        person=case.person,
+        case=case,
+        action=AccessLog.Action.VIEW_CASE,
+        detail=_noop("ケースの画面"),
+    )
+    perms = case.user_perms
+    context = {
+        "case": case,
+        "concerns": selectors.case_concerns(case),
+        "assignments": selectors.case_active_assignments(case),
+        "shares": selectors.case_active_shares(case),
+        "timeline": selectors.case_timeline(case),
+        "can_work": access.WORK in perms and case.is_open,
+        "can_supervise": access.SUPERVISE in perms,
+        "panels": extensions.case_panels(request, case),
+        **selectors.case_workflow(request.user, case),
+    }
+    return render(request, "casework/case_detail.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_open_new_person(request: HttpRequest) -> HttpResponse:
+    """相談受付 for a person not yet registered. Likely duplicates among the persons the
+    user may see are shown first; a new person is made only once the worker confirms."""
+    access.require_case_role(request.user)
+    data = request.POST or None
+    person_form = PersonForm(data, prefix="person")
+    case_form = IntakeForm(data, prefix="case")
+    confirm_form = ConfirmNewPersonForm(data, prefix="confirm")
+    duplicates = []
+    if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
+        confirm_form.is_valid()
+        if not confirm_form.cleaned_data.get("confirm_new"):
+            duplicates = selectors.likely_duplicates(
+                request.user,
+                **{
+                    k: person_form.cleaned_data[k]
+                    for k in (
+                        "family_name",
+                        "given_name",
+                        "family_name_kana",
+                        "given_name_kana",
+                        "birth_date",
+                    )
+                },
+            )
+        if not duplicates:
+            try:
+                with transaction.atomic():
+                    person = services.person_create(actor=request.user, **person_form.cleaned_data)
+                    case = services.case_intake(
+                        actor=request.user, person=person, **case_form.service_kwargs()
+                    )
+            except ValidationError as error:
+                apply_errors(case_form, error)
+            else:
+                messages.success(request, _("相談を受け付けました。"))
+                return redirect("casework:case_detail", pk=case.pk)
+    access.log_list(request.user, what=_noop("相談受付(同一人物の候補)"), persons=duplicates)
+    return render(
+        request,
+        "casework/case_open.html",
+        {
+            "person_form": person_form,
+            "case_form": case_form,
+            "confirm_form": confirm_form,
+            "duplicates": duplicates,
+            "person": None,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_open_for_person(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only staff who handle cases see any person, so the lookup alone refuses the rest (404).
+    person = access.person_for_user(request.user, pk)
+    if not access.may_open_case_for(request.user, person):
+        raise PermissionDenied
+    case_form = IntakeForm(request.POST or None, prefix="case")
+    if request.method == "POST" and case_form.is_valid():
+        try:
+            case = services.case_intake(
+                actor=request.user, person=person, **case_form.service_kwargs()
+            )
+        except ValidationError as error:
+            apply_errors(case_form, error)
+        else:
+            messages.success(request, _("相談を受け付けました。"))
+            return redirect("casework:case_detail", pk=case.pk)
+    access.log_form_read(request.user, person, _noop("この方の相談を受付"))
+    return render(
+        request,
+        "casework/case_open.html",
+        {"person_form": None, "case_form": case_form, "person": person},
+    )
+
+
+case_reopen = _case_form_view(
+    ReopenForm,
+    services.case_reopen,
+    title=_lazy("ケースを再開"),
+    success=_lazy("ケースを再開しました。"),
+    perm=access.SUPERVISE,
+)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_reassign(request, pk):
+    case = access.case_for_user(request.user, pk, access.SUPERVISE)
+    current = selectors.case_workers(case)
+    form = ReassignForm(
+        request.POST or None, current=current, workers=selectors.agency_workers(request.user)
+    )
+    return _form_page(
+        request,
+        form,
+        lambda data: (
+            services.case_reassign(actor=request.user, case=case, **data),
+            _case_url(case),
+        )[1],
+        title=_lazy("担当を変更"),
+        back=case,
+        success=_("担当を変更しました。"),
+        case=case,
+    )

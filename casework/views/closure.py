@@ -1,0 +1,51 @@
+"""Requesting and deciding a case's closure."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from casework import access, services
+from casework.forms import (
+    ClosureDecisionForm,
+    ClosureRequestForm,
+)
+from casework.models import (
+    ClosureRequest,
+)
+from casework.views.common import _case_form_view, _case_url, _form_page
+
+closure_request_new = _case_form_view(
+    ClosureRequestForm,
+    services.closure_request,
+    title=_lazy("終結を申請"),
+    success=_lazy("終結を申請しました。スーパーバイザーの承認を待っています。"),
+)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def closure_decide(request, pk):
+    closure = access.case_record_for_user(request.user, ClosureRequest, pk, access.SUPERVISE)
+    form = ClosureDecisionForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        lambda data: _case_url(
+            services.closure_decide(
+                actor=request.user,
+                request=closure,
+                approve=data["decision"] == "approve",
+                note=data["note"],
+            ).case
+        ),
+        title=_lazy("終結の申請を判断"),
+        back=closure.record_case,
+        success=_("終結の申請を判断しました。"),
+        case=closure.record_case,
+        record=closure,
+    )

@@ -1,0 +1,34 @@
+"""The notification list."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from casework import access, selectors, services
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "casework/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    raw = request.POST.get("id")
+    services.notifications_mark_read(
+        actor=request.user, notification_id=access.parse_id(raw) if raw else None
+    )
+    target = request.POST.get("next", "")
+    # Only a path inside the app: never an open redirect.
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse("casework:notifications")
+    return redirect(target)

@@ -1,0 +1,140 @@
+"""Finding a person, the person page, adding to a household."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casework import access, selectors, services
+from casework.forms import (
+    HouseholdLinkForm,
+    PersonForm,
+    PersonSearchForm,
+)
+from casework.models import (
+    AccessLog,
+)
+from casework.views.common import PAGE_SIZE, apply_errors
+
+
+@login_required
+@require_GET
+def person_search(request: HttpRequest) -> HttpResponse:
+    access.require_case_role(request.user)
+    form = PersonSearchForm(request.GET or None)
+    page = None
+    if form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["birth_date"]):
+        persons = selectors.person_search(
+            request.user,
+            query=form.cleaned_data["q"],
+            birth_date=form.cleaned_data["birth_date"],
+        )
+        page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+        access.log_list(
+            request.user,
+            what=_noop("本人検索"),
+            persons=page.object_list,
+            query=" ".join(
+                str(v) for v in (form.cleaned_data["q"], form.cleaned_data["birth_date"]) if v
+            ),
+        )
+    household_for = request.GET.get("household_for")
+    if household_for:
+        household_for = access.person_for_user(request.user, household_for).pk
+    return render(
+        request,
+        "casework/person_search.html",
+        {"form": form, "page": page, "household_for": household_for},
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.person_for_user(request.user, pk)
+    access.log_access(
+        request.user,
+        person=person,
+        case=None,
+        action=AccessLog.Action.VIEW_PERSON,
+        detail=_noop("本人の画面"),
+    )
+    cases = selectors.person_cases(request.user, person)
+    in_scope = access.person_in_agency_scope(request.user, person)
+    # The household is not part of a shared summary.
+    members = (
+        selectors.case_household(request.user, person)[0]
+        if in_scope or selectors.person_readable(request.user, person)
+        else None
+    )
+    household_writable = in_scope and members is not None
+    return render(
+        request,
+        "casework/person_detail.html",
+        {
+            "person": person,
+            "cases": cases,
+            "household_members": members,
+            "in_scope": in_scope,
+            "may_open_case": access.may_open_case_for(request.user, person),
+            "is_supervisor": access.is_supervisor_of(
+                request.user, access.membership_of(request.user).agency_id
+            ),
+            # Who may be told about the person is for the agency that holds them.
+            "consents": selectors.person_consents(request.user, person) if in_scope else None,
+            "household_writable": household_writable,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def household_add(request, pk):
+    """Add a member to the person's household: an existing person (?member=) or a new one."""
+    person = access.person_for_user(request.user, pk)
+    if not access.person_in_agency_scope(request.user, person):
+        raise PermissionDenied
+    member = (
+        access.person_for_user(request.user, request.GET["member"])
+        if request.GET.get("member")
+        else None
+    )
+    form = HouseholdLinkForm(request.POST or None)
+    person_form = None if member else PersonForm(request.POST or None, prefix="member")
+    if request.method == "POST" and form.is_valid() and (member or person_form.is_valid()):
+        try:
+            with transaction.atomic():
+                new_member = member or services.person_create(
+                    actor=request.user, **person_form.cleaned_data
+                )
+                services.household_link(
+                    actor=request.user,
+                    person=person,
+                    person_relation=form.cleaned_data["person_relation"],
+                    member=new_member,
+                    member_relation=form.cleaned_data["relation"],
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("世帯員を追加しました。"))
+            return redirect("casework:person_detail", pk=person.pk)
+    access.log_form_read(request.user, person, _noop("世帯員を追加"))
+    if member is not None:
+        access.log_form_read(request.user, member, _noop("世帯員を追加(追加する方)"))
+    return render(
+        request,
+        "casework/household_form.html",
+        {"person": person, "member": member, "form": form, "person_form": person_form},
+    )

@@ -1,0 +1,195 @@
+"""Support plan pages: drafting, editing, submitting, approving, returning, monitoring."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casework import access, selectors, services
+from casework.forms import (
+    MonitoringForm,
+    PlanActionFormSet,
+    ReasonForm,
+    SupportPlanForm,
+)
+from casework.models import (
+    AccessLog,
+    SupportPlan,
+)
+from casework.views.common import _plan_url, _record_form_view, apply_errors
+
+plan_return = _record_form_view(
+    SupportPlan,
+    "plan",
+    ReasonForm,
+    services.plan_return,
+    title=_lazy("支援プランを差し戻す"),
+    success=_lazy("支援プランを差し戻しました。"),
+    perm=access.SUPERVISE,
+)
+
+
+monitoring_new = _record_form_view(
+    SupportPlan,
+    "plan",
+    MonitoringForm,
+    services.monitoring_add,
+    title=_lazy("モニタリング・評価を記録"),
+    success=_lazy("モニタリングを記録しました。"),
+)
+
+
+def _plan_forms(request, plan=None, source=None):
+    """The plan form with its formset of actions, prefilled from `source` when revising."""
+    base = plan or source
+    initial = {name: getattr(base, name) for name in services.PLAN_FIELDS} if base else {}
+    actions = (
+        [
+            {
+                "description": a.description,
+                "agency": a.agency_id,
+                "agency_note": a.agency_note,
+                "frequency": a.frequency,
+            }
+            for a in base.actions.all()
+        ]
+        if base
+        else []
+    )
+    data = request.POST if request.method == "POST" else None
+    form = SupportPlanForm(data, initial=initial if plan is None else None, instance=plan)
+    formset = PlanActionFormSet(data, initial=actions, prefix="actions")
+    return form, formset
+
+
+def _plan_page(request, *, case, plan, form, formset, title, save):
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
+        actions = [f.cleaned_data for f in formset.forms if f.cleaned_data]
+        try:
+            saved = save(fields, actions)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("支援プランを保存しました。"))
+            return redirect(_plan_url(saved))
+    access.log_form_read(request.user, case, title)
+    return render(
+        request,
+        "casework/plan_form.html",
+        {"case": case, "plan": plan, "form": form, "formset": formset, "title": title},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def plan_new(request, pk):
+    case = access.case_for_user(request.user, pk, access.WORK)
+    current = selectors.current_plan(case)
+    form, formset = _plan_forms(request, source=current)
+    return _plan_page(
+        request,
+        case=case,
+        plan=None,
+        form=form,
+        formset=formset,
+        title=_lazy("支援プランを改定") if current else _lazy("支援プランを作成"),
+        save=lambda fields, actions: services.plan_create(
+            actor=request.user, case=case, actions=actions, **fields
+        ),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    plan = access.case_record_for_user(request.user, SupportPlan, pk, access.WORK)
+    if not plan.is_editable:
+        messages.error(request, _("下書きのプランだけを編集できます。"))
+        return redirect(_plan_url(plan))
+    form, formset = _plan_forms(request, plan=plan)
+    return _plan_page(
+        request,
+        case=plan.record_case,
+        plan=plan,
+        form=form,
+        formset=formset,
+        title=_lazy("支援プランを編集"),
+        save=lambda fields, actions: services.plan_update(
+            actor=request.user, plan=plan, actions=actions, **fields
+        ),
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def plan_detail(request, pk):
+    plan = access.case_record_for_user(request.user, SupportPlan, pk)
+    case = plan.record_case
+    access.log_access(
+        request.user,
+        person=case.person,
+        case=case,
+        action=AccessLog.Action.VIEW_CASE,
+        detail=f"支援プラン 第{plan.version}版",
+    )
+    perms = plan.user_perms
+    return render(
+        request,
+        "casework/plan_detail.html",
+        {
+            "plan": plan,
+            "case": case,
+            "actions": selectors.plan_actions(plan),
+            "monitoring": selectors.plan_monitoring(plan),
+            "can_work": access.WORK in perms and case.is_open,
+            "can_supervise": access.SUPERVISE in perms and case.is_open,
+            "is_author": plan.contributors.filter(pk=request.user.pk).exists(),
+            "return_form": ReasonForm(),
+        },
+    )
+
+
+def _plan_action(request, pk, perm, service, success):
+    plan = access.case_record_for_user(request.user, SupportPlan, pk, perm)
+    try:
+        service(plan)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(_plan_url(plan))
+
+
+@login_required
+@require_POST
+def plan_submit(request, pk):
+    return _plan_action(
+        request,
+        pk,
+        access.WORK,
+        lambda plan: services.plan_submit(actor=request.user, plan=plan),
+        _("支援プランを提出しました。スーパーバイザーの承認を待っています。"),
+    )
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk):
+    return _plan_action(
+        request,
+        pk,
+        access.SUPERVISE,
+        lambda plan: services.plan_approve(actor=request.user, plan=plan),
+        _("支援プランを承認しました。"),
+    )

@@ -1,0 +1,56 @@
+"""Programme enrolment and outcome pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from casework import access, selectors, services
+from casework.forms import (
+    EnrolmentForm,
+    EnrolmentLeaveForm,
+    OutcomeForm,
+)
+from casework.models import (
+    ProgrammeEnrolment,
+)
+from casework.views.common import _case_url, _form_page, _record_form_view
+
+enrolment_leave = _record_form_view(
+    ProgrammeEnrolment,
+    "enrolment",
+    EnrolmentLeaveForm,
+    services.enrolment_leave,
+    title=_lazy("事業の利用を終了"),
+    success=_lazy("事業の利用を終了しました。"),
+)
+
+
+outcome_new = _record_form_view(
+    ProgrammeEnrolment,
+    "enrolment",
+    OutcomeForm,
+    services.outcome_add,
+    title=_lazy("就労・増収を記録"),
+    success=_lazy("成果を記録しました。"),
+)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrolment_new(request, pk):
+    case = access.case_for_user(request.user, pk, access.WORK)
+    form = EnrolmentForm(request.POST or None, people=selectors.household_member_choices(case))
+    return _form_page(
+        request,
+        form,
+        lambda data: _case_url(services.enrolment_add(actor=request.user, case=case, **data).case),
+        title=_lazy("事業の利用を登録"),
+        back=case,
+        success=_("事業の利用を登録しました。"),
+        case=case,
+    )

@@ -1,0 +1,96 @@
+"""The supervisor's caseload and the access log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_noop as _noop
+from django.views.decorators.http import require_GET
+
+from casework import access, selectors
+from casework.forms import (
+    AccessLogFilterForm,
+)
+from casework.views.common import PAGE_SIZE
+
+
+@login_required
+@require_GET
+def caseload(request):
+    access.require_supervisor(request.user)
+    plans = list(selectors.plans_awaiting_approval(request.user))
+    closures = list(selectors.closures_awaiting_decision(request.user))
+    access.log_list(
+        request.user,
+        what=_noop("ケース全体の状況(承認待ち)"),
+        cases=[p.case for p in plans] + [c.case for c in closures],
+    )
+    return render(
+        request,
+        "casework/caseload.html",
+        {
+            "rows": selectors.caseload_review(request.user),
+            "plans": plans,
+            "closures": closures,
+            "no_contact_days": selectors.NO_CONTACT_DAYS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def caseload_worker(request, pk):
+    worker = access.agency_worker_for_supervisor(request.user, pk)
+    metric = request.GET.get("metric", "active")
+    if metric not in selectors.CASELOAD_METRICS:
+        metric = "active"
+    cases = selectors.caseload_cases(request.user, worker, metric)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    access.log_list(request.user, what=_noop("職員別のケース一覧"), cases=page.object_list)
+    return render(
+        request,
+        "casework/caseload_worker.html",
+        {"worker": worker, "metric": metric, "metrics": selectors.CASELOAD_METRICS, "page": page},
+    )
+
+
+@login_required
+@require_GET
+def access_log(request):
+    access.require_supervisor(request.user)
+    workers = selectors.agency_workers(request.user)
+    form = AccessLogFilterForm(request.GET or None, workers=workers, user=request.user)
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot apply shows nothing, never everything.
+        empty = Paginator([], 50).get_page(1)
+        return render(
+            request, "casework/access_log.html", {"form": form, "page": empty, "agency_id": None}
+        )
+    filters = form.cleaned_data if form.is_bound else {}
+    rows = selectors.agency_access_log(
+        request.user,
+        worker=filters.get("worker"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+        case=filters.get("case"),
+        person=filters.get("person"),
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    agency_id = access.membership_of(request.user).agency_id
+    # The page names the persons the agency holds: it is a read of them too.
+    for row in page.object_list:
+        row.names_person = row.person is not None and (
+            (row.case is not None and row.case.owning_agency_id == agency_id)
+            or (row.case is None and row.person.registered_by_agency_id == agency_id)
+        )
+    access.log_list(
+        request.user,
+        what=_noop("アクセス記録"),
+        persons=[row.person_id for row in page.object_list if row.names_person],
+    )
+    return render(
+        request,
+        "casework/access_log.html",
+        {"form": form, "page": page, "agency_id": agency_id},
+    )
