@@ -1,0 +1,36 @@
+"""The contact record form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from casework.models import (
+    ContactRecord,
+)
+
+
+class ContactRecordForm(forms.ModelForm):
+    class Meta:
+        model = ContactRecord
+        fields = ["occurred_at", "method", "minutes", "summary", "next_action"]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "next_action": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, case=None, **kwargs):
+        self.case = case
+        kwargs.setdefault("initial", {}).setdefault(
+            "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.update({"case", "worker"})
+        return exclusions

@@ -1,0 +1,106 @@
+"""Support plan, action and monitoring forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.forms.common import DATE_WIDGET
+from casework.models import (
+    Agency,
+    MonitoringEntry,
+    SupportPlan,
+)
+
+
+class SupportPlanForm(forms.ModelForm):
+    class Meta:
+        model = SupportPlan
+        fields = [
+            "long_term_goal",
+            "short_term_goals",
+            "services_used",
+            "period_start",
+            "period_end",
+            "next_monitoring_on",
+        ]
+        widgets = {
+            "long_term_goal": forms.Textarea(attrs={"rows": 2}),
+            "short_term_goals": forms.Textarea(attrs={"rows": 4}),
+            "services_used": forms.Textarea(attrs={"rows": 2}),
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "next_monitoring_on": DATE_WIDGET,
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end, nxt = (
+            data.get("period_start"),
+            data.get("period_end"),
+            data.get("next_monitoring_on"),
+        )
+        if start and end and end < start:
+            self.add_error("period_end", _("計画期間の終了は開始より後にしてください。"))
+        if start and nxt and nxt < start:
+            self.add_error(
+                "next_monitoring_on",
+                _("次回モニタリング予定日は計画期間の開始以降にしてください。"),
+            )
+        return data
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | {
+            "case",
+            "version",
+            "assessment",
+            "author",
+            "state",
+        }
+
+
+class PlanActionForm(forms.Form):
+    description = forms.CharField(label=_("支援内容"), max_length=300, required=False)
+    agency = forms.ModelChoiceField(
+        label=_("担当機関"), queryset=Agency.objects.none(), required=False
+    )
+    agency_note = forms.CharField(label=_("担当(機関外)"), max_length=100, required=False)
+    frequency = forms.CharField(label=_("頻度"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("description") or "").strip() and (
+            data.get("agency") or data.get("agency_note") or data.get("frequency")
+        ):
+            self.add_error("description", _("支援内容を入力してください。"))
+        return data
+
+
+# absolute_max: a posted TOTAL_FORMS beyond the 20 rows is refused, not built (Django would
+# build and render up to 1,020 forms for it, seconds of work for one request).
+PlanActionFormSet = forms.formset_factory(
+    PlanActionForm, extra=3, max_num=20, absolute_max=20, validate_max=True
+)
+
+
+class MonitoringForm(forms.ModelForm):
+    class Meta:
+        model = MonitoringEntry
+        fields = ["kind", "monitored_on", "progress", "notes", "next_monitoring_on"]
+        widgets = {
+            "monitored_on": DATE_WIDGET,
+            "next_monitoring_on": DATE_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("monitored_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | {"plan", "author"}
