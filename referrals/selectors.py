@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Value, When
 
-from casework import access
 from referrals.access_rules import referrals_received_by, referrals_sent_by
 from referrals.models import Referral, ReferralState
 
@@ -27,12 +26,6 @@ def inbox(user):
 def outbox(user):
     """Referrals the user's agency sent, of the cases the user may see."""
     return referrals_sent_by(user).select_related(*_RELATED).order_by("-sent_at", "-pk")
-
-
-def waiting_count(user) -> int:
-    if not access.handles_cases(user):
-        return 0
-    return referrals_received_by(user).filter(state=ReferralState.SENT).count()
 
 
 def case_referrals(case):

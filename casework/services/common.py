@@ -17,7 +17,6 @@ from casework.models import (
     Person,
 )
 
-
 Refusal = ValidationError
 
 

@@ -1,0 +1,53 @@
+"""How other apps add to the access policy: subclass AccessRules, register one instance.
+
+Part of the access policy: casework.access re-exports these names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import Q
+
+    from casework.models import Case, Person, StaffMembership
+
+
+class AccessRules:
+    """What an app adds to the access policy: subclass, override the hooks it needs, and
+    register one instance with `register_rules`. casework never imports the apps.
+
+    Every hook takes the user and their membership first, then the object it asks about.
+    """
+
+    def readable_cases(self, user, membership: StaffMembership) -> Q | None:
+        """More cases the member may read in full (VIEW)."""
+        return None
+
+    def summary_cases(self, user, membership: StaffMembership) -> Q | None:
+        """More cases the member may read only in the shared summary (SUMMARY)."""
+        return None
+
+    def case_permissions(self, user, membership: StaffMembership, case: Case) -> set[str]:
+        """What the member may do with the case by rule, beyond their stored grants."""
+        return set()
+
+    def case_grants(self, user, membership: StaffMembership | None, case: Case) -> set[str]:
+        """The stored grants on the case that this app's records justify for the user."""
+        return set()
+
+    def may_open_case(self, user, membership: StaffMembership, person: Person) -> bool:
+        """May the member open their own agency's case for the person?"""
+        return False
+
+    def consent_withdrawn(self, user, membership: StaffMembership | None, consent) -> None:
+        """End whatever this app let rest on the consent (the user withdrew it)."""
+
+
+rules: list[AccessRules] = []
+
+
+def register_rules(new: AccessRules) -> AccessRules:
+    """The one way in for other apps' access rules (referrals, outreach)."""
+    if not any(type(existing) is type(new) for existing in rules):
+        rules.append(new)
+    return new
