@@ -99,9 +99,6 @@ def person_cases(user, person: Person) -> QuerySet[Case]:
     )
 
 
-# --- issue 3: the workflow on the case page ---------------------------------------------
-
-
 def case_workflow(user, case: Case) -> dict:
     """Everything the case page shows beyond the timeline, in a fixed number of queries."""
     plans = list(

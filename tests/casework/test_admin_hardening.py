@@ -1,4 +1,4 @@
-"""The Django admin at its edges (issue 11): delete pages that list nobody, the same answer for
+"""The Django admin at its edges: delete pages that list nobody, the same answer for
 a missing id and a forbidden one, and password resets the issuing admin cannot use."""
 
 import datetime
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule
 
 from casework import services
-from casework.management.commands.seed_demo import AGENCY_ADMIN_PERMISSIONS
+from casework.demo.texts import AGENCY_ADMIN_PERMISSIONS
 from casework.models import Agency, Case, District, Notification, PasswordReset, Person
 from reminders.models import AgencyReminderSettings
 from tests.factories import AgencyFactory, district

@@ -1,4 +1,4 @@
-"""The consultation workflow (issue 3), state machine by state machine, through its services.
+"""The consultation workflow, state machine by state machine, through its services.
 
 Every refusal is checked twice: the service raises (ValidationError with a message for the
 user, or PermissionDenied), and afterwards nothing in the database has changed.

@@ -1,4 +1,4 @@
-"""The referral access policy of issue 11, for every member of the cast, every referral state
+"""The referral access policy, for every member of the cast, every referral state
 and both scopes (docs/access.md):
 
 - Before acceptance only the receiving agency's supervisors and the worker the sender named
@@ -277,7 +277,7 @@ def test_only_the_assigned_worker_and_the_supervisors_complete(cast, refer):
 
 
 def test_an_unassigned_worker_posting_complete_changes_nothing(client, cast, refer):
-    """The attack of issue 11: csw_b's POST ended the referral, revoked the grants and told
+    """The attack: csw_b's POST ended the referral, revoked the grants and told
     both sides."""
     referral = refer.accepted(worker=cast.consultation_b)
     client.force_login(cast.csw_b)

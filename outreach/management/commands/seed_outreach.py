@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from casework import access
 from casework import services as casework_services
-from casework.management.commands.seed_demo import (
+from casework.demo.texts import (
     FAMILY_NAMES,
     GIVEN_NAMES,
     KANJI_DIGITS,

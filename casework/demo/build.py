@@ -1,0 +1,472 @@
+"""Building the planned world through the services: the seed_demo command."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from casework import services
+from casework.demo.planner import Planner
+from casework.demo.plans import HOUKATSU, CasePlan, PersonPlan, Step
+from casework.demo.report import COUNTED, _pad, _width
+from casework.demo.texts import (
+    AGENCIES,
+    AGENCY_ADMIN_PERMISSIONS,
+    CASE_WORKER_ROLES,
+    CSW_DEMO,
+    HOUSEHOLDS_8050,
+    MEETINGS,
+    PLAN_RETURN_NOTE,
+    STAFF,
+    SUPERUSER,
+)
+from casework.models import (
+    Agency,
+    Case,
+    CaseShare,
+    CaseStatus,
+    ConsentBasis,
+    District,
+    Person,
+    Relation,
+    Role,
+    StaffMembership,
+    SupportPlan,
+)
+
+# Demo seeders of the other apps, run after the casework (each one idempotent).
+DEMO_SEEDERS = ("seed_referrals", "seed_outreach", "seed_indicators")
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with a demo world of Meguro agencies, staff, persons and cases "
+        "taken through the whole consultation workflow (development only; idempotent)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is off. Never on a database holding real people.",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off: it creates demo accounts that share "
+                "one published password. Use --force only on a disposable demo database."
+            )
+        started = time.monotonic()
+        with transaction.atomic():
+            agencies = self._agencies()
+            users, existing = self._users(agencies)
+            before = {label: model.objects.count() for label, model in COUNTED}
+            seeded = self._casework(agencies, users)
+            created = {label: model.objects.count() - before[label] for label, model in COUNTED}
+        elapsed = time.monotonic() - started
+
+        if seeded:
+            figures = ", ".join(f"{n} {label}" for label, n in created.items())
+            self.stdout.write(f"Created {figures} in {elapsed:.1f}s.")
+        else:
+            self.stdout.write("The demo casework is already in place; nothing to add.")
+        # The other apps seed their own demo data; casework knows them only by command name.
+        available = get_commands()
+        for command in DEMO_SEEDERS:
+            if command in available:
+                call_command(command, force=force, stdout=self.stdout)
+        self._print_logins(existing)
+
+    # agencies and staff
+
+    def _agencies(self) -> dict[str, Agency]:
+        districts = {d.code: d for d in District.objects.all()}
+        missing = {code for *_, code in AGENCIES.values() if code} - set(districts)
+        if missing:
+            raise CommandError(
+                f"Districts {sorted(missing)} are missing: run `manage.py migrate` first."
+            )
+        agencies = {}
+        for key, (name, kind, district) in AGENCIES.items():
+            agencies[key], _ = Agency.objects.get_or_create(
+                name=name,
+                defaults={"kind": kind, "district": districts[district] if district else None},
+            )
+        return agencies
+
+    def _users(self, agencies: dict[str, Agency]):
+        User = get_user_model()
+        hashed: list[str] = []
+
+        def demo_password() -> str:
+            # One hash for every demo account: they share one published password, and
+            # hashing it thirty times would take most of the run.
+            if not hashed:
+                hashed.append(make_password(settings.TSUNAGU_DEMO_PASSWORD))
+            return hashed[0]
+
+        accounts = [
+            (username, agency_key, role, family, given, role == Role.AGENCY_ADMIN, False)
+            for username, agency_key, role, family, given in STAFF
+        ]
+        accounts.append((SUPERUSER[0], None, None, SUPERUSER[1], SUPERUSER[2], True, True))
+        found = User.objects.in_bulk([a[0] for a in accounts], field_name="username")
+        admin_perms = None
+        users, existing = {}, set()
+        for username, agency_key, role, family, given, is_staff, is_superuser in accounts:
+            if username in found:
+                users[username] = found[username]
+                existing.add(username)
+                continue
+            user = User.objects.create(
+                username=username,
+                last_name=family,
+                first_name=given,
+                password=demo_password(),
+                is_staff=is_staff,
+                is_superuser=is_superuser,
+            )
+            if role is not None:
+                StaffMembership.objects.create(user=user, agency=agencies[agency_key], role=role)
+            if role == Role.AGENCY_ADMIN:
+                if admin_perms is None:
+                    admin_perms = [
+                        Permission.objects.get(content_type__app_label=app, codename=codename)
+                        for app, codename in AGENCY_ADMIN_PERMISSIONS
+                    ]
+                user.user_permissions.add(*admin_perms)
+            users[username] = user
+        return users, existing
+
+    # persons and cases
+
+    def _casework(self, agencies: dict[str, Agency], users) -> bool:
+        # The demo world is one piece: if its people are there, it has been seeded before,
+        # and redrawing it (dates move with today) would only duplicate it.
+        if Person.objects.filter(registered_by_agency__in=agencies.values()).exists():
+            return False
+        self.agencies, self.users = agencies, users
+        self.districts = {d.code: d for d in District.objects.all()}
+        today = timezone.localdate()
+        planner = Planner(today)
+        self.cases: list[tuple[PersonPlan, CasePlan, Case]] = []
+        self.persons: dict[str, Person] = {}
+        cases_by_tag: dict[str, Case] = {}
+        for plan in planner.build():
+            person = self._person(plan, users[plan.registrar])
+            self.persons[plan.tag] = person
+            for case_plan in sorted(plan.cases, key=lambda c: c.opened_on):
+                case = self._case(person, case_plan)
+                self.cases.append((plan, case_plan, case))
+                if case.is_open:
+                    cases_by_tag[plan.tag] = case
+        self._shares_within_agencies(cases_by_tag, users)
+        self._shares_across_agencies(cases_by_tag, agencies, users, today)
+        self._households_8050(cases_by_tag, agencies, users, today)
+        self._meetings(planner, cases_by_tag, agencies, users, today)
+        return True
+
+    def _person(self, plan: PersonPlan, actor) -> Person:
+        return services.person_create(
+            actor=actor,
+            family_name=plan.family_name,
+            given_name=plan.given_name,
+            family_name_kana=plan.family_name_kana,
+            given_name_kana=plan.given_name_kana,
+            birth_date=plan.birth_date,
+            sex=plan.sex,
+            address=plan.address,
+            district=self.districts[plan.district],
+            phone=plan.phone,
+        )
+
+    def _case(self, person: Person, plan: CasePlan) -> Case:
+        """The case's whole course, one service call at a time, as the worker and the
+        supervisor would have made them."""
+        worker, supervisor = self.users[plan.worker], self.users[plan.supervisor]
+        intake = plan.intake
+        case = services.case_intake(
+            actor=worker,
+            person=person,
+            received_on=plan.opened_on,
+            route=intake.route,
+            main_concern=plan.main_concern,
+            other_concerns=plan.other_concerns,
+            chief_complaint=intake.chief_complaint,
+            came_in_person=intake.came_in_person,
+            visitor_name=intake.visitor_name,
+            visitor_relation=intake.visitor_relation,
+            consent_status=intake.consent_status,
+        )
+        for contact in plan.contacts:
+            services.contact_record_add(
+                actor=worker,
+                case=case,
+                occurred_at=contact.occurred_at,
+                method=contact.method,
+                minutes=contact.minutes,
+                summary=contact.summary,
+                next_action=contact.next_action,
+            )
+        in_force = None  # the approved plan monitoring is recorded against
+        children: list[Person] = []
+        for step in plan.steps:
+            data = step.data
+            if step.kind == "emergency":
+                services.emergency_support_add(
+                    actor=worker,
+                    case=case,
+                    provided_on=step.on,
+                    kind=data["kind"],
+                    description=data["description"],
+                )
+            elif step.kind == "screening":
+                services.screening_decide(
+                    actor=worker,
+                    case=case,
+                    result=data["result"],
+                    decided_on=step.on,
+                    note=data["note"],
+                )
+            elif step.kind == "assessment":
+                services.assessment_add(actor=worker, case=case, assessed_on=step.on, **data)
+            elif step.kind == "plan":
+                support_plan = self._plan(case, plan, step, worker, supervisor)
+                if support_plan.state == "approved":
+                    in_force = support_plan
+            elif step.kind == "monitoring":
+                services.monitoring_add(
+                    actor=worker,
+                    plan=in_force,
+                    monitored_on=step.on,
+                    progress=data["progress"],
+                    notes=data["notes"],
+                    next_monitoring_on=data["next"],
+                    kind=data["kind"],
+                )
+            elif step.kind == "child":
+                child = self._person(data["person"], worker)
+                services.household_link(
+                    actor=worker,
+                    person=person,
+                    person_relation=Relation.HEAD,
+                    member=child,
+                    member_relation=Relation.CHILD,
+                )
+                children.append(child)
+            elif step.kind == "enrol":
+                enrolled = person if data["who"] is None else children[data["who"]]
+                self._enrol(case, enrolled, step, worker)
+            elif step.kind == "closure":
+                # A case closes on or after its last contact.
+                last = case.contacts.order_by("-occurred_at").first()
+                closing_on = step.on
+                if last and timezone.localdate(last.occurred_at) > closing_on:
+                    closing_on = timezone.localdate(last.occurred_at)
+                request = services.closure_request(
+                    actor=worker,
+                    case=case,
+                    reason=data["reason"],
+                    closing_on=closing_on,
+                    note=data["note"],
+                )
+                if data["decision"]:
+                    services.closure_decide(
+                        actor=supervisor,
+                        request=request,
+                        approve=data["decision"] == "approve",
+                        note=data["decision_note"],
+                    )
+            elif step.kind == "reopen":
+                services.case_reopen(actor=supervisor, case=case, reason=data["reason"])
+            else:  # pragma: no cover - a typo in the planner
+                raise CommandError(f"unknown workflow step {step.kind!r}")
+        case.refresh_from_db()
+        return case
+
+    def _plan(self, case: Case, plan: CasePlan, step: Step, worker, supervisor) -> SupportPlan:
+        actions = []
+        for description, key, note, frequency in step.data["actions"]:
+            if key == "own":
+                key = plan.agency
+            elif key == "houkatsu":
+                key = HOUKATSU[step.data["district"]]
+            actions.append(
+                {
+                    "description": description,
+                    "agency": self.agencies[key] if key else None,
+                    "agency_note": note,
+                    "frequency": frequency,
+                }
+            )
+        support_plan = services.plan_create(
+            actor=worker, case=case, actions=actions, **step.data["fields"]
+        )
+        state = step.data["state"]
+        if state == "draft":
+            return support_plan
+        support_plan = services.plan_submit(actor=worker, plan=support_plan)
+        if state == "returned":
+            return services.plan_return(actor=supervisor, plan=support_plan, note=PLAN_RETURN_NOTE)
+        if state == "approved":
+            return services.plan_approve(actor=supervisor, plan=support_plan)
+        return support_plan
+
+    def _enrol(self, case: Case, person: Person, step: Step, worker) -> None:
+        data = step.data
+        enrolment = services.enrolment_add(
+            actor=worker,
+            case=case,
+            person=person,
+            programme=data["programme"],
+            enrolled_on=step.on,
+        )
+        for kind, day, note in data["outcomes"]:
+            services.outcome_add(
+                actor=worker, enrolment=enrolment, kind=kind, achieved_on=day, note=note
+            )
+        if data["left_on"]:
+            services.enrolment_leave(actor=worker, enrolment=enrolment, left_on=data["left_on"])
+
+    def _shares_within_agencies(self, cases_by_tag, users) -> None:
+        """Every fifth open case of the larger teams is shared with a colleague."""
+        teams = ("shakyo", "sougou", "jiritsu")
+        colleagues = {
+            agency: [u for u, a, role, *_ in STAFF if a == agency and role in CASE_WORKER_ROLES]
+            for agency in teams
+        }
+        for tag, case in sorted(cases_by_tag.items()):
+            agency, _, number = tag.rpartition("_")
+            if agency not in colleagues or not number.isdigit() or int(number) % 5 != 1:
+                continue
+            owner = case.assignments.get().worker
+            colleague = next(u for u in colleagues[agency] if u != owner.username)
+            services.case_share(actor=owner, case=case, user=users[colleague])
+
+    def _share_with_consent(self, case, basis, agencies, recipient, note, today) -> None:
+        owner = case.assignments.get().worker
+        given_on = min(case.opened_on + datetime.timedelta(days=14), today)
+        consent = services.consent_record(
+            actor=owner,
+            person=case.person,
+            basis=basis,
+            agencies=agencies,
+            given_on=given_on,
+            note=note,
+        )
+        services.case_share(actor=owner, case=case, user=recipient, consent=consent)
+
+    def _shares_across_agencies(self, cases_by_tag, agencies, users, today) -> None:
+        """Shares with other agencies, each resting on a recorded basis that covers them."""
+        scenarios = (
+            # (case tag, basis, agencies covered, recipient, note)
+            ("8050_parent_0", ConsentBasis.CONSENT, ("shakyo", "sougou"), CSW_DEMO,
+             "同居の子を支援する社協CSWとの情報共有に本人が同意。"),
+            ("8050_child_0", ConsentBasis.CONSENT, ("hokubu",), "soudan_hokubu1",
+             "親を担当する地域包括支援センターとの情報共有に本人が同意。"),
+            ("sougou_0", ConsentBasis.CONSENT, ("jiritsu", "seiho"), "soudan_jiritsu1",
+             "家計改善支援と債務整理のため、自立相談支援機関・生活福祉課との共有に本人が同意。"),
+            ("toubu_0", ConsentBasis.SUPPORT_MEETING, ("shakyo", "hoken"), "soudan_hoken1",
+             "支援会議(社会福祉法第106条の6)の構成員として情報を共有。"),
+        )  # fmt: skip
+        for tag, basis, covered, recipient, note in scenarios:
+            self._share_with_consent(
+                cases_by_tag[tag],
+                basis,
+                [agencies[key] for key in covered],
+                users[recipient],
+                note,
+                today,
+            )
+
+    def _households_8050(self, cases_by_tag, agencies, users, today) -> None:
+        """Each 8050 parent and child become one household (世帯主 and 子), linked by the
+        parent's worker, who may see the child: a child with a case of their own at another
+        agency first consents to that agency seeing it."""
+        for index, (_district, parent_agency, _child_agency) in enumerate(HOUSEHOLDS_8050):
+            parent_case = cases_by_tag[f"8050_parent_{index}"]
+            worker = parent_case.assignments.get().worker
+            child = self.persons[f"8050_child_{index}"]
+            child_case = cases_by_tag.get(f"8050_child_{index}")
+            shared = CaseShare.objects.filter(
+                case=child_case, user=worker, revoked_at__isnull=True
+            ).exists()
+            if child_case is not None and not shared:
+                self._share_with_consent(
+                    child_case,
+                    ConsentBasis.CONSENT,
+                    [agencies[parent_agency]],
+                    worker,
+                    "同居の親を担当する機関との情報共有に本人が同意。",
+                    today,
+                )
+            services.household_link(
+                actor=worker,
+                person=parent_case.person,
+                person_relation=Relation.HEAD,
+                member=child,
+                member_relation=Relation.CHILD,
+            )
+
+    def _meetings(self, planner: Planner, cases_by_tag, agencies, users, today) -> None:
+        """Meetings of every kind, about cases their recorder may see, held after those
+        cases were opened and before any of them closed."""
+        rng = planner.rng
+        for meeting in MEETINGS:
+            held_on = today - datetime.timedelta(days=rng.randint(*meeting.days_ago))
+            if meeting.tags:
+                cases = [cases_by_tag[tag] for tag in meeting.tags]
+            else:
+                candidates = [
+                    case
+                    for plan, case_plan, case in self.cases
+                    if plan.agency == meeting.agency
+                    and case.status not in (CaseStatus.INTAKE, CaseStatus.CLOSED)
+                    and case.opened_on <= held_on - datetime.timedelta(days=14)
+                ]
+                about = [case for case in candidates if case.main_concern == meeting.concern]
+                pool = about or candidates
+                cases = rng.sample(pool, min(meeting.count, len(pool)))
+            held_on = max(held_on, *(case.opened_on for case in cases))
+            services.meeting_record(
+                actor=users[meeting.recorder],
+                kind=meeting.kind,
+                held_on=min(held_on, today),
+                title=meeting.title,
+                attending_agencies=[agencies[key] for key in meeting.attending],
+                decisions=meeting.decisions,
+                cases=cases,
+            )
+
+    # the logins
+    def _print_logins(self, existing: set[str]) -> None:
+        rows = [("username", "role", "agency", "name")]
+        for username, agency_key, role, family, given in STAFF:
+            rows.append((username, Role(role).label, AGENCIES[agency_key][0], f"{family} {given}"))
+        rows.append((SUPERUSER[0], "システム管理者", "-", f"{SUPERUSER[1]} {SUPERUSER[2]}"))
+        widths = [max(_width(str(row[i])) for row in rows) for i in range(4)]
+        self.stdout.write("")
+        self.stdout.write("Demo logins:")
+        for index, row in enumerate(rows):
+            self.stdout.write(
+                "  " + "  ".join(_pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip()
+            )
+            if index == 0:
+                self.stdout.write("  " + "  ".join("-" * w for w in widths))
+        self.stdout.write("")
+        self.stdout.write(f"Password for every demo login: {settings.TSUNAGU_DEMO_PASSWORD}")
+        if existing:
+            self.stdout.write(
+                f"{len(existing)} of these accounts already existed and were left unchanged "
+                "(a password changed since stays changed)."
+            )
