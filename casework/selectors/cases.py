@@ -1,0 +1,107 @@
+"""Reads of cases: the worker's list, the case page's timeline and workflow, its workers."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Max, Prefetch, QuerySet
+
+from casework import access
+from casework.models import (
+    Case,
+    CaseAssignment,
+    CaseConcern,
+    CaseShare,
+    ContactRecord,
+    Intake,
+    MonitoringEntry,
+    PlanAction,
+    PlanState,
+    Screening,
+)
+from casework.selectors.persons import case_household
+
+MY_CASES_SCOPES = ("assigned", "shared", "agency")
+
+
+def my_cases(user, *, status: str | None = None, scope: str = "assigned") -> QuerySet[Case]:
+    """担当ケース: the cases the user works on, or those shared with them, or (supervisors)
+    the whole agency. One query for the page, whatever the number of rows."""
+    cases = access.cases_visible_to(user)
+    if scope == "assigned":
+        cases = cases.filter(
+            assignments__worker=user, assignments__ended_at__isnull=True
+        ).distinct()
+    elif scope == "shared":
+        cases = cases.filter(shares__user=user, shares__revoked_at__isnull=True).distinct()
+    elif scope == "agency":
+        cases = access.agency_cases(user)
+    if status:
+        cases = cases.filter(status=status)
+    return (
+        cases.select_related("person", "owning_agency")
+        .annotate(last_contact_at=Max("contacts__occurred_at"))
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def case_timeline(case: Case) -> QuerySet[ContactRecord]:
+    return case.contacts.select_related("worker").order_by("-occurred_at", "-pk")
+
+
+def case_concerns(case: Case) -> list[str]:
+    return [c.get_concern_display() for c in CaseConcern.objects.filter(case=case)]
+
+
+def case_active_assignments(case: Case) -> QuerySet[CaseAssignment]:
+    return CaseAssignment.objects.filter(case=case, ended_at__isnull=True).select_related("worker")
+
+
+def case_active_shares(case: Case) -> QuerySet[CaseShare]:
+    return CaseShare.objects.filter(case=case, revoked_at__isnull=True).select_related(
+        "user__membership__agency"
+    )
+
+
+def case_workflow(user, case: Case) -> dict:
+    """Everything the case page shows beyond the timeline, in a fixed number of queries."""
+    plans = list(
+        case.plans.select_related("author", "approved_by", "assessment")
+        .prefetch_related(
+            Prefetch("actions", queryset=PlanAction.objects.select_related("agency")),
+            Prefetch("monitoring", queryset=MonitoringEntry.objects.select_related("author")),
+        )
+        .order_by("-version")
+    )
+    household_members, household_cases = case_household(user, case.person)
+    assessments = list(case.assessments.select_related("author").order_by("-version"))
+    current = next((p for p in plans if p.state == PlanState.APPROVED), None)
+    return {
+        "intake": Intake.objects.filter(case=case).select_related("received_by").first(),
+        "screening": Screening.objects.filter(case=case).select_related("decided_by").first(),
+        "emergency_supports": list(case.emergency_supports.select_related("recorded_by")),
+        "assessments": assessments,
+        "plans": plans,
+        "current_plan": current,
+        "open_plan": next(
+            (p for p in plans if p.state in (PlanState.DRAFT, PlanState.SUBMITTED)), None
+        ),
+        # A first plan needs an assessment; a revision needs a newer one than the plan's.
+        "can_plan": bool(assessments)
+        and (current is None or assessments[0].version > current.assessment.version),
+        "meetings": list(
+            access.meetings_visible_to(user).filter(cases=case).select_related("convening_agency")
+        ),
+        "enrolments": list(case.enrolments.select_related("person").prefetch_related("outcomes")),
+        "closure_requests": list(
+            case.closure_requests.select_related("requested_by", "decided_by")
+        ),
+        "status_history": list(case.status_history.select_related("changed_by")),
+        "household_members": household_members,
+        "household_cases": household_cases,
+    }
+
+
+def case_workers(case: Case) -> QuerySet:
+    return get_user_model().objects.filter(
+        case_assignments__case=case, case_assignments__ended_at__isnull=True
+    )

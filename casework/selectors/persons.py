@@ -1,0 +1,101 @@
+"""Reads of persons and households: search, duplicates, a person's cases and consents."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from casework import access
+from casework.models import (
+    Case,
+    HouseholdMember,
+    Person,
+)
+from casework.normalize import normalize_name, person_search_key
+
+
+def person_search(
+    user, *, query: str = "", birth_date: datetime.date | None = None
+) -> QuerySet[Person]:
+    """Search the persons the user may see, by name or kana in any script and width."""
+    persons = access.persons_visible_to(user)
+    key = normalize_name(query)
+    if key:
+        persons = persons.filter(search_key__contains=key)
+    if birth_date:
+        persons = persons.filter(birth_date=birth_date)
+    return persons.select_related("district").order_by("search_key", "pk")
+
+
+def person_cases(user, person: Person) -> QuerySet[Case]:
+    """The person's cases that the user may read in full. A case shared as a summary is
+    not listed: its number, agency, status and dates are not part of what was shared."""
+    return (
+        access.cases_readable_by(user)
+        .filter(person=person)
+        .select_related("owning_agency")
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def case_household(
+    user, person: Person
+) -> tuple[list[HouseholdMember] | None, dict[int, list[Case]]]:
+    """The other members of the person's household, and of their cases only those the
+    user may see (keyed by person id). None for a household the user may not read."""
+    member = HouseholdMember.objects.filter(person=person).select_related("household").first()
+    if member is None:
+        return [], {}
+    if not access.household_readable(user, member.household):
+        return None, {}
+    members = list(
+        HouseholdMember.objects.filter(household_id=member.household_id)
+        .exclude(person=person)
+        .select_related("person")
+    )
+    cases: dict[int, list[Case]] = {}
+    for case in access.cases_readable_by(user).filter(person_id__in=[m.person_id for m in members]):
+        cases.setdefault(case.person_id, []).append(case)
+    return members, cases
+
+
+def household_member_choices(case: Case) -> QuerySet[Person]:
+    """Who may be enrolled for the case: its person and their household."""
+    member = HouseholdMember.objects.filter(person_id=case.person_id).first()
+    if member is None:
+        return Person.objects.filter(pk=case.person_id)
+    return Person.objects.filter(
+        Q(pk=case.person_id) | Q(household_member__household_id=member.household_id)
+    ).order_by("pk")
+
+
+def likely_duplicates(
+    user,
+    *,
+    family_name: str,
+    given_name: str,
+    family_name_kana: str,
+    given_name_kana: str,
+    birth_date: datetime.date | None,
+) -> list[Person]:
+    """Persons in the user's visible set who may be the one being registered."""
+    key = person_search_key(family_name, given_name, family_name_kana, given_name_kana)
+    kanji, kana = key.split("|", 1)
+    match = Q(search_key__startswith=f"{kanji}|") | Q(search_key__endswith=f"|{kana}")
+    if birth_date:
+        match |= Q(birth_date=birth_date, search_key__contains=normalize_name(family_name_kana))
+    return list(access.persons_visible_to(user).filter(match).select_related("district")[:10])
+
+
+def person_consents(user, person: Person):
+    return (
+        access.consents_of(user, person)
+        .select_related("recorded_by", "withdrawn_by")
+        .prefetch_related("agencies")
+    )
+
+
+def person_readable(user, person: Person) -> bool:
+    """Does the user read a case of this person in full (more than a shared summary)?"""
+    return access.cases_readable_by(user).filter(person=person).exists()

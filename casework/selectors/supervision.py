@@ -1,0 +1,194 @@
+"""The supervisor's reads: the caseload review, what waits, the access log, staff."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
+
+from casework import access
+from casework.models import (
+    AccessLog,
+    Case,
+    CaseAssignment,
+    CaseStatus,
+    ClosureRequest,
+    ContactRecord,
+    PlanState,
+    Role,
+    StaffMembership,
+    SupportPlan,
+)
+
+# --- the supervisor's view ----------------------------------------------------------------
+
+NO_CONTACT_DAYS = 30
+
+
+CASELOAD_METRICS = ("active", "recent_contacts", "no_contact", "monitoring_overdue", "awaiting")
+
+
+def _agency_active_assignments(agency_cases: QuerySet[Case]) -> QuerySet[CaseAssignment]:
+    return CaseAssignment.objects.filter(ended_at__isnull=True, case__in=agency_cases).exclude(
+        case__status=CaseStatus.CLOSED
+    )
+
+
+def _no_contact_cases(agency_cases: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
+    since = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=NO_CONTACT_DAYS), datetime.time())
+    )
+    recent = ContactRecord.objects.filter(case_id=OuterRef("pk"), occurred_at__gte=since)
+    return agency_cases.exclude(status=CaseStatus.CLOSED).filter(
+        ~Exists(recent), opened_on__lte=today - datetime.timedelta(days=NO_CONTACT_DAYS)
+    )
+
+
+def caseload_review(supervisor) -> list[dict]:
+    """Per worker of the supervisor's agency: the week's review figures, in six queries."""
+    membership = access.require_supervisor(supervisor)
+    agency_cases = access.agency_cases(supervisor)
+    today = timezone.localdate()
+    since = timezone.now() - datetime.timedelta(days=NO_CONTACT_DAYS)
+    workers = list(
+        StaffMembership.objects.filter(
+            agency_id=membership.agency_id, role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR]
+        )
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name", "user__username")
+    )
+    assignments = _agency_active_assignments(agency_cases)
+
+    def per_worker(queryset, field="worker_id"):
+        return dict(
+            queryset.values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n")
+        )
+
+    active = per_worker(assignments)
+    no_contact = per_worker(assignments.filter(case__in=_no_contact_cases(agency_cases, today)))
+    overdue = per_worker(
+        assignments.filter(
+            case__plans__state=PlanState.APPROVED, case__plans__next_monitoring_on__lt=today
+        )
+    )
+    awaiting = per_worker(assignments.filter(case__plans__state=PlanState.SUBMITTED))
+    contacts = per_worker(
+        ContactRecord.objects.filter(case__in=agency_cases, occurred_at__gte=since),
+        field="worker_id",
+    )
+    rows = []
+    for m in workers:
+        uid = m.user_id
+        rows.append(
+            {
+                "worker": m.user,
+                "role": m.get_role_display(),
+                "active": active.get(uid, 0),
+                "recent_contacts": contacts.get(uid, 0),
+                "no_contact": no_contact.get(uid, 0),
+                "monitoring_overdue": overdue.get(uid, 0),
+                "awaiting": awaiting.get(uid, 0),
+            }
+        )
+    return rows
+
+
+def caseload_cases(supervisor, worker, metric: str) -> QuerySet[Case]:
+    """The cases behind one figure of the caseload review."""
+    agency_cases = access.agency_cases(supervisor)
+    today = timezone.localdate()
+    cases = agency_cases.filter(
+        assignments__worker=worker, assignments__ended_at__isnull=True
+    ).exclude(status=CaseStatus.CLOSED)
+    if metric == "recent_contacts":
+        since = timezone.now() - datetime.timedelta(days=NO_CONTACT_DAYS)
+        cases = agency_cases.filter(contacts__worker=worker, contacts__occurred_at__gte=since)
+    elif metric == "no_contact":
+        cases = cases.filter(pk__in=_no_contact_cases(agency_cases, today).values("pk"))
+    elif metric == "monitoring_overdue":
+        cases = cases.filter(plans__state=PlanState.APPROVED, plans__next_monitoring_on__lt=today)
+    elif metric == "awaiting":
+        cases = cases.filter(plans__state=PlanState.SUBMITTED)
+    return (
+        cases.distinct()
+        .select_related("person", "owning_agency")
+        .annotate(last_contact_at=Max("contacts__occurred_at"))
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def plans_awaiting_approval(supervisor) -> QuerySet[SupportPlan]:
+    return (
+        SupportPlan.objects.filter(
+            state=PlanState.SUBMITTED, case__in=access.agency_cases(supervisor)
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case__person", "author")
+        .order_by("submitted_at")
+    )
+
+
+def closures_awaiting_decision(supervisor) -> QuerySet[ClosureRequest]:
+    return (
+        ClosureRequest.objects.filter(
+            state=ClosureRequest.State.PENDING, case__in=access.agency_cases(supervisor)
+        )
+        .select_related("case__person", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def agency_access_log(
+    supervisor,
+    *,
+    worker=None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    case: int | None = None,
+    person: int | None = None,
+) -> QuerySet[AccessLog]:
+    """Reads by the agency's staff, and reads of the agency's cases by anyone; `case` and
+    `person` keep the rows that name them, on a page or among a list's rows."""
+    rows = access.access_log_for_supervisor(supervisor)
+    rows = access.access_log_about(rows, case_id=case, person_id=person)
+    if worker is not None:
+        rows = rows.filter(user=worker)
+    if date_from:
+        rows = rows.filter(at__gte=_start_of(date_from))
+    if date_to:
+        rows = rows.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    return rows.select_related("user", "agency", "case__owning_agency", "person").order_by(
+        "-at", "-pk"
+    )
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def agency_workers(supervisor) -> QuerySet:
+    membership = access.require_supervisor(supervisor)
+    return (
+        get_user_model()
+        .objects.filter(
+            membership__agency_id=membership.agency_id,
+            membership__role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR],
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def agency_staff(user) -> QuerySet:
+    """The case-handling staff of the user's own agency."""
+    membership = access.require_case_role(user)
+    return (
+        get_user_model()
+        .objects.filter(
+            membership__agency_id=membership.agency_id,
+            membership__role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR],
+            is_active=True,
+        )
+        .order_by("last_name", "first_name", "username")
+    )
