@@ -6,3 +6,8 @@ class RemindersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reminders"
     verbose_name = _("リマインダー")
+
+    def ready(self) -> None:
+        # Register the tasks with the Celery app as Django starts: the services enqueue
+        # them by name, without importing the module that calls them.
+        from reminders import tasks  # noqa: F401

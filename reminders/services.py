@@ -18,6 +18,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,6 +51,12 @@ class LostClaim(Exception):
 
 
 # --- scanning --------------------------------------------------------------------------------
+
+
+def _task(name: str):
+    """A task of this app, by its registered name: the tasks call these services, and the
+    services reach the tasks only through the Celery app, so neither imports the other."""
+    return current_app.tasks[name]
 
 
 def scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
@@ -120,8 +127,6 @@ def reenqueue_after() -> datetime.timedelta:
 
 def dispatch(*, now: datetime.datetime | None = None, limit: int = 20000) -> int:
     """Send the pending reminders to the workers, in batches, once the transaction commits."""
-    from .tasks import deliver
-
     now = now or timezone.now()
     waiting = Reminder.objects.filter(state=ReminderState.PENDING).filter(
         Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - reenqueue_after())
@@ -130,7 +135,7 @@ def dispatch(*, now: datetime.datetime | None = None, limit: int = 20000) -> int
         ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:limit])
         Reminder.objects.filter(pk__in=ids).update(enqueued_at=now)
         for start in range(0, len(ids), DELIVERY_BATCH):
-            deliver.delay_on_commit(ids[start : start + DELIVERY_BATCH])
+            _task("reminders.deliver").delay_on_commit(ids[start : start + DELIVERY_BATCH])
     return len(ids)
 
 
@@ -220,8 +225,6 @@ def _deliver_one(reminder: Reminder, candidate, *, token: str) -> str:
     Errors other than a lost claim propagate: the task fails, and the claim is released
     after its time limit and retried.
     """
-    from .tasks import send_email
-
     user = reminder.recipient
     try:
         with transaction.atomic():
@@ -253,7 +256,7 @@ def _deliver_one(reminder: Reminder, candidate, *, token: str) -> str:
                 email_state=EmailState.PENDING if wants_email else EmailState.NONE,
             )
             if wants_email:
-                send_email.delay_on_commit(reminder.pk)
+                _task("reminders.send_email").delay_on_commit(reminder.pk)
     except LostClaim:
         log.warning("reminders: claim on %s was taken over; not delivering", reminder.pk)
         return "lost"
@@ -315,8 +318,6 @@ def _email_failed(reminder: Reminder, error: Exception, now: datetime.datetime) 
 
 def dispatch_emails(*, now: datetime.datetime | None = None, limit: int = 5000) -> int:
     """Hand out the e-mails whose (next) attempt is due."""
-    from .tasks import send_email
-
     now = now or timezone.now()
     ids = list(
         Reminder.objects.filter(state=ReminderState.SENT, email_state=EmailState.PENDING)
@@ -325,7 +326,7 @@ def dispatch_emails(*, now: datetime.datetime | None = None, limit: int = 5000) 
         .values_list("pk", flat=True)[:limit]
     )
     for pk in ids:
-        send_email.delay_on_commit(pk)
+        _task("reminders.send_email").delay_on_commit(pk)
     return len(ids)
 
 
