@@ -23,6 +23,8 @@ from casework.access_rules import AccessRules as AccessRules
 from casework.access_rules import register_rules as register_rules
 from casework.access_rules import rules as _rules
 from casework.models import (
+    CASE_ROLES,
+    MAX_ID,
     AccessLog,
     Agency,
     Case,
@@ -53,7 +55,6 @@ def consent_withdrawn(*, consent, actor) -> None:
 
 
 _MISSING = object()
-_MAX_ID = 2**63 - 1  # the largest primary key the database can hold
 
 
 def parse_id(pk) -> int:
@@ -62,7 +63,7 @@ def parse_id(pk) -> int:
         number = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    if not 0 < number <= _MAX_ID:
+    if not 0 < number <= MAX_ID:
         raise Http404
     return number
 
@@ -402,7 +403,7 @@ def agency_worker_for_supervisor(user, pk):
     worker = (
         StaffMembership.objects.filter(
             agency_id=membership.agency_id,
-            role__in=[r.value for r in (Role.CSW, Role.CONSULTATION, Role.SUPERVISOR)],
+            role__in=CASE_ROLES,
             user_id=pk,
         )
         .select_related("user")

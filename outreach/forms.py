@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DATE_WIDGET, BoundedModelMultipleChoiceField, RecordDateField
-from casework.models import validate_record_date
+from casework.models import MAX_ID, validate_record_date
 from outreach.models import (
     ActivityGroup,
     AwarenessEvent,
@@ -158,10 +158,10 @@ def _staff_label(user) -> str:
 
 class LinkForm(forms.Form):
     case_number = forms.IntegerField(
-        label=_("ケース番号"), required=False, min_value=1, max_value=2**63 - 1
+        label=_("ケース番号"), required=False, min_value=1, max_value=MAX_ID
     )
     person_number = forms.IntegerField(
-        label=_("本人番号(ケースがない方)"), required=False, min_value=1, max_value=2**63 - 1
+        label=_("本人番号(ケースがない方)"), required=False, min_value=1, max_value=MAX_ID
     )
 
     def clean(self):

@@ -334,9 +334,7 @@ class WatchReport(models.Model):
         ]
         constraints = [
             valid_choice("reporter_kind", ReporterKind, "report_reporter_valid"),
-            models.CheckConstraint(
-                condition=Q(urgency__in=["urgent", "normal"]), name="report_urgency_valid"
-            ),
+            valid_choice("urgency", ReportUrgency, "report_urgency_valid"),
             valid_choice("state", ReportState, "report_state_valid"),
             models.CheckConstraint(condition=~Q(noticed=""), name="report_noticed_set"),
             # An anonymous report keeps no name of who made it.

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DATE_WIDGET, BoundedModelMultipleChoiceField, RecordDateField
-from casework.models import Agency, ContactRecord, Role
+from casework.models import CASE_ROLES, Agency, ContactRecord
 from referrals.models import Scope, Urgency
 
 
@@ -48,7 +48,7 @@ class ReferralForm(forms.Form):
             get_user_model()
             .objects.filter(
                 is_active=True,
-                membership__role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR],
+                membership__role__in=CASE_ROLES,
             )
             .exclude(membership__agency_id=case.owning_agency_id)
             .select_related("membership__agency")

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Value, When
 
+from casework.models import CASE_ROLES
 from referrals.access_rules import referrals_received_by, referrals_sent_by
 from referrals.models import Referral, ReferralState
 
@@ -41,7 +42,7 @@ def receiving_workers(referral: Referral):
         get_user_model()
         .objects.filter(
             membership__agency_id=referral.receiving_agency_id,
-            membership__role__in=["csw", "consultation", "supervisor"],
+            membership__role__in=CASE_ROLES,
             is_active=True,
         )
         .order_by("last_name", "first_name", "username")

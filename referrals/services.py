@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from casework import access
 from casework import services as casework_services
 from casework.models import (
+    CASE_ROLES,
     AccessLog,
     Agency,
     Case,
@@ -23,8 +24,6 @@ from casework.models import (
 )
 from referrals import access_rules
 from referrals.models import OPEN_STATES, Referral, ReferralState, Scope
-
-CASE_ROLES = (Role.CSW, Role.CONSULTATION, Role.SUPERVISOR)
 
 
 def _member_of(user, agency_id: int) -> bool:

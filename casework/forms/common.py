@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import (
+    MAX_ID,
     validate_record_date,
 )
 
@@ -22,7 +23,7 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 number = int(str(pk))
             except ValueError:
                 continue  # the parent refuses text with its own message
-            if not 0 < number <= 2**63 - 1:
+            if not 0 < number <= MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

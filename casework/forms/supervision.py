@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework import access
 from casework.forms.common import DATE_WIDGET, RecordDateField, _staff_label
+from casework.models import MAX_ID
 
 
 class AccessLogFilterForm(forms.Form):
@@ -19,9 +20,7 @@ class AccessLogFilterForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 8}),
     )
-    person = forms.IntegerField(
-        label=_("本人番号"), required=False, min_value=1, max_value=2**63 - 1
-    )
+    person = forms.IntegerField(label=_("本人番号"), required=False, min_value=1, max_value=MAX_ID)
 
     def __init__(self, *args, workers=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,7 +32,7 @@ class AccessLogFilterForm(forms.Form):
         raw = self.cleaned_data["case"].strip()
         if not raw:
             return None
-        if not raw.isdigit() or not 0 < int(raw) < 2**63:
+        if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
             raise forms.ValidationError(_("ケース番号は数字で入力してください(例: 000123)。"))
         # Only a case the supervisor sees: another agency's number would say what it listed.
         if not access.cases_visible_to(self.user).filter(pk=int(raw)).exists():

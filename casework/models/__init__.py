@@ -18,8 +18,10 @@ from casework.models.cases import CaseUserObjectPermission as CaseUserObjectPerm
 from casework.models.cases import Concern as Concern
 from casework.models.closure import ClosureReason as ClosureReason
 from casework.models.closure import ClosureRequest as ClosureRequest
+from casework.models.closure import ClosureState as ClosureState
 from casework.models.common import EARLIEST_RECORD_DATE as EARLIEST_RECORD_DATE
 from casework.models.common import LATEST_RECORD_YEAR as LATEST_RECORD_YEAR
+from casework.models.common import MAX_ID as MAX_ID
 from casework.models.common import kana_validator as kana_validator
 from casework.models.common import phone_validator as phone_validator
 from casework.models.common import valid_choice as valid_choice
@@ -40,6 +42,7 @@ from casework.models.meetings import MeetingKind as MeetingKind
 from casework.models.notifications import Notification as Notification
 from casework.models.org import CASE_ROLES as CASE_ROLES
 from casework.models.org import Agency as Agency
+from casework.models.org import AgencyKind as AgencyKind
 from casework.models.org import District as District
 from casework.models.org import Role as Role
 from casework.models.org import StaffMembership as StaffMembership
@@ -49,10 +52,12 @@ from casework.models.persons import Person as Person
 from casework.models.persons import Relation as Relation
 from casework.models.persons import Sex as Sex
 from casework.models.plans import MonitoringEntry as MonitoringEntry
+from casework.models.plans import MonitoringKind as MonitoringKind
 from casework.models.plans import MonitoringProgress as MonitoringProgress
 from casework.models.plans import PlanAction as PlanAction
 from casework.models.plans import PlanState as PlanState
 from casework.models.plans import SupportPlan as SupportPlan
+from casework.models.programmes import OutcomeKind as OutcomeKind
 from casework.models.programmes import Programme as Programme
 from casework.models.programmes import ProgrammeEnrolment as ProgrammeEnrolment
 from casework.models.programmes import ProgrammeOutcome as ProgrammeOutcome

@@ -21,13 +21,16 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+class ClosureState(models.TextChoices):
+    PENDING = "pending", _("承認待ち")
+    APPROVED = "approved", _("承認")
+    REJECTED = "rejected", _("差し戻し")
+
+
 class ClosureRequest(models.Model):
     """A worker asks to close a case; a supervisor of the owning agency decides."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("承認待ち")
-        APPROVED = "approved", _("承認")
-        REJECTED = "rejected", _("差し戻し")
+    State = ClosureState
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closure_requests")
     reason = models.CharField(_("終結理由"), max_length=20, choices=ClosureReason.choices)
@@ -61,10 +64,7 @@ class ClosureRequest(models.Model):
                 fields=["case"], condition=Q(state="pending"), name="closure_one_pending"
             ),
             valid_choice("reason", ClosureReason, "closure_reason_valid"),
-            models.CheckConstraint(
-                condition=Q(state__in=["pending", "approved", "rejected"]),
-                name="closure_state_valid",
-            ),
+            valid_choice("state", ClosureState, "closure_state_valid"),
             models.CheckConstraint(
                 condition=Q(state="pending")
                 | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),

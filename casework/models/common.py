@@ -22,6 +22,11 @@ EARLIEST_RECORD_DATE = datetime.date(2000, 1, 1)
 LATEST_RECORD_YEAR = 2100
 
 
+# The largest primary key the database can hold (a signed 64-bit integer): an id from a URL
+# or a form beyond it is refused before it reaches SQL.
+MAX_ID = 2**63 - 1
+
+
 def validate_record_date(value) -> None:
     day = value.date() if isinstance(value, datetime.datetime) else value
     if day < EARLIEST_RECORD_DATE or day.year > LATEST_RECORD_YEAR:

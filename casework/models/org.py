@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.models.common import valid_choice
@@ -24,20 +23,23 @@ class District(models.Model):
         return self.name
 
 
+class AgencyKind(models.TextChoices):
+    GENERAL_CONSULTATION = "general_consultation", _("福祉の総合相談窓口")
+    CSW = "csw", _("社会福祉協議会 CSW")
+    COMPREHENSIVE_CENTER = "comprehensive_center", _("地域包括支援センター")
+    SELF_RELIANCE = "self_reliance", _("自立相談支援機関")
+    PUBLIC_ASSISTANCE = "public_assistance", _("生活福祉課 生活保護")
+    DISABILITY = "disability", _("障害者支援")
+    CHILD_FAMILY = "child_family", _("子ども家庭支援")
+    HEALTH_CENTER = "health_center", _("保健センター")
+    OTHER = "other", _("その他")
+
+
 class Agency(models.Model):
-    class Kind(models.TextChoices):
-        GENERAL_CONSULTATION = "general_consultation", _("福祉の総合相談窓口")
-        CSW = "csw", _("社会福祉協議会 CSW")
-        COMPREHENSIVE_CENTER = "comprehensive_center", _("地域包括支援センター")
-        SELF_RELIANCE = "self_reliance", _("自立相談支援機関")
-        PUBLIC_ASSISTANCE = "public_assistance", _("生活福祉課 生活保護")
-        DISABILITY = "disability", _("障害者支援")
-        CHILD_FAMILY = "child_family", _("子ども家庭支援")
-        HEALTH_CENTER = "health_center", _("保健センター")
-        OTHER = "other", _("その他")
+    Kind = AgencyKind
 
     name = models.CharField(_("機関名"), max_length=100, unique=True)
-    kind = models.CharField(_("種別"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("種別"), max_length=30, choices=AgencyKind.choices)
     district = models.ForeignKey(
         District,
         verbose_name=_("地区"),
@@ -52,22 +54,7 @@ class Agency(models.Model):
         verbose_name = _("機関")
         verbose_name_plural = _("機関")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "general_consultation",
-                        "csw",
-                        "comprehensive_center",
-                        "self_reliance",
-                        "public_assistance",
-                        "disability",
-                        "child_family",
-                        "health_center",
-                        "other",
-                    ]
-                ),
-                name="agency_kind_valid",
-            )
+            valid_choice("kind", AgencyKind, "agency_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -153,12 +153,15 @@ class MonitoringProgress(models.TextChoices):
     ACHIEVED = "achieved", _("目標達成")
 
 
+class MonitoringKind(models.TextChoices):
+    MONITORING = "monitoring", _("モニタリング")
+    EVALUATION = "evaluation", _("評価")
+
+
 class MonitoringEntry(models.Model):
     """Monitoring (モニタリング) and evaluation (評価シート) against an approved plan."""
 
-    class Kind(models.TextChoices):
-        MONITORING = "monitoring", _("モニタリング")
-        EVALUATION = "evaluation", _("評価")
+    Kind = MonitoringKind
 
     plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="monitoring")
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices, default=Kind.MONITORING)
@@ -181,9 +184,7 @@ class MonitoringEntry(models.Model):
         verbose_name = _("モニタリング・評価")
         verbose_name_plural = _("モニタリング・評価")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["monitoring", "evaluation"]), name="monitoring_kind_valid"
-            ),
+            valid_choice("kind", MonitoringKind, "monitoring_kind_valid"),
             valid_choice("progress", MonitoringProgress, "monitoring_progress_valid"),
             models.CheckConstraint(condition=~Q(notes=""), name="monitoring_notes_set"),
             models.CheckConstraint(

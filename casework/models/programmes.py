@@ -63,12 +63,15 @@ class ProgrammeEnrolment(models.Model):
         return f"{self.get_programme_display()} {self.enrolled_on}"
 
 
+class OutcomeKind(models.TextChoices):
+    EMPLOYED = "employed", _("就労")
+    INCOME_UP = "income_up", _("増収")
+
+
 class ProgrammeOutcome(models.Model):
     """An outcome of the employment programme: 就労 (found work) or 増収 (more income)."""
 
-    class Kind(models.TextChoices):
-        EMPLOYED = "employed", _("就労")
-        INCOME_UP = "income_up", _("増収")
+    Kind = OutcomeKind
 
     enrolment = models.ForeignKey(
         ProgrammeEnrolment, on_delete=models.PROTECT, related_name="outcomes"
@@ -89,9 +92,7 @@ class ProgrammeOutcome(models.Model):
         verbose_name_plural = _("事業の成果")
         indexes = [models.Index(fields=["kind", "achieved_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["employed", "income_up"]), name="outcome_kind_valid"
-            ),
+            valid_choice("kind", OutcomeKind, "outcome_kind_valid"),
             models.UniqueConstraint(
                 fields=["enrolment", "kind", "achieved_on"], name="outcome_unique"
             ),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from casework import access
 from casework.models import (
+    CASE_ROLES,
     AccessLog,
     Case,
     CaseAssignment,
@@ -17,7 +18,6 @@ from casework.models import (
     ClosureRequest,
     ContactRecord,
     PlanState,
-    Role,
     StaffMembership,
     SupportPlan,
 )
@@ -53,9 +53,7 @@ def caseload_review(supervisor) -> list[dict]:
     today = timezone.localdate()
     since = timezone.now() - datetime.timedelta(days=NO_CONTACT_DAYS)
     workers = list(
-        StaffMembership.objects.filter(
-            agency_id=membership.agency_id, role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR]
-        )
+        StaffMembership.objects.filter(agency_id=membership.agency_id, role__in=CASE_ROLES)
         .select_related("user")
         .order_by("role", "user__last_name", "user__first_name", "user__username")
     )
@@ -174,7 +172,7 @@ def agency_workers(supervisor) -> QuerySet:
         get_user_model()
         .objects.filter(
             membership__agency_id=membership.agency_id,
-            membership__role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR],
+            membership__role__in=CASE_ROLES,
         )
         .order_by("last_name", "first_name", "username")
     )
@@ -187,7 +185,7 @@ def agency_staff(user) -> QuerySet:
         get_user_model()
         .objects.filter(
             membership__agency_id=membership.agency_id,
-            membership__role__in=[Role.CSW, Role.CONSULTATION, Role.SUPERVISOR],
+            membership__role__in=CASE_ROLES,
             is_active=True,
         )
         .order_by("last_name", "first_name", "username")

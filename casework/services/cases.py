@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from casework import access
 from casework.models import (
+    CASE_ROLES,
     Case,
     CaseAssignment,
     CaseConcern,
@@ -21,7 +22,6 @@ from casework.models import (
     Consent,
     Person,
     PlanState,
-    Role,
 )
 from casework.services.common import Refusal, _lock, _require, _set_status
 
@@ -64,7 +64,7 @@ def _check_worker_of(case: Case, worker) -> None:
     if (
         membership is None
         or membership.agency_id != case.owning_agency_id
-        or membership.role not in (Role.CSW, Role.CONSULTATION, Role.SUPERVISOR)
+        or membership.role not in CASE_ROLES
     ):
         raise ValidationError({"worker": _("担当にできるのは担当機関の相談職員だけです。")})
 
