@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import middleware as auth_middleware
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -18,6 +19,18 @@ SESSION_KEY = "tsunagu_login_at"
 def mark_login(request) -> None:
     """Start the absolute lifetime at login (called by the login view)."""
     request.session[SESSION_KEY] = int(time.time())
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Default deny: every page needs a signed-in user unless its view is marked
+    `login_not_required` (sign-in, the password link, the language switch, /healthz).
+    The admin's pages are left to the admin, which lets only staff in and sends everyone
+    else to its own sign-in page."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if hasattr(view_func, "admin_site") or hasattr(view_func, "model_admin"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class SessionLifetimeMiddleware:

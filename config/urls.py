@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from casework.accounts import PasswordResetLinkView, password_change
 from casework.admin import harden_admin_site, view_on_site_disabled
@@ -23,7 +25,8 @@ urlpatterns = [
         PasswordResetLinkView.as_view(),
         name="password_reset_link",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch works before signing in (on the sign-in page itself).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path(
         "admin/r/<int:content_type_id>/<path:object_id>/",

@@ -4,7 +4,6 @@ writes through services. Nothing here shows a person or a record id."""
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -35,7 +34,6 @@ def _snapshot_from(request, data):
     return selectors.snapshot_get(request.user, form.cleaned_data["fy"], form.cleaned_data["n"])
 
 
-@login_required
 @require_GET
 @never_cache
 def dashboard(request):
@@ -109,7 +107,6 @@ def _table(table: dict) -> dict:
     return {"title": _(table["title"]), "header": header, "body": body}
 
 
-@login_required
 @require_GET
 @never_cache
 def snapshot_detail(request):
@@ -127,7 +124,6 @@ def snapshot_detail(request):
     )
 
 
-@login_required
 @require_POST
 def snapshot_approve(request):
     access.require_officer(request.user)
@@ -141,7 +137,6 @@ def snapshot_approve(request):
     return redirect(snapshot_url(snapshot))
 
 
-@login_required
 @require_POST
 def compute(request):
     access.require_officer(request.user)
@@ -197,7 +192,6 @@ def _entry_form(request, form_class, save, *, title, success):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 @never_cache
 def survey_new(request):
@@ -210,7 +204,6 @@ def survey_new(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 @never_cache
 def reported_new(request):
@@ -227,7 +220,6 @@ def _filename(snapshot, ext: str) -> str:
     return f"indicators_FY{snapshot.fiscal_year}_v{snapshot.number}.{ext}"
 
 
-@login_required
 @require_GET
 @never_cache
 def export_csv(request):
@@ -238,7 +230,6 @@ def export_csv(request):
     return response
 
 
-@login_required
 @require_GET
 @never_cache
 def export_xlsx(request):

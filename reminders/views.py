@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,6 @@ from .forms import AgencySettingsForm, ChannelForm
 from .models import ReminderState
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def reminder_settings(request):
     """The user's channels; for a supervisor, the agency's reminder periods too."""

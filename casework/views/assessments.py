@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -20,7 +19,6 @@ from casework.models import (
 from casework.views.common import _case_url, _form_page
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def assessment_new(request, pk):
@@ -45,7 +43,6 @@ def assessment_new(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_GET
 def assessment_detail(request, pk):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -30,7 +29,6 @@ from casework.models import (
 from casework.views.common import PAGE_SIZE, _case_form_view, _case_url, _form_page, apply_errors
 
 
-@login_required
 @require_GET
 def my_cases(request: HttpRequest) -> HttpResponse:
     membership = access.membership_of(request.user)
@@ -52,7 +50,6 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @never_cache
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -79,7 +76,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "casework/case_detail.html", context)
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_open_new_person(request: HttpRequest) -> HttpResponse:
@@ -133,7 +129,6 @@ def case_open_new_person(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_open_for_person(request: HttpRequest, pk: int) -> HttpResponse:
@@ -169,7 +164,6 @@ case_reopen = _case_form_view(
 )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_reassign(request, pk):

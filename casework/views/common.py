@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -73,7 +72,6 @@ def _case_form_view(form_class, service, *, title, success, perm=access.WORK):
     """A page with one form about a case: check `perm`, call `service(actor, case, **data)`,
     go back to the case."""
 
-    @login_required
     @never_cache
     @require_http_methods(["GET", "POST"])
     def view(request, pk):
@@ -93,7 +91,6 @@ def _record_form_view(model, keyword, form_class, service, *, title, success, pe
     """A page with one form about a record of a case (a plan, an enrolment): the record
     carries its case's permissions; `service(actor, <keyword>=record, **data)`."""
 
-    @login_required
     @never_cache
     @require_http_methods(["GET", "POST"])
     def view(request, pk):

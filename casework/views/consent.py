@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +17,6 @@ from casework.forms import (
 from casework.views.common import _form_page
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def consent_new(request, pk):
@@ -42,7 +40,6 @@ def consent_new(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request, pk):

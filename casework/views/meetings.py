@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,7 +21,6 @@ from casework.models import (
 from casework.views.common import PAGE_SIZE, _form_page
 
 
-@login_required
 @require_GET
 def meeting_list(request):
     access.require_case_role(request.user)
@@ -38,7 +36,6 @@ def meeting_list(request):
     return render(request, "casework/meeting_list.html", {"page": page})
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def meeting_new(request):
@@ -62,7 +59,6 @@ def meeting_new(request):
     )
 
 
-@login_required
 @require_GET
 def meeting_detail(request, pk):
     meeting = access.meeting_for_user(request.user, pk)

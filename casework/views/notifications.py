@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 from casework import access, selectors, services
 
 
-@login_required
 @require_GET
 def notification_list(request):
     page = Paginator(selectors.notifications_for(request.user), 30).get_page(
@@ -20,7 +18,6 @@ def notification_list(request):
     return render(request, "casework/notifications.html", {"page": page})
 
 
-@login_required
 @require_POST
 def notifications_read(request):
     raw = request.POST.get("id")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -26,7 +25,6 @@ from casework.models import (
 from casework.views.common import PAGE_SIZE, apply_errors
 
 
-@login_required
 @require_GET
 def person_search(request: HttpRequest) -> HttpResponse:
     access.require_case_role(request.user)
@@ -57,7 +55,6 @@ def person_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @never_cache
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,7 +94,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def household_add(request, pk):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -87,7 +86,6 @@ def _plan_page(request, *, case, plan, form, formset, title, save):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def plan_new(request, pk):
@@ -107,7 +105,6 @@ def plan_new(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
@@ -129,7 +126,6 @@ def plan_edit(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_GET
 def plan_detail(request, pk):
@@ -171,7 +167,6 @@ def _plan_action(request, pk, perm, service, success):
     return redirect(_plan_url(plan))
 
 
-@login_required
 @require_POST
 def plan_submit(request, pk):
     return _plan_action(
@@ -183,7 +178,6 @@ def plan_submit(request, pk):
     )
 
 
-@login_required
 @require_POST
 def plan_approve(request, pk):
     return _plan_action(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -39,7 +38,6 @@ outcome_new = _record_form_view(
 )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enrolment_new(request, pk):

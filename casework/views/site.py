@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -24,11 +24,11 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("casework:my_cases")
 
 
+@login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and compose: the database and the cache answer."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_noop as _noop
@@ -15,7 +14,6 @@ from casework.forms import (
 from casework.views.common import PAGE_SIZE
 
 
-@login_required
 @require_GET
 def caseload(request):
     access.require_supervisor(request.user)
@@ -38,7 +36,6 @@ def caseload(request):
     )
 
 
-@login_required
 @require_GET
 def caseload_worker(request, pk):
     worker = access.agency_worker_for_supervisor(request.user, pk)
@@ -55,7 +52,6 @@ def caseload_worker(request, pk):
     )
 
 
-@login_required
 @require_GET
 def access_log(request):
     access.require_supervisor(request.user)

@@ -4,7 +4,6 @@ Groups are not personal data and read as they are; sessions and participants are
 only on the user's agency's own groups, and participants are named only to its case staff."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -43,13 +42,11 @@ from outreach.views.common import (
 )
 
 
-@login_required
 @require_GET
 def event_list(request):
     return list_page(request, selectors.events(), "outreach/event_list.html", tab="events")
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def event_new(request):
@@ -63,13 +60,11 @@ def event_new(request):
     )
 
 
-@login_required
 @require_GET
 def group_list(request):
     return list_page(request, selectors.groups(), "outreach/group_list.html", tab="groups")
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def group_new(request):
@@ -94,7 +89,6 @@ def _group(pk) -> ActivityGroup:
     return group
 
 
-@login_required
 @never_cache
 @require_GET
 def group_detail(request, pk):
@@ -122,7 +116,6 @@ def group_detail(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def session_new(request, pk):
@@ -139,7 +132,6 @@ def session_new(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def participant_new(request, pk):
@@ -168,7 +160,6 @@ def participant_new(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def participant_edit(request, pk):
@@ -194,13 +185,11 @@ def participant_edit(request, pk):
     )
 
 
-@login_required
 @require_GET
 def service_list(request):
     return list_page(request, selectors.services(), "outreach/service_list.html", tab="services")
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def service_new(request):

@@ -1,7 +1,6 @@
 """The watch network: the triage queue, a report and what is done with it."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -44,7 +43,6 @@ class ReportIntakeForm(IntakeForm):
         return data
 
 
-@login_required
 @never_cache
 @require_GET
 def report_queue(request):
@@ -85,7 +83,6 @@ def report_queue(request):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_new(request):
@@ -99,7 +96,6 @@ def report_new(request):
     )
 
 
-@login_required
 @never_cache
 @require_GET
 def report_detail(request, pk):
@@ -127,7 +123,6 @@ def _report_for_action(request, pk):
     return report
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_assign(request, pk):
@@ -145,7 +140,6 @@ def report_assign(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_link(request, pk):
@@ -171,7 +165,6 @@ def report_link(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_close(request, pk):
@@ -188,7 +181,6 @@ def report_close(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_open_case(request, pk):

@@ -3,7 +3,6 @@
 Staff on a visit who do not work its case read, on the visit's pages and their schedule,
 the visited person's name, address and phone, and nothing else of the case."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -45,7 +44,6 @@ def _plan_visit(request, *, case=None, report=None, back):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def visit_plan_for_case(request, pk):
@@ -53,7 +51,6 @@ def visit_plan_for_case(request, pk):
     return _plan_visit(request, case=case, back=case.get_absolute_url())
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def visit_plan_for_report(request, pk):
@@ -72,7 +69,6 @@ def _log_visit(request, visit, visited, *, form: bool = False) -> None:
     log_read(request.user, case=visited.case, person=visited.person, detail=detail, form=form)
 
 
-@login_required
 @never_cache
 @require_GET
 def visit_detail(request, pk):
@@ -95,7 +91,6 @@ def visit_detail(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def visit_record(request, pk):
@@ -115,7 +110,6 @@ def visit_record(request, pk):
     )
 
 
-@login_required
 @never_cache
 @require_GET
 def my_visits(request):
