@@ -29,14 +29,13 @@ left, every entry but the grand total is hidden, zeros included ("only the total
 from __future__ import annotations
 
 import math
-import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+
+from indicators.lp import LinearModel
 
 INF = math.inf
 
@@ -215,7 +214,7 @@ class Solver:
         program itself."""
         model = self.cache.get(("model", part.fingerprint))
         if model is None:
-            model = self.cache["model", part.fingerprint] = _LinearModel(part.fingerprint)
+            model = self.cache["model", part.fingerprint] = LinearModel(part.fingerprint)
         found = model.optimum({self.names[v]: c for v, c in sub.items()}, sign)
         if found is not None:
             return found
@@ -264,72 +263,6 @@ class Solver:
             low += self._solve(self.parts[c], sub, 1.0)
             high += self._solve(self.parts[c], sub, -1.0)
         return round(low, 6), round(high, 6)
-
-
-class _LinearModel:
-    """One component as a HiGHS linear program, kept loaded so that each new objective
-    starts from the last basis (HiGHS's own interface: SciPy's wrapper builds and solves the
-    model anew on every call, which costs ten times as long on these small programs)."""
-
-    def __init__(self, fingerprint: tuple):
-        variables, rows = fingerprint
-        self.local = {name: i for i, (name, _low) in enumerate(variables)}
-        self.size = size = len(self.local)
-        self.highs = _highs()
-        self.highs.addVars(
-            size,
-            np.array([low for _name, low in variables], dtype=float),
-            np.full(size, highspy.kHighsInf),
-        )
-        for terms, lo, hi in rows:
-            index = np.array([self.local[name] for name, _c in terms], dtype=np.int32)
-            self.highs.addRow(
-                -highspy.kHighsInf if lo == -INF else lo,
-                hi,
-                len(index),
-                index,
-                np.array([c for _name, c in terms], dtype=float),
-            )
-        self.columns = np.arange(size, dtype=np.int32)
-
-    def optimum(self, sub: dict[int, int], sign: float) -> float | None:
-        """sign * min(sign * form) when the LP's optimum is integral, else None."""
-        objective = np.zeros(self.size)
-        for name, c in sub.items():
-            objective[self.local[name]] = sign * c
-        self.highs.changeColsCost(self.size, self.columns, objective)
-        self.highs.run()
-        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        values = np.array(self.highs.getSolution().col_value)
-        if np.abs(values - np.round(values)).max(initial=0.0) > 1e-7:
-            return None
-        return sign * float(objective @ np.round(values))
-
-
-_banner_shown = False
-
-
-def _highs() -> highspy.Highs:
-    """A silent HiGHS instance. HiGHS prints its banner to the process's standard output
-    when the first instance is made, before any option can be set: that one is made with
-    the output pointed at /dev/null."""
-    global _banner_shown
-    if _banner_shown:
-        highs = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                highs = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _banner_shown = True
-    highs.setOptionValue("output_flag", False)
-    return highs
 
 
 @dataclass
