@@ -42,6 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(RUN_ENV) $(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

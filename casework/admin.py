@@ -277,7 +277,7 @@ class UserAdmin(NoLeakAdminMixin, BaseUserAdmin):
         super().save_related(request, form, formsets, change)
         user = form.instance
         user.__dict__.pop("_tsunagu_membership", None)
-        moved = services.staff_membership_changed(
+        moved = services.staff_membership_revoke_grants(
             actor=request.user,
             user=user,
             previous=getattr(request, "_tsunagu_previous_membership", None),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework.views import apply_errors
+from casework.pages import form_page
 from casework.wareki import fiscal_year_label
 from indicators import access, exports, selectors, services, tasks
 from indicators.charts import bar_chart
@@ -171,24 +171,18 @@ def compute(request):
 def _entry_form(request, form_class, save, *, title, success):
     access.require_officer(request.user)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("indicators:dashboard")
-    return render(
+    return form_page(
         request,
-        "indicators/form.html",
-        {
-            "form": form,
+        form,
+        save,
+        template="indicators/form.html",
+        success=success,
+        then=lambda _saved: "indicators:dashboard",
+        context={
             "title": title,
             "recent_surveys": selectors.recent_surveys(),
             "recent_reports": selectors.recent_reports(),
         },
-        status=400 if form.errors else 200,
     )
 
 

@@ -81,14 +81,18 @@ def participant_register(
     *,
     actor,
     group: ActivityGroup,
-    person: Person,
+    person: Person | None = None,
+    new_person: dict | None = None,
     joined_on: datetime.date,
     in_community_activity: bool = False,
 ) -> GroupParticipant:
     """Register a person as a participant: only a person the actor's agency holds, only on
-    the agency's own group."""
+    the agency's own group. For someone not yet registered, `new_person` holds the person's
+    fields: the person is made in the same transaction, so a refusal leaves no one behind."""
     _recorder(actor)
     outreach_access.require_own_group(actor, group)
+    if person is None:
+        person = casework_services.person_create(actor=actor, **(new_person or {}))
     if not access.person_in_agency_scope(actor, person):
         raise PermissionDenied
     if joined_on > timezone.localdate():

@@ -114,6 +114,18 @@ def handles(user, referral: Referral) -> bool:
     return membership.role == Role.SUPERVISOR or referral.assigned_worker_id == user.pk
 
 
+def may_withdraw(user, referral: Referral) -> bool:
+    """Is the user one who may take the referral back: staff of the sending agency who may
+    work the case?"""
+    membership = access.membership_of(user)
+    return (
+        membership is not None
+        and membership.handles_cases
+        and membership.agency_id == referral.sending_agency_id
+        and access.WORK in access.case_permissions(user, referral.case)
+    )
+
+
 def mark_identities(user, referrals) -> list[Referral]:
     """Set `identifies` on each referral: may the user see whom it is for and why.
 

@@ -273,18 +273,11 @@ def _withdraw(referral: Referral, actor, reason: str) -> None:
     _end_access(referral, actor, "取り下げ")
 
 
-def may_withdraw(user, referral: Referral) -> bool:
-    """Staff of the sending agency who may work the case."""
-    return _member_of(user, referral.sending_agency_id) and access.WORK in (
-        access.case_permissions(user, referral.case)
-    )
-
-
 @transaction.atomic
 def referral_withdraw(*, actor, referral: Referral, reason: str = "") -> Referral:
     """The sending side takes the referral back; the receiving side loses its access."""
     referral = _lock(referral)
-    if not may_withdraw(actor, referral):
+    if not access_rules.may_withdraw(actor, referral):
         raise PermissionDenied
     if referral.state not in OPEN_STATES:
         raise ValidationError(_("回答待ちか受理済みのつなぎだけを取り下げられます。"))

@@ -1,9 +1,7 @@
 """Thin views for referrals: authorize through casework.access, call one service."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop as _noop
@@ -12,29 +10,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from casework import access
 from casework.models import AccessLog
-from casework.views import apply_errors
+from casework.pages import form_page, page_of
 from referrals import selectors, services
-from referrals.access_rules import mark_identities, referral_for_user
+from referrals.access_rules import mark_identities, may_withdraw, referral_for_user
 from referrals.forms import AcceptForm, CompleteForm, DeclineForm, ReferralForm, WithdrawForm
 from referrals.models import ReferralState, Scope
 
-PAGE_SIZE = 25
-
 
 def _form(request, form, save, *, title, referral=None, case=None, success, submit):
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(saved.get_absolute_url())
-    return render(
+    return form_page(
         request,
-        "referrals/form.html",
-        {
-            "form": form,
+        form,
+        save,
+        template="referrals/form.html",
+        success=success,
+        then=lambda saved: saved.get_absolute_url(),
+        context={
             "title": title,
             "referral": referral,
             "case": case or referral.case,
@@ -68,7 +59,7 @@ def inbox(request):
 
 
 def _box(request, referrals, box: str, what: str):
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, referrals)
     page.object_list = mark_identities(request.user, page.object_list)
     access.log_list(
         request.user, what=what, cases=[r.case for r in page.object_list if r.identifies]
@@ -117,61 +108,91 @@ def detail(request, pk):
     )
 
 
-def _answer_view(form_class, service, *, title, success, submit, receiving=True, kwargs=None):
-    @never_cache
-    @require_http_methods(["GET", "POST"])
-    def view(request, pk):
-        referral = referral_for_user(request.user, pk)
-        if referral.user_is_receiving != receiving:
-            raise PermissionDenied
-        if receiving and not referral.user_handles:
-            raise PermissionDenied
-        if not receiving and not services.may_withdraw(request.user, referral):
-            raise PermissionDenied
-        if request.method == "GET" and referral.identifies:
-            access.log_form_read(request.user, referral.case, title)
-        extra = kwargs(referral) if kwargs else {}
-        form = form_class(request.POST or None, **extra)
-        return _form(
-            request,
-            form,
-            lambda data: service(actor=request.user, referral=referral, **data),
-            title=title,
-            referral=referral,
-            success=success,
-            submit=submit,
-        )
+def _answer(
+    request, pk, form_class, service, *, title, success, submit, receiving=True, form_kwargs=None
+):
+    """An answer to a referral: by the receiving side's supervisors or named worker, or (a
+    withdrawal) by the sending side; `service(actor, referral, **data)`. `form_kwargs`,
+    what the form needs of the referral, is read only once the answerer is allowed."""
+    referral = referral_for_user(request.user, pk)
+    if referral.user_is_receiving != receiving:
+        raise PermissionDenied
+    if receiving and not referral.user_handles:
+        raise PermissionDenied
+    if not receiving and not may_withdraw(request.user, referral):
+        raise PermissionDenied
+    if request.method == "GET" and referral.identifies:
+        access.log_form_read(request.user, referral.case, title)
+    form = form_class(request.POST or None, **(form_kwargs(referral) if form_kwargs else {}))
+    return _form(
+        request,
+        form,
+        lambda data: service(actor=request.user, referral=referral, **data),
+        title=title,
+        referral=referral,
+        success=success,
+        submit=submit,
+    )
 
-    return view
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def accept(request, pk):
+    return _answer(
+        request,
+        pk,
+        AcceptForm,
+        services.referral_accept,
+        title=_lazy("つなぎを受理"),
+        success=_lazy("つなぎを受理しました。"),
+        submit=_lazy("受理する"),
+        form_kwargs=_accept_choices,
+    )
 
 
-accept = _answer_view(
-    AcceptForm,
-    services.referral_accept,
-    title=_lazy("つなぎを受理"),
-    success=_lazy("つなぎを受理しました。"),
-    submit=_lazy("受理する"),
-    kwargs=lambda referral: {"workers": selectors.receiving_workers(referral)},
-)
-decline = _answer_view(
-    DeclineForm,
-    services.referral_decline,
-    title=_lazy("つなぎをお断り"),
-    success=_lazy("つなぎをお断りしました。"),
-    submit=_lazy("お断りする"),
-)
-complete = _answer_view(
-    CompleteForm,
-    services.referral_complete,
-    title=_lazy("つなぎを完了"),
-    success=_lazy("つなぎを完了しました。"),
-    submit=_lazy("完了する"),
-)
-withdraw = _answer_view(
-    WithdrawForm,
-    services.referral_withdraw,
-    title=_lazy("つなぎを取り下げ"),
-    success=_lazy("つなぎを取り下げました。紹介先の閲覧権限は取り消されました。"),
-    submit=_lazy("取り下げる"),
-    receiving=False,
-)
+def _accept_choices(referral) -> dict:
+    """Whom the receiving supervisor may assign: the receiving agency's workers."""
+    return {"workers": selectors.receiving_workers(referral)}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def decline(request, pk):
+    return _answer(
+        request,
+        pk,
+        DeclineForm,
+        services.referral_decline,
+        title=_lazy("つなぎをお断り"),
+        success=_lazy("つなぎをお断りしました。"),
+        submit=_lazy("お断りする"),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def complete(request, pk):
+    return _answer(
+        request,
+        pk,
+        CompleteForm,
+        services.referral_complete,
+        title=_lazy("つなぎを完了"),
+        success=_lazy("つなぎを完了しました。"),
+        submit=_lazy("完了する"),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    return _answer(
+        request,
+        pk,
+        WithdrawForm,
+        services.referral_withdraw,
+        title=_lazy("つなぎを取り下げ"),
+        success=_lazy("つなぎを取り下げました。紹介先の閲覧権限は取り消されました。"),
+        submit=_lazy("取り下げる"),
+        receiving=False,
+    )

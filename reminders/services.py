@@ -59,7 +59,7 @@ def _task(name: str):
     return current_app.tasks[name]
 
 
-def scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
+def reminder_scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Insert every reminder that is due now; return how many each rule added."""
     ctx = rules.ScanContext.load(now)
     # The scan's moment: delivery checks each reminder as of it.
@@ -101,7 +101,7 @@ def scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
 # --- handing out -----------------------------------------------------------------------------
 
 
-def release_stale(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+def reminder_release_stale(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Give back claims a dead or stuck worker left behind. Returns (released, failed)."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT_SECONDS)
@@ -125,7 +125,7 @@ def reenqueue_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.REMINDER_REENQUEUE_SECONDS)
 
 
-def dispatch(*, now: datetime.datetime | None = None, limit: int = 20000) -> int:
+def reminder_dispatch(*, now: datetime.datetime | None = None, limit: int = 20000) -> int:
     """Send the pending reminders to the workers, in batches, once the transaction commits."""
     now = now or timezone.now()
     waiting = Reminder.objects.filter(state=ReminderState.PENDING).filter(
@@ -139,7 +139,9 @@ def dispatch(*, now: datetime.datetime | None = None, limit: int = 20000) -> int
     return len(ids)
 
 
-def claim(ids: Iterable[int], *, token: str, now: datetime.datetime | None = None) -> list[int]:
+def reminder_claim(
+    ids: Iterable[int], *, token: str, now: datetime.datetime | None = None
+) -> list[int]:
     """Take the pending reminders among `ids` for this worker; return the ones it got."""
     now = now or timezone.now()
     ids = list(ids)
@@ -163,21 +165,21 @@ def claim(ids: Iterable[int], *, token: str, now: datetime.datetime | None = Non
     )
 
 
-def deliver(ids: Iterable[int]) -> Counter:
+def reminder_deliver(ids: Iterable[int]) -> Counter:
     """Claim and deliver the given reminders; those another worker has are left alone."""
     token = uuid.uuid4().hex
-    mine = claim(ids, token=token)
-    return deliver_claimed(mine, token=token)
+    mine = reminder_claim(ids, token=token)
+    return reminder_deliver_claimed(mine, token=token)
 
 
-def release(ids: Iterable[int], *, token: str) -> int:
+def reminder_release(ids: Iterable[int], *, token: str) -> int:
     """Hand back claims this worker cannot finish (it is being stopped)."""
     return Reminder.objects.filter(
         pk__in=list(ids), state=ReminderState.CLAIMED, claim_token=token
     ).update(state=ReminderState.PENDING, claimed_at=None, claim_token="", enqueued_at=None)
 
 
-def deliver_claimed(ids: Iterable[int], *, token: str) -> Counter:
+def reminder_deliver_claimed(ids: Iterable[int], *, token: str) -> Counter:
     outcome: Counter = Counter()
     claimed = list(
         Reminder.objects.filter(pk__in=list(ids), state=ReminderState.CLAIMED, claim_token=token)
@@ -271,7 +273,7 @@ def email_backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=5 * 2 ** max(attempts - 1, 0))
 
 
-def email_send(reminder_id: int, *, now: datetime.datetime | None = None) -> str:
+def reminder_email_send(reminder_id: int, *, now: datetime.datetime | None = None) -> str:
     """Send a delivered reminder's e-mail. One worker at a time holds it (a lease on
     email_next_at); a failure is retried with back-off, and after REMINDER_MAX_ATTEMPTS the
     reminder is put in the app instead, if it was not already there."""
@@ -316,7 +318,7 @@ def _email_failed(reminder: Reminder, error: Exception, now: datetime.datetime) 
     return "email_failed"
 
 
-def dispatch_emails(*, now: datetime.datetime | None = None, limit: int = 5000) -> int:
+def reminder_email_dispatch(*, now: datetime.datetime | None = None, limit: int = 5000) -> int:
     """Hand out the e-mails whose (next) attempt is due."""
     now = now or timezone.now()
     ids = list(
@@ -345,7 +347,7 @@ def _email(user, reminder: Reminder) -> None:
 # --- settings --------------------------------------------------------------------------------
 
 
-def channels_set(*, actor, in_app: bool, email: bool) -> ChannelPreference:
+def channel_preference_set(*, actor, in_app: bool, email: bool) -> ChannelPreference:
     """The actor's own choice of channels; at least one stays on."""
     if not in_app and not email:
         raise ValidationError({"in_app": _("少なくとも一つの通知方法を選んでください。")})

@@ -11,36 +11,36 @@ from . import services
 @shared_task(name="reminders.scan")
 def scan() -> dict:
     """Periodic (django-celery-beat): insert the reminders now due and hand them out."""
-    added = services.scan()
-    services.release_stale()
-    handed_out = services.dispatch()
+    added = services.reminder_scan()
+    services.reminder_release_stale()
+    handed_out = services.reminder_dispatch()
     return {"added": added, "handed_out": handed_out}
 
 
 @shared_task(name="reminders.sweep")
 def sweep() -> dict:
     """Periodic: release claims of dead workers and hand out what is still pending."""
-    released, failed = services.release_stale()
+    released, failed = services.reminder_release_stale()
     return {
         "released": released,
         "failed": failed,
-        "handed_out": services.dispatch(),
-        "emails": services.dispatch_emails(),
+        "handed_out": services.reminder_dispatch(),
+        "emails": services.reminder_email_dispatch(),
     }
 
 
 @shared_task(name="reminders.deliver")
 def deliver(ids: list[int]) -> dict:
     token = uuid.uuid4().hex
-    mine = services.claim(ids, token=token)
+    mine = services.reminder_claim(ids, token=token)
     try:
-        return dict(services.deliver_claimed(mine, token=token))
+        return dict(services.reminder_deliver_claimed(mine, token=token))
     except SoftTimeLimitExceeded:
         # Give back what is left so the next sweep hands it to another worker at once.
-        services.release(mine, token=token)
+        services.reminder_release(mine, token=token)
         raise
 
 
 @shared_task(name="reminders.send_email")
 def send_email(reminder_id: int) -> str:
-    return services.email_send(reminder_id)
+    return services.reminder_email_send(reminder_id)

@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework import access
-from casework.views import apply_errors
+from casework.pages import form_status, submitted
 
 from . import selectors, services
 from .forms import AgencySettingsForm, ChannelForm
@@ -21,8 +21,9 @@ def reminder_settings(request):
     agency = selectors.agency_settings_of(request.user)
     channel_form = ChannelForm(initial={"in_app": channels.in_app, "email": channels.email})
     agency_form = AgencySettingsForm(instance=agency) if agency is not None else None
+    posted_agency = request.POST.get("form") == "agency"
     if request.method == "POST":
-        if request.POST.get("form") == "agency":
+        if posted_agency:
             if agency is None:
                 raise PermissionDenied
             agency_form = AgencySettingsForm(request.POST, instance=agency)
@@ -31,7 +32,7 @@ def reminder_settings(request):
                 return redirect("reminders:settings")
         else:
             channel_form = ChannelForm(request.POST)
-            if _saved(request, channel_form, services.channels_set):
+            if _saved(request, channel_form, services.channel_preference_set):
                 messages.success(request, _("通知方法を保存しました。"))
                 return redirect("reminders:settings")
     counts = selectors.my_reminder_counts(request.user)
@@ -43,17 +44,11 @@ def reminder_settings(request):
             "agency_form": agency_form,
             "counts": [(label, counts.get(value, 0)) for value, label in ReminderState.choices],
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, agency_form if posted_agency else channel_form),
     )
 
 
 def _saved(request, form, service) -> bool:
     """Call the service with a valid form; a refusal is shown next to its field."""
-    if not form.is_valid():
-        return False
-    try:
-        service(actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return False
-    return True
+    done, _result = submitted(request, form, lambda data: service(actor=request.user, **data))
+    return done

@@ -164,7 +164,7 @@ class Workflow:
         return self.approved_plan(case, actor)
 
     def close(self, case, actor, reason="goal_achieved", on=None):
-        request = services.closure_request(
+        request = services.closure_request_submit(
             actor=actor, case=case, reason=reason, closing_on=on or timezone.localdate()
         )
         return services.closure_decide(
@@ -186,7 +186,7 @@ def records_of_every_kind(cast, case_a, workflow) -> dict:
         programme="employment",
         enrolled_on=today - datetime.timedelta(days=5),
     )
-    closure = services.closure_request(
+    closure = services.closure_request_submit(
         actor=cast.csw_a, case=case_a, reason="goal_achieved", closing_on=today
     )
     meeting = services.meeting_record(

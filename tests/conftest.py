@@ -14,6 +14,18 @@ from tests import builders
 from tests.builders import Cast, Workflow, build_cast
 from tests.factories import PersonFactory
 
+# Helper modules that assert for the tests: pytest rewrites their asserts too, so that a
+# failure shows the values compared. They must be registered before anything imports them
+# (tests.builders and tests.factories import none of them).
+pytest.register_assert_rewrite(
+    "tests.casework.admin_helpers",
+    "tests.casework.page_helpers",
+    "tests.casework.workflow_helpers",
+    "tests.fuzz_walk",
+    "tests.outreach.outreach_helpers",
+    "tests.referrals.policy_helpers",
+)
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 _skipped: list[str] = []

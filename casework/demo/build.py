@@ -273,7 +273,7 @@ class Command(BaseCommand):
                 closing_on = step.on
                 if last and timezone.localdate(last.occurred_at) > closing_on:
                     closing_on = timezone.localdate(last.occurred_at)
-                request = services.closure_request(
+                request = services.closure_request_submit(
                     actor=worker,
                     case=case,
                     reason=data["reason"],

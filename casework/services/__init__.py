@@ -11,7 +11,7 @@ from casework.services.cases import case_share as case_share
 from casework.services.cases import case_unassign as case_unassign
 from casework.services.cases import share_revoke as share_revoke
 from casework.services.closure import closure_decide as closure_decide
-from casework.services.closure import closure_request as closure_request
+from casework.services.closure import closure_request_submit as closure_request_submit
 from casework.services.common import Refusal as Refusal
 from casework.services.common import lock_person as lock_person
 from casework.services.consent import consent_record as consent_record
@@ -23,9 +23,9 @@ from casework.services.intake import screening_decide as screening_decide
 from casework.services.meetings import meeting_record as meeting_record
 from casework.services.notifications import notifications_mark_read as notifications_mark_read
 from casework.services.notifications import notify as notify
-from casework.services.org import staff_membership_changed as staff_membership_changed
+from casework.services.org import staff_membership_revoke_grants as staff_membership_revoke_grants
 from casework.services.persons import household_link as household_link
-from casework.services.persons import household_of as household_of
+from casework.services.persons import household_member_add as household_member_add
 from casework.services.persons import person_create as person_create
 from casework.services.plans import PLAN_FIELDS as PLAN_FIELDS
 from casework.services.plans import monitoring_add as monitoring_add

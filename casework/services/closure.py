@@ -27,7 +27,7 @@ from casework.services.common import (
 
 
 @transaction.atomic
-def closure_request(
+def closure_request_submit(
     *, actor, case: Case, reason: str, closing_on: datetime.date, note: str = ""
 ) -> ClosureRequest:
     _require(access.WORK, actor, case)

@@ -30,13 +30,15 @@ from casework.services.common import (
     _require_open,
     _set_status,
 )
+from casework.services.persons import person_create
 
 
 @transaction.atomic
 def case_intake(
     *,
     actor,
-    person: Person,
+    person: Person | None = None,
+    new_person: dict | None = None,
     received_on: datetime.date,
     route: str,
     main_concern: str,
@@ -48,7 +50,11 @@ def case_intake(
     consent_status: str = IntakeConsent.PENDING,
     worker=None,
 ) -> Case:
-    """相談受付: open the case and record how the consultation came in."""
+    """相談受付: open the case and record how the consultation came in. For someone not yet
+    registered, `new_person` holds the person's fields: the person is made in the same
+    transaction, so a refused intake leaves no person behind."""
+    if person is None:
+        person = person_create(actor=actor, **(new_person or {}))
     if not came_in_person and not (visitor_name.strip() and visitor_relation.strip()):
         raise Refusal(
             {

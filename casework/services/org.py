@@ -15,7 +15,7 @@ from casework.models import (
 
 
 @transaction.atomic
-def staff_membership_changed(*, actor, user, previous: tuple[int, str] | None) -> int:
+def staff_membership_revoke_grants(*, actor, user, previous: tuple[int, str] | None) -> int:
     """After a user's agency or role changed: end every assignment and share they held, so
     that no grant outlives the job it was given for. Returns how many cases lost access.
 

@@ -50,9 +50,32 @@ def person_create(
     return person
 
 
-def household_of(person: Person) -> Household | None:
+def _household_of(person: Person) -> Household | None:
     member = HouseholdMember.objects.filter(person=person).select_related("household").first()
     return member.household if member else None
+
+
+@transaction.atomic
+def household_member_add(
+    *,
+    actor,
+    person: Person,
+    person_relation: str,
+    member: Person | None = None,
+    new_member: dict | None = None,
+    member_relation: str,
+) -> Household:
+    """Add someone to the person's household: a person the actor may see (`member`), or a
+    new one registered from `new_member`'s fields in the same transaction."""
+    if member is None:
+        member = person_create(actor=actor, **(new_member or {}))
+    return household_link(
+        actor=actor,
+        person=person,
+        person_relation=person_relation,
+        member=member,
+        member_relation=member_relation,
+    )
 
 
 @transaction.atomic
@@ -79,7 +102,7 @@ def household_link(
     for relation, field in ((person_relation, "person_relation"), (member_relation, "relation")):
         if relation not in Relation.values:
             raise Refusal({field: _("続柄を選んでください。")})
-    mine, theirs = household_of(person), household_of(member)
+    mine, theirs = _household_of(person), _household_of(member)
     if mine and theirs:
         if mine.pk == theirs.pk:
             raise Refusal({"member": _("この方はすでに同じ世帯です。")})

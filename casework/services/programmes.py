@@ -24,7 +24,7 @@ from casework.services.common import (
     _require_open,
     lock_person,
 )
-from casework.services.persons import household_of
+from casework.services.persons import _household_of
 
 
 @transaction.atomic
@@ -35,7 +35,7 @@ def enrolment_add(
     _require(access.WORK, actor, case)
     _lock(case)
     _require_open(case)
-    household = household_of(case.person)
+    household = _household_of(case.person)
     in_household = person.pk == case.person_id or (
         household is not None and household.members.filter(person=person).exists()
     )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +24,8 @@ from casework.forms import (
 from casework.models import (
     AccessLog,
 )
-from casework.views.common import PAGE_SIZE, _case_form_view, _case_url, _form_page, apply_errors
+from casework.pages import form_status, page_of
+from casework.views.common import _case_url, _form_page, apply_errors, case_form
 
 
 @require_GET
@@ -41,7 +40,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     if scope not in scopes:
         scope = "assigned"
     cases = selectors.my_cases(request.user, status=status or None, scope=scope)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, cases)
     access.log_list(request.user, what=_noop("担当ケース一覧"), cases=page.object_list)
     return render(
         request,
@@ -105,11 +104,11 @@ def case_open_new_person(request: HttpRequest) -> HttpResponse:
             )
         if not duplicates:
             try:
-                with transaction.atomic():
-                    person = services.person_create(actor=request.user, **person_form.cleaned_data)
-                    case = services.case_intake(
-                        actor=request.user, person=person, **case_form.service_kwargs()
-                    )
+                case = services.case_intake(
+                    actor=request.user,
+                    new_person=person_form.cleaned_data,
+                    **case_form.service_kwargs(),
+                )
             except ValidationError as error:
                 apply_errors(case_form, error)
             else:
@@ -126,6 +125,7 @@ def case_open_new_person(request: HttpRequest) -> HttpResponse:
             "duplicates": duplicates,
             "person": None,
         },
+        status=form_status(request, person_form, case_form, confirm_form),
     )
 
 
@@ -152,16 +152,22 @@ def case_open_for_person(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "casework/case_open.html",
         {"person_form": None, "case_form": case_form, "person": person},
+        status=form_status(request, case_form),
     )
 
 
-case_reopen = _case_form_view(
-    ReopenForm,
-    services.case_reopen,
-    title=_lazy("ケースを再開"),
-    success=_lazy("ケースを再開しました。"),
-    perm=access.SUPERVISE,
-)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_reopen(request, pk):
+    return case_form(
+        request,
+        pk,
+        ReopenForm,
+        services.case_reopen,
+        title=_lazy("ケースを再開"),
+        success=_lazy("ケースを再開しました。"),
+        perm=access.SUPERVISE,
+    )
 
 
 @never_cache

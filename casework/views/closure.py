@@ -15,14 +15,20 @@ from casework.forms import (
 from casework.models import (
     ClosureRequest,
 )
-from casework.views.common import _case_form_view, _case_url, _form_page
+from casework.views.common import _case_url, _form_page, case_form
 
-closure_request_new = _case_form_view(
-    ClosureRequestForm,
-    services.closure_request,
-    title=_lazy("終結を申請"),
-    success=_lazy("終結を申請しました。スーパーバイザーの承認を待っています。"),
-)
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def closure_request_new(request, pk):
+    return case_form(
+        request,
+        pk,
+        ClosureRequestForm,
+        services.closure_request_submit,
+        title=_lazy("終結を申請"),
+        success=_lazy("終結を申請しました。スーパーバイザーの承認を待っています。"),
+    )
 
 
 @never_cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,15 +17,14 @@ from casework.forms import (
 from casework.models import (
     AccessLog,
 )
-from casework.views.common import PAGE_SIZE, _form_page
+from casework.pages import page_of
+from casework.views.common import _form_page
 
 
 @require_GET
 def meeting_list(request):
     access.require_case_role(request.user)
-    page = Paginator(selectors.meetings_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.meetings_for(request.user))
     # A meeting's title names the person: the list shows the cases it is about.
     access.log_list(
         request.user,

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from casework import access, selectors, services
+from casework.pages import page_of
 
 
 @require_GET
 def notification_list(request):
-    page = Paginator(selectors.notifications_for(request.user), 30).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.notifications_for(request.user), 30)
     return render(request, "casework/notifications.html", {"page": page})
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +20,8 @@ from casework.forms import (
 from casework.models import (
     AccessLog,
 )
-from casework.views.common import PAGE_SIZE, apply_errors
+from casework.pages import form_status, page_of
+from casework.views.common import apply_errors
 
 
 @require_GET
@@ -36,7 +35,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             query=form.cleaned_data["q"],
             birth_date=form.cleaned_data["birth_date"],
         )
-        page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, persons)
         access.log_list(
             request.user,
             what=_noop("本人検索"),
@@ -110,17 +109,14 @@ def household_add(request, pk):
     person_form = None if member else PersonForm(request.POST or None, prefix="member")
     if request.method == "POST" and form.is_valid() and (member or person_form.is_valid()):
         try:
-            with transaction.atomic():
-                new_member = member or services.person_create(
-                    actor=request.user, **person_form.cleaned_data
-                )
-                services.household_link(
-                    actor=request.user,
-                    person=person,
-                    person_relation=form.cleaned_data["person_relation"],
-                    member=new_member,
-                    member_relation=form.cleaned_data["relation"],
-                )
+            services.household_member_add(
+                actor=request.user,
+                person=person,
+                person_relation=form.cleaned_data["person_relation"],
+                member=member,
+                new_member=None if member else person_form.cleaned_data,
+                member_relation=form.cleaned_data["relation"],
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -133,4 +129,5 @@ def household_add(request, pk):
         request,
         "casework/household_form.html",
         {"person": person, "member": member, "form": form, "person_form": person_form},
+        status=form_status(request, form, person_form),
     )

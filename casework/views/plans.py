@@ -21,27 +21,39 @@ from casework.models import (
     AccessLog,
     SupportPlan,
 )
-from casework.views.common import _plan_url, _record_form_view, apply_errors
-
-plan_return = _record_form_view(
-    SupportPlan,
-    "plan",
-    ReasonForm,
-    services.plan_return,
-    title=_lazy("支援プランを差し戻す"),
-    success=_lazy("支援プランを差し戻しました。"),
-    perm=access.SUPERVISE,
-)
+from casework.pages import form_status
+from casework.views.common import _plan_url, apply_errors, record_form
 
 
-monitoring_new = _record_form_view(
-    SupportPlan,
-    "plan",
-    MonitoringForm,
-    services.monitoring_add,
-    title=_lazy("モニタリング・評価を記録"),
-    success=_lazy("モニタリングを記録しました。"),
-)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def plan_return(request, pk):
+    return record_form(
+        request,
+        pk,
+        SupportPlan,
+        "plan",
+        ReasonForm,
+        services.plan_return,
+        title=_lazy("支援プランを差し戻す"),
+        success=_lazy("支援プランを差し戻しました。"),
+        perm=access.SUPERVISE,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def monitoring_new(request, pk):
+    return record_form(
+        request,
+        pk,
+        SupportPlan,
+        "plan",
+        MonitoringForm,
+        services.monitoring_add,
+        title=_lazy("モニタリング・評価を記録"),
+        success=_lazy("モニタリングを記録しました。"),
+    )
 
 
 def _plan_forms(request, plan=None, source=None):
@@ -83,6 +95,7 @@ def _plan_page(request, *, case, plan, form, formset, title, save):
         request,
         "casework/plan_form.html",
         {"case": case, "plan": plan, "form": form, "formset": formset, "title": title},
+        status=form_status(request, form, formset),
     )
 
 

@@ -16,26 +16,37 @@ from casework.forms import (
 from casework.models import (
     ProgrammeEnrolment,
 )
-from casework.views.common import _case_url, _form_page, _record_form_view
-
-enrolment_leave = _record_form_view(
-    ProgrammeEnrolment,
-    "enrolment",
-    EnrolmentLeaveForm,
-    services.enrolment_leave,
-    title=_lazy("事業の利用を終了"),
-    success=_lazy("事業の利用を終了しました。"),
-)
+from casework.views.common import _case_url, _form_page, record_form
 
 
-outcome_new = _record_form_view(
-    ProgrammeEnrolment,
-    "enrolment",
-    OutcomeForm,
-    services.outcome_add,
-    title=_lazy("就労・増収を記録"),
-    success=_lazy("成果を記録しました。"),
-)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrolment_leave(request, pk):
+    return record_form(
+        request,
+        pk,
+        ProgrammeEnrolment,
+        "enrolment",
+        EnrolmentLeaveForm,
+        services.enrolment_leave,
+        title=_lazy("事業の利用を終了"),
+        success=_lazy("事業の利用を終了しました。"),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def outcome_new(request, pk):
+    return record_form(
+        request,
+        pk,
+        ProgrammeEnrolment,
+        "enrolment",
+        OutcomeForm,
+        services.outcome_add,
+        title=_lazy("就労・増収を記録"),
+        success=_lazy("成果を記録しました。"),
+    )
 
 
 @never_cache

@@ -11,7 +11,7 @@ from casework import access, selectors
 from casework.forms import (
     AccessLogFilterForm,
 )
-from casework.views.common import PAGE_SIZE
+from casework.pages import page_of
 
 
 @require_GET
@@ -43,7 +43,7 @@ def caseload_worker(request, pk):
     if metric not in selectors.CASELOAD_METRICS:
         metric = "active"
     cases = selectors.caseload_cases(request.user, worker, metric)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, cases)
     access.log_list(request.user, what=_noop("職員別のケース一覧"), cases=page.object_list)
     return render(
         request,
@@ -72,7 +72,7 @@ def access_log(request):
         case=filters.get("case"),
         person=filters.get("person"),
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows, 50)
     agency_id = access.membership_of(request.user).agency_id
     # The page names the persons the agency holds: it is a read of them too.
     for row in page.object_list:

@@ -4,17 +4,16 @@ access-log lines a supervisor reads as they are."""
 import datetime
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from casework import access
 from casework.models import AccessLog
-from casework.views import apply_errors
+from casework.pages import form_page as shared_form_page
+from casework.pages import page_of
 from outreach import selectors
 
 PAGE_SIZE = 25
@@ -72,7 +71,7 @@ def require_view(user) -> None:
 
 def list_page(request, queryset, template, **context):
     require_view(request.user)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     return render(request, template, {"page": page, **context})
 
 
@@ -91,14 +90,12 @@ def form_page(
     """A form for case staff: on a valid POST call the service (`save` returns where to go),
     show its refusal next to the field; `log()` records the read when the page is shown."""
     access.require_case_role(request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = save(form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(target)
-    if log is not None:
-        log()
-    return render(request, template, {"form": form, "title": title, "back": back, **context})
+    return shared_form_page(
+        request,
+        form,
+        save,
+        template=template,
+        success=success,
+        shown=log,
+        context={"title": title, "back": back, **context},
+    )

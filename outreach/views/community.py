@@ -5,8 +5,6 @@ only on the user's agency's own groups, and participants are named only to its c
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from casework import access
 from casework import selectors as casework_selectors
-from casework import services as casework_services
 from casework.forms import PersonForm
-from casework.views import apply_errors
+from casework.pages import apply_errors, form_status, page_of
 from outreach import access_rules as outreach_access
 from outreach import selectors, services
 from outreach.forms import (
@@ -32,7 +29,6 @@ from outreach.forms import (
 from outreach.models import ActivityGroup
 from outreach.views.common import (
     GROUP_PARTICIPANTS,
-    PAGE_SIZE,
     PARTICIPANT_EDIT,
     form_page,
     list_page,
@@ -95,9 +91,7 @@ def group_detail(request, pk):
     require_view(request.user)
     group = _group(pk)
     shown, total = selectors.group_participants(request.user, group)
-    sessions = Paginator(selectors.group_sessions(group), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    sessions = page_of(request, selectors.group_sessions(group))
     access.log_list(
         request.user,
         what=log_text(GROUP_PARTICIPANTS, name=group.name),
@@ -141,13 +135,12 @@ def participant_new(request, pk):
     person_form = PersonForm(request.POST or None, prefix="person")
     if request.method == "POST" and form.is_valid() and person_form.is_valid():
         try:
-            with transaction.atomic():
-                person = casework_services.person_create(
-                    actor=request.user, **person_form.cleaned_data
-                )
-                services.participant_register(
-                    actor=request.user, group=group, person=person, **form.cleaned_data
-                )
+            services.participant_register(
+                actor=request.user,
+                group=group,
+                new_person=person_form.cleaned_data,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -157,6 +150,7 @@ def participant_new(request, pk):
         request,
         "outreach/participant_form.html",
         {"group": group, "form": form, "person_form": person_form},
+        status=form_status(request, form, person_form),
     )
 
 

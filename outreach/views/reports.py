@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,13 +12,12 @@ from casework import access
 from casework import selectors as casework_selectors
 from casework.forms import IntakeForm, PersonForm
 from casework.models import District
-from casework.views import apply_errors
+from casework.pages import apply_errors, form_status, page_of
 from outreach import access_rules as outreach_access
 from outreach import selectors, services
 from outreach.forms import CloseReportForm, LinkForm, ReportForm, WorkerForm
 from outreach.models import TRIAGE_OPEN_STATES
 from outreach.views.common import (
-    PAGE_SIZE,
     REPORT_DETAIL,
     REPORT_OPEN_CASE,
     REPORT_QUEUE,
@@ -55,9 +53,9 @@ def report_queue(request):
     elif membership.agency.district_id:
         district = membership.agency.district
     show_all = request.GET.get("all") == "1"
-    page = Paginator(
-        selectors.triage_queue(request.user, district=district, show_all=show_all), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = page_of(
+        request, selectors.triage_queue(request.user, district=district, show_all=show_all)
+    )
     # A report not linked yet may name someone not registered: the row lists its number.
     unlinked = [f"No.{r.pk}" for r in page if not r.case_id and not r.person_id]
     what = log_text(REPORT_QUEUE)
@@ -224,4 +222,5 @@ def report_open_case(request, pk):
         request,
         "outreach/report_open_case.html",
         {"report": report, "person_form": person_form, "case_form": case_form},
+        status=form_status(request, person_form, case_form),
     )

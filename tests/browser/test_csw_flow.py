@@ -79,7 +79,7 @@ def test_csw_logs_in_opens_a_case_and_adds_a_contact(live_server, worked_case, b
 def test_intake_assessment_plan_and_supervisor_approval(live_server, cast, browser_page):
     page = browser_page
     base = live_server.url
-    today = datetime.date.today()
+    today = timezone.localdate()
     later = today + datetime.timedelta(days=180)
     soon = today + datetime.timedelta(days=30)
 

@@ -20,8 +20,8 @@ pytestmark = [
 def quiet_case(cast, open_case):
     """A case of csw_a with no contact for 40 days, its reminder scanned and delivered."""
     case = open_case(cast.csw_a, opened_on=timezone.localdate() - datetime.timedelta(days=40))
-    services.scan()
-    services.deliver(Reminder.objects.values_list("pk", flat=True))
+    services.reminder_scan()
+    services.reminder_deliver(Reminder.objects.values_list("pk", flat=True))
     assert Reminder.objects.get(recipient=cast.csw_a).state == "sent"
     return case
 

@@ -1,6 +1,6 @@
 """The access-log test: every page and list that shows a person wrote a row naming them.
 
-It reads the walk of tests/casework/test_no_person_leaks.py: one world in which every person
+It reads the walk of tests/casework/page_walk.py: one world in which every person
 has a name found nowhere else, and every member of the cast opening every page of the
 project. A page shows a person when their name, kana, phone or address is in its HTML; then
 the request must have written, as docs/access.md says:
@@ -15,18 +15,15 @@ still write a row saying which report was read.
 
 from urllib.parse import unquote, urlencode
 
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from casework import access
+from casework import access, services
 from casework.models import AccessLog
+from tests.casework.leak_world import REPORTS, World, build_world
+from tests.casework.page_walk import Page, walk_once
 from tests.casework.test_access_matrix import MATRIX
-from tests.casework.test_no_person_leaks import (
-    REPORTS,
-    Page,
-    World,
-    build_world,
-    walk_once,
-)
 
 Action = AccessLog.Action
 
@@ -192,3 +189,37 @@ def test_the_access_log_finds_list_rows_by_case_and_by_person(client, cast, work
                     missing.append(f"{about} is not found by ?person={person_id}")
     assert looked > 20, looked
     assert not missing, "\n".join(missing)
+
+
+# --- single pages: a meeting's read per linked case, forms that show the record --------
+
+
+def test_reading_a_meeting_is_logged_per_case(client, cast, case_a):
+    meeting = services.meeting_record(
+        actor=cast.csw_a,
+        kind="coordination",
+        held_on=timezone.localdate(),
+        title="会議",
+        attending_agencies=[cast.agency_a],
+        decisions="x",
+        cases=[case_a],
+    )
+    client.force_login(cast.supervisor_a)
+    client.get(reverse("casework:meeting_detail", kwargs={"pk": meeting.pk}))
+    assert (
+        AccessLog.objects.filter(
+            user=cast.supervisor_a, case=case_a, detail="会議の記録「会議」"
+        ).count()
+        == 1
+    )
+
+
+@pytest.mark.parametrize("page", ["assessment_new", "plan_new"])
+def test_forms_that_show_the_record_log_the_read(client, cast, open_case, workflow, page):
+    case = open_case(cast.csw_a)
+    workflow.to_support(case, cast.csw_a)
+    workflow.assess(case, cast.csw_a, summary="再アセスメント")
+    client.force_login(cast.csw_a)
+    before = AccessLog.objects.filter(case=case, action="view_form").count()
+    assert client.get(reverse(f"casework:{page}", kwargs={"pk": case.pk})).status_code == 200
+    assert AccessLog.objects.filter(case=case, action="view_form").count() == before + 1

@@ -108,7 +108,7 @@ MATRIX = {
         {**NO_CASE_ROLE, "csw_a": 200, "consultation_a": 200, "supervisor_a": 200},
     ),
     # Referrals: case_a is referred to agency B (summary scope), not yet answered, nobody
-    # named. Every state and scope: tests/referrals/test_referral_policy.py.
+    # named. Every state and scope: tests/referrals/test_referral_visibility.py.
     "referrals:send": ("case", "get", WORK),
     "referrals:detail": ("referral", "get", {**VIEW, **dict.fromkeys(RECEIVING, 200)}),
     "referrals:accept": ("referral", "get", ANSWER),
@@ -180,8 +180,8 @@ def _id_patterns(resolver=None, prefix=""):
 
 
 # URLs with a parameter that names no record: the one-time password-reset link (its parts
-# are a token, tested in test_admin_hardening) and the admin's "view on site", which
-# answers 404 to everyone (tested in test_admin_hardening and the content test).
+# are a token, tested in test_admin_passwords) and the admin's "view on site", which
+# answers 404 to everyone (tested in test_admin_ids and the content test).
 NOT_RECORDS = {"password_reset_link", "admin_view_on_site_disabled"}
 
 

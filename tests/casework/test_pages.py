@@ -188,7 +188,7 @@ def test_add_contact_refuses_bad_input_next_to_the_field(
         field: value,
     }
     response = client.post(reverse("casework:contact_add", kwargs={"pk": case.pk}), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert field in errors, errors
     assert message in " ".join(errors[field])
@@ -204,7 +204,7 @@ def test_add_contact_before_the_case_opened_is_refused(client, cast, open_case):
         reverse("casework:contact_add", kwargs={"pk": case.pk}),
         {"occurred_at": before, "method": "phone", "minutes": "10", "summary": "x"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "受付日より前" in " ".join(response.context["form"].errors["occurred_at"])
     assert not ContactRecord.objects.exists()
 
@@ -222,7 +222,7 @@ def test_closed_case_takes_no_contact(client, cast, open_case, workflow):
             "summary": "x",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "終結" in response.content.decode()
     assert not ContactRecord.objects.exists()
 
@@ -277,7 +277,7 @@ def test_open_case_for_new_person(client, cast):
 def test_open_case_refuses_bad_input_and_saves_nothing(client, cast, field, value):
     client.force_login(cast.csw_a)
     response = client.post(reverse("casework:case_open"), _new_case_data(**{field: value}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="error"' in response.content.decode()
     assert not Person.objects.exists()
     assert not Case.objects.exists()

@@ -1,14 +1,9 @@
-"""The workflow through its pages: forms, refusals next to the field, supervisor views."""
+"""The workflow through its pages: forms, refusals next to the field."""
 
 import datetime
 
-import pytest
-from django.urls import reverse
-from django.utils import timezone
-
 from casework import access, services
 from casework.models import (
-    AccessLog,
     Assessment,
     Case,
     CaseStatus,
@@ -19,12 +14,7 @@ from casework.models import (
     PlanState,
     SupportPlan,
 )
-
-TODAY = timezone.localdate
-
-
-def url(name, obj=None):
-    return reverse(f"casework:{name}", kwargs={"pk": obj.pk} if obj is not None else None)
+from tests.casework.page_helpers import TODAY, url
 
 
 def _intake_data(**overrides):
@@ -82,7 +72,7 @@ def test_intake_never_reveals_a_person_of_another_agency(client, cast, open_case
 def test_intake_by_someone_else_needs_their_name_and_relation(client, cast):
     client.force_login(cast.csw_a)
     response = client.post(url("case_open"), _intake_data(**{"case-came_in_person": "0"}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["case_form"].errors
     assert "visitor_name" in errors and "visitor_relation" in errors
     assert not Case.objects.exists() and not Person.objects.exists()
@@ -106,7 +96,7 @@ def test_second_screening_is_refused_above_the_form(client, cast, open_case, wor
     response = client.post(
         url("screening_new", case), {"result": "info_only", "decided_on": TODAY().isoformat()}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "すでに記録" in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.ASSESSMENT
@@ -141,7 +131,7 @@ def test_assessment_with_abuse_but_no_description_is_refused(client, cast, open_
             "guardianship_need": "none",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "abuse_note" in response.context["form"].errors
     assert not Assessment.objects.exists()
 
@@ -202,7 +192,7 @@ def test_plan_dates_out_of_order_are_refused_next_to_the_field(client, cast, ope
         url("plan_new", case),
         _plan_post(period_end=(today - datetime.timedelta(days=1)).isoformat()),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "period_end" in response.context["form"].errors
     assert 'id="id_period_end_error"' in response.content.decode()
     assert not SupportPlan.objects.exists()
@@ -214,7 +204,7 @@ def test_plan_action_without_description_is_refused(client, cast, open_case, wor
     workflow.assess(case, cast.csw_a)
     client.force_login(cast.csw_a)
     response = client.post(url("plan_new", case), _plan_post(**{"actions-2-frequency": "毎日"}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["formset"].forms[2].errors
     assert not SupportPlan.objects.exists()
 
@@ -236,7 +226,7 @@ def test_return_needs_a_reason_and_sends_the_plan_back(client, cast, open_case, 
     plan = workflow.draft_plan(case, cast.csw_a)
     services.plan_submit(actor=cast.csw_a, plan=plan)
     client.force_login(cast.supervisor_a)
-    assert client.post(url("plan_return", plan), {"note": ""}).status_code == 200
+    assert client.post(url("plan_return", plan), {"note": ""}).status_code == 400
     plan.refresh_from_db()
     assert plan.state == PlanState.SUBMITTED
     assert client.post(url("plan_return", plan), {"note": "目標を具体的に"}).status_code == 302
@@ -261,7 +251,7 @@ def test_monitoring_a_plan_that_is_not_approved_is_refused(client, cast, open_ca
             "notes": "順調",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "承認済み" in response.content.decode()
     assert not plan.monitoring.exists()
 
@@ -278,11 +268,11 @@ def test_closure_is_requested_then_approved_and_the_case_reopened(client, cast, 
     # A worker cannot decide.
     assert client.post(url("closure_decide", closure), {"decision": "approve"}).status_code == 403
     client.force_login(cast.supervisor_a)
-    assert client.post(url("closure_decide", closure), {"decision": "reject"}).status_code == 200
+    assert client.post(url("closure_decide", closure), {"decision": "reject"}).status_code == 400
     assert client.post(url("closure_decide", closure), {"decision": "approve"}).status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.closed_on == TODAY()
-    assert client.post(url("case_reopen", case), {"reason": ""}).status_code == 200
+    assert client.post(url("case_reopen", case), {"reason": ""}).status_code == 400
     assert client.post(url("case_reopen", case), {"reason": "再度の相談"}).status_code == 302
     case.refresh_from_db()
     assert case.is_open
@@ -305,7 +295,7 @@ def test_reassign_moves_the_case_between_workers(client, cast, open_case):
         url("case_reassign", case),
         {"from_worker": cast.consultation_a.pk, "to_worker": cast.csw_b.pk},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "to_worker" in response.context["form"].errors
 
 
@@ -391,221 +381,6 @@ def test_meeting_recorded_from_the_page(client, cast, case_a):
             "decisions": "x",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "cases" in response.context["form"].errors
     assert Meeting.objects.count() == 1
-
-
-def test_caseload_review_counts_per_worker(client, cast, open_case, workflow):
-    quiet = open_case(cast.csw_a, opened_on=TODAY() - datetime.timedelta(days=60))
-    busy = open_case(cast.csw_a, opened_on=TODAY() - datetime.timedelta(days=60))
-    services.contact_record_add(
-        actor=cast.csw_a,
-        case=busy,
-        occurred_at=timezone.now(),
-        method="phone",
-        minutes=5,
-        summary="近況確認",
-    )
-    overdue = open_case(cast.csw_a, opened_on=TODAY() - datetime.timedelta(days=60))
-    workflow.screen(overdue, cast.csw_a)
-    workflow.assess(overdue, cast.csw_a)
-    workflow.approved_plan(
-        overdue,
-        cast.csw_a,
-        period_start=TODAY() - datetime.timedelta(days=40),
-        next_monitoring_on=TODAY() - datetime.timedelta(days=3),
-    )
-    client.force_login(cast.supervisor_a)
-    rows = {r["worker"].username: r for r in client.get(url("caseload")).context["rows"]}
-    mine = rows["csw_a"]
-    assert mine["active"] == 3
-    assert mine["recent_contacts"] == 1
-    assert mine["no_contact"] == 2  # quiet and overdue; busy had a contact today
-    assert mine["monitoring_overdue"] == 1
-    assert set(rows) == {"csw_a", "consultation_a", "supervisor_a"}
-    drill = client.get(url("caseload_worker", cast.csw_a), {"metric": "no_contact"})
-    assert set(drill.context["page"]) == {quiet, overdue}
-    drill = client.get(url("caseload_worker", cast.csw_a), {"metric": "monitoring_overdue"})
-    assert list(drill.context["page"]) == [overdue]
-    assert client.get(url("caseload_worker", cast.csw_a), {"metric": "x"}).status_code == 200
-
-
-def _queries(client, django_assert_max_num_queries, path, params=None, limit=20):
-    with django_assert_max_num_queries(limit) as captured:
-        assert client.get(path, params or {}).status_code == 200
-    return len(captured.captured_queries)
-
-
-def _grow(cast, open_case, workflow, n):
-    for i in range(n):
-        case = open_case(cast.csw_a if i % 2 else cast.consultation_a)
-        services.contact_record_add(
-            actor=case.assignments.get().worker,
-            case=case,
-            occurred_at=timezone.now(),
-            method="phone",
-            minutes=5,
-            summary="近況確認",
-        )
-
-
-@pytest.mark.parametrize(
-    ("page", "params"),
-    [
-        ("caseload", {}),
-        ("access_log", {}),
-        ("person_search", {"q": "さとう"}),
-        ("meeting_list", {}),
-    ],
-)
-def test_supervisor_lists_pin_their_query_count(
-    client, cast, open_case, workflow, django_assert_max_num_queries, page, params
-):
-    _grow(cast, open_case, workflow, 3)
-    client.force_login(cast.supervisor_a)
-    first = open_case(cast.csw_a)
-    client.get(url("case_detail", first))
-    services.meeting_record(
-        actor=cast.supervisor_a,
-        kind="coordination",
-        held_on=TODAY(),
-        title="会議",
-        attending_agencies=[cast.agency_a],
-        decisions="x",
-        cases=[first],
-    )
-    few = _queries(client, django_assert_max_num_queries, url(page), params)
-    _grow(cast, open_case, workflow, 25)
-    for case in Case.objects.all()[:10]:
-        client.get(url("case_detail", case))
-        services.meeting_record(
-            actor=cast.supervisor_a,
-            kind="coordination",
-            held_on=TODAY(),
-            title="会議",
-            attending_agencies=[cast.agency_a],
-            decisions="x",
-            cases=[case],
-        )
-    assert _queries(client, django_assert_max_num_queries, url(page), params) == few
-
-
-def test_caseload_drill_down_pins_its_query_count(
-    client, cast, open_case, workflow, django_assert_max_num_queries
-):
-    _grow(cast, open_case, workflow, 3)
-    client.force_login(cast.supervisor_a)
-    path = url("caseload_worker", cast.csw_a)
-    few = _queries(client, django_assert_max_num_queries, path)
-    _grow(cast, open_case, workflow, 30)
-    assert _queries(client, django_assert_max_num_queries, path) == few
-
-
-def test_access_log_filters_by_worker_and_date(client, cast, case_a):
-    client.force_login(cast.csw_a)
-    client.get(url("case_detail", case_a))
-    client.force_login(cast.consultation_b)
-    client.get(url("case_detail", case_a))
-    client.force_login(cast.supervisor_a)
-    page = client.get(url("access_log"), {"worker": cast.csw_a.pk}).context["page"]
-    assert {row.user for row in page} == {cast.csw_a}
-    # Reads of agency A's case by agency B's staff are in agency A's log.
-    everyone = client.get(url("access_log")).context["page"]
-    assert cast.consultation_b in {row.user for row in everyone}
-    tomorrow = (TODAY() + datetime.timedelta(days=1)).isoformat()
-    assert not client.get(url("access_log"), {"date_from": tomorrow}).context["page"]
-    bad = client.get(url("access_log"), {"date_from": tomorrow, "date_to": "2000-01-01"})
-    assert "date_to" in bad.context["form"].errors
-    # Agency B's supervisor does not see agency A's log rows of csw_a.
-    client.force_login(cast.supervisor_b)
-    rows = client.get(url("access_log")).context["page"]
-    assert cast.csw_a not in {row.user for row in rows}
-    assert AccessLog.objects.filter(user=cast.csw_a).exists()
-
-
-def _enrich(case, cast, workflow, rounds):
-    """Add records of every kind the case page shows."""
-    for i in range(rounds):
-        workflow.assess(case, cast.csw_a, summary=f"再アセスメント{i}")
-        plan = workflow.approved_plan(case, cast.csw_a)
-        services.monitoring_add(
-            actor=cast.csw_a,
-            plan=plan,
-            monitored_on=TODAY(),
-            progress="on_track",
-            notes="順調",
-            next_monitoring_on=TODAY() + datetime.timedelta(days=30 + i),
-        )
-        services.emergency_support_add(
-            actor=cast.csw_a, case=case, provided_on=TODAY(), kind="food", description="食料"
-        )
-        child = services.person_create(
-            actor=cast.csw_a,
-            family_name="佐藤",
-            given_name=f"子{i}",
-            family_name_kana="さとう",
-            given_name_kana="こ",
-            birth_date=datetime.date(2015, 1, 1),
-        )
-        services.household_link(
-            actor=cast.csw_a,
-            person=case.person,
-            person_relation="head",
-            member=child,
-            member_relation="child",
-        )
-        enrolment = services.enrolment_add(
-            actor=cast.csw_a,
-            case=case,
-            person=child,
-            programme="child_study",
-            enrolled_on=TODAY(),
-        )
-        services.enrolment_leave(actor=cast.csw_a, enrolment=enrolment, left_on=TODAY())
-        services.meeting_record(
-            actor=cast.csw_a,
-            kind="coordination",
-            held_on=TODAY(),
-            title=f"会議{i}",
-            attending_agencies=[cast.agency_a],
-            decisions="x",
-            cases=[case],
-        )
-        request = services.closure_request(
-            actor=cast.csw_a, case=case, reason="goal_achieved", closing_on=TODAY()
-        )
-        services.closure_decide(
-            actor=cast.supervisor_a, request=request, approve=False, note="継続"
-        )
-        services.contact_record_add(
-            actor=cast.csw_a,
-            case=case,
-            occurred_at=timezone.now(),
-            method="phone",
-            minutes=5,
-            summary="近況確認",
-        )
-
-
-def test_case_page_query_count_does_not_grow_with_its_records(
-    client, cast, open_case, workflow, django_assert_max_num_queries
-):
-    case = open_case(cast.csw_a)
-    workflow.screen(case, cast.csw_a)
-    _enrich(case, cast, workflow, 1)
-    client.force_login(cast.csw_a)
-    few = _queries(client, django_assert_max_num_queries, url("case_detail", case), limit=35)
-    _enrich(case, cast, workflow, 5)
-    assert (
-        _queries(client, django_assert_max_num_queries, url("case_detail", case), limit=35) == few
-    )
-
-
-def test_revise_plan_is_offered_only_after_a_re_assessment(client, cast, open_case, workflow):
-    case = open_case(cast.csw_a)
-    workflow.to_support(case, cast.csw_a)
-    client.force_login(cast.csw_a)
-    assert not client.get(url("case_detail", case)).context["can_plan"]
-    workflow.assess(case, cast.csw_a, summary="状況が変わった")
-    assert client.get(url("case_detail", case)).context["can_plan"]

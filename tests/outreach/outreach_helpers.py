@@ -1,8 +1,9 @@
 """Shared helpers for the watch-network and outreach-visit tests: reports and visits are
-made through the services, the way users make them."""
+made through the services, the way users make them; the triage queue as a worker opens it."""
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from casework import services as casework_services
@@ -72,3 +73,14 @@ def visited(actor, case, result, *, hours_ago):
     when = now() - datetime.timedelta(hours=hours_ago)
     visit = plan(actor, case=case, planned_at=when)
     return record(actor, visit, result, visited_at=when)
+
+
+def queue(client, user, **params):
+    client.force_login(user)
+    response = client.get(reverse("outreach:reports"), params)
+    assert response.status_code == 200
+    return response
+
+
+def pks(response):
+    return [r.pk for r in response.context["page"].object_list]

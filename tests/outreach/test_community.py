@@ -221,14 +221,14 @@ def test_pages_record_and_list(client, cast, group):
             "participants": "-5",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "participants" in response.context["form"].errors
     assert AwarenessEvent.objects.count() == 1
     response = client.post(
         reverse("outreach:session_new", kwargs={"pk": group.pk}),
         {"held_on": TODAY().isoformat(), "attendance": "99"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "attendance" in response.context["form"].errors
     assert not GroupSession.objects.exists()
     response = client.post(

@@ -202,6 +202,7 @@ def test_visit_staff_off_the_case_see_the_person_and_nothing_else(
     workflow.draft_plan(visited_case, cast.csw_a, long_term_goal="安定した生活を取り戻す")
     visit = plan(cast.csw_a, case=visited_case, staff=[cast.csw_a, cast.consultation_a])
     record(cast.csw_a, visit, "met", notes="玄関先で面会した")
+    visit.refresh_from_db()  # the day it was visited, not today
     start = len(new_rows())
     response = _get(client, cast.consultation_a, visit.get_absolute_url())
     assert response.status_code == 200

@@ -104,9 +104,9 @@ def test_plan_through_the_page(client, cast, case_a):
     response = client.post(
         url, {"planned_at": when.strftime("%Y-%m-%d %H:%M"), "staff": [cast.csw_b.pk]}
     )
-    assert response.status_code == 200 and "staff" in response.context["form"].errors
+    assert response.status_code == 400 and "staff" in response.context["form"].errors
     response = client.post(url, {"planned_at": when.strftime("%Y-%m-%d %H:%M")})
-    assert response.status_code == 200 and "staff" in response.context["form"].errors
+    assert response.status_code == 400 and "staff" in response.context["form"].errors
     assert OutreachVisit.objects.count() == 1
 
 
@@ -209,7 +209,7 @@ def test_result_is_recorded_only_once(client, cast, case_a):
             "minutes": "30",
         },
     )
-    assert response.status_code == 200 and response.context["form"].errors
+    assert response.status_code == 400 and response.context["form"].errors
     visit.refresh_from_db()
     assert visit.result == "absent"
     assert ContactRecord.objects.filter(case=case_a).count() == 1
@@ -252,7 +252,7 @@ def test_record_page_refuses_unknown_observation(client, cast, case_a):
             "observations": ["ghosts"],
         },
     )
-    assert response.status_code == 200 and "observations" in response.context["form"].errors
+    assert response.status_code == 400 and "observations" in response.context["form"].errors
     visit.refresh_from_db()
     assert not visit.is_recorded
 

@@ -19,6 +19,16 @@ from casework.models import (
 from referrals import services as referral_services
 from referrals.models import Referral, Scope, Urgency
 from tests.factories import AgencyFactory, StaffFactory
+from tests.referrals.policy_helpers import (
+    ADDRESS,
+    COMPLETION_NOTE,
+    DECLINE_NOTE,
+    PHONE,
+    REASON,
+    SHARED,
+    UNSHARED,
+    WITHDRAW_NOTE,
+)
 
 
 def today() -> datetime.date:
@@ -170,3 +180,37 @@ class Referrals:
 @pytest.fixture
 def refer(cast, open_case) -> Referrals:
     return Referrals(cast, open_case)
+
+
+@pytest.fixture
+def story(cast, refer):
+    """A referral of 目黒 一郎 in the given state and scope, made through the services."""
+
+    def _make(state="sent", scope=Scope.SUMMARY, named_worker=None, case=None):
+        case = case or refer.case(
+            family_name="目黒",
+            given_name="一郎",
+            family_name_kana="めぐろ",
+            given_name_kana="いちろう",
+            phone=PHONE,
+            address=ADDRESS,
+        )
+        shared = refer.contact(case, SHARED)
+        refer.contact(case, UNSHARED)
+        referral = refer.send(
+            case, scope=scope, contacts=[shared], reason=REASON, named_worker=named_worker
+        )
+        if state == "declined":
+            refer.decline(referral, reason=DECLINE_NOTE)
+        elif state == "withdrawn_sent":
+            refer.withdraw(referral, reason=WITHDRAW_NOTE)
+        elif state != "sent":
+            refer.accept(referral, worker=cast.consultation_b)
+            if state == "completed":
+                refer.complete(referral, note=COMPLETION_NOTE)
+            elif state == "withdrawn":
+                refer.withdraw(referral, reason=WITHDRAW_NOTE)
+        referral.refresh_from_db()
+        return referral
+
+    return _make

@@ -1,6 +1,8 @@
-"""Opening its own case after a summary referral makes the receiving agency hold the
-person, not the sender's records about them: the sender's consent records and household
-stay the sender's (docs/access.md)."""
+"""The receiving agency's own case of a referred person (docs/access.md): the assigned
+worker and the supervisors may open it only while the referral is accepted, and it keeps
+the person after the referral ends. Opening it makes the receiving agency hold the person,
+not the sender's records about them: the sender's consent records and household stay the
+sender's."""
 
 import datetime
 
@@ -10,10 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import services
-from casework.models import Consent, Relation
+from casework.models import Case, Consent, Relation
 from referrals import services as referral_services
 from referrals.models import ReferralState, Scope
-from tests.referrals.conftest import snapshot
+from tests.referrals.conftest import sees, snapshot
+from tests.referrals.page_helpers import INBOX, text
+from tests.referrals.policy_helpers import (
+    COMPLETION_NOTE,
+    NAME,
+    RECEIVING,
+    SCOPES,
+    SHARED,
+    assert_detail,
+)
 
 MEMBER = "同居長男"
 
@@ -127,3 +138,84 @@ def test_an_inactive_worker_cannot_be_named(cast, refer):
         refer.send(named_worker=cast.csw_b)
     assert "named_worker" in refused.value.message_dict
     assert not referral_services.Referral.objects.exists()
+
+
+# --- the receiving agency's own case --------------------------------------------------------
+
+
+def _intake(**overrides):
+    data = {
+        "case-opened_on": timezone.localdate().isoformat(),
+        "case-main_concern": "care",
+        "case-route": "agency",
+        "case-came_in_person": "1",
+        "case-chief_complaint": "紹介を受けて本人と面談した",
+        "case-consent_status": "given",
+    }
+    data.update(overrides)
+    return data
+
+
+def _open_case_url(person):
+    return reverse("casework:person_case_open", kwargs={"pk": person.pk})
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_only_while_accepted_may_the_receiving_side_open_its_own_case(client, cast, story, scope):
+    referral = story("sent", scope)
+    person = referral.case.person
+    for member in RECEIVING:
+        client.force_login(getattr(cast, member))
+        assert client.get(_open_case_url(person)).status_code == 404, member
+    referral_services.referral_accept(
+        actor=cast.supervisor_b, referral=referral, worker=cast.consultation_b
+    )
+    for member, status in {"consultation_b": 200, "supervisor_b": 200, "csw_b": 404}.items():
+        client.force_login(getattr(cast, member))
+        assert client.get(_open_case_url(person)).status_code == status, member
+        if status == 200:
+            assert _open_case_url(person) in text(client.get(person.get_absolute_url()))
+    with pytest.raises(PermissionDenied):
+        services.case_open(
+            actor=cast.csw_b, person=person, opened_on=timezone.localdate(), main_concern="care"
+        )
+    referral_services.referral_complete(actor=cast.consultation_b, referral=referral)
+    for member in RECEIVING:
+        client.force_login(getattr(cast, member))
+        assert client.get(_open_case_url(person)).status_code == 404, member
+        assert client.get(person.get_absolute_url()).status_code == 404, member
+
+
+@pytest.mark.parametrize("opener", ["consultation_b", "supervisor_b"])
+@pytest.mark.parametrize("scope", SCOPES)
+def test_the_agencys_own_case_keeps_the_person_after_the_referral_ends(
+    client, cast, story, scope, opener
+):
+    referral = story("accepted", scope)
+    person = referral.case.person
+    client.force_login(getattr(cast, opener))
+    response = client.post(_open_case_url(person), _intake())
+    assert response.status_code == 302
+    own = Case.objects.get(person=person, owning_agency=cast.agency_b)
+    assert response.url == own.get_absolute_url()
+
+    referral_services.referral_complete(
+        actor=cast.consultation_b, referral=referral, note=COMPLETION_NOTE
+    )
+    referral.refresh_from_db()
+    # The opener works the new case; the supervisors see every case of their agency.
+    keeps = {opener, "supervisor_b"}
+    for member in RECEIVING:
+        user = getattr(cast, member)
+        client.force_login(user)
+        names = member in keeps
+        page = text(client.get(referral.get_absolute_url()))
+        assert_detail(page, referral, "completed", member, names=names)
+        # The ended referral shares nothing more, even with those who know the person.
+        assert SHARED not in page, member
+        inbox = text(client.get(INBOX))
+        assert (NAME in inbox) is names, member
+        assert client.get(person.get_absolute_url()).status_code == (200 if names else 404)
+        assert client.get(own.get_absolute_url()).status_code == (200 if names else 404)
+        # Agency A's case closed to B with the referral.
+        assert not sees(user, referral.case), member

@@ -333,6 +333,32 @@ def test_a_closed_referral_cannot_be_accepted(cast, refer, end):
     _refused(lambda: refer.accept(referral), ValidationError, referral)
 
 
+def test_a_referral_of_a_closed_case_cannot_be_accepted(cast, open_case, workflow):
+    case = open_case(cast.csw_a)
+    services.consent_record(
+        actor=cast.csw_a,
+        person=case.person,
+        basis=ConsentBasis.CONSENT,
+        agencies=[cast.agency_b],
+        given_on=timezone.localdate(),
+    )
+    referral = referral_services.referral_send(
+        actor=cast.csw_a,
+        case=case,
+        receiving_agency=cast.agency_b,
+        reason="相談",
+        urgency="normal",
+        answer_by=timezone.localdate(),
+        scope="full",
+    )
+    workflow.close(case, cast.csw_a)
+    with pytest.raises(ValidationError):
+        referral_services.referral_accept(
+            actor=cast.supervisor_b, referral=referral, worker=cast.csw_b
+        )
+    assert not access.cases_visible_to(cast.csw_b).filter(pk=case.pk).exists()
+
+
 def test_declining_an_accepted_referral_is_refused(refer):
     referral = refer.accepted()
     _refused(lambda: refer.decline(referral), ValidationError, referral)

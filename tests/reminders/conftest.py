@@ -48,7 +48,7 @@ def deliver_all() -> dict:
     """Deliver every pending reminder here, running what is sent on commit (the e-mails)."""
     ids = list(Reminder.objects.filter(state="pending").values_list("pk", flat=True))
     with TestCase.captureOnCommitCallbacks(execute=True):
-        outcome = dict(services.deliver(ids))
+        outcome = dict(services.reminder_deliver(ids))
     return outcome
 
 

@@ -19,7 +19,7 @@ def due_referral(cast, refer):
     case = refer.case()
     refer.contact(case, "電話で近況を聞いた")  # so that only the referral is due
     referral = refer.send(case, answer_by=today())
-    services.scan()
+    services.reminder_scan()
     assert rows() == {
         (Rule.REFERRAL_UNANSWERED, referral.pk, today(), "supervisor_b", ReminderState.PENDING)
     }
@@ -45,10 +45,10 @@ def test_delivery_puts_a_notification_with_a_link_in_the_bell(cast, due_referral
 
 def test_delivering_twice_delivers_once(cast, due_referral):
     ids = list(Reminder.objects.values_list("pk", flat=True))
-    assert services.deliver(ids) == {"sent": 1}
-    assert services.deliver(ids) == {}
-    services.scan()
-    assert services.deliver(list(Reminder.objects.values_list("pk", flat=True))) == {}
+    assert services.reminder_deliver(ids) == {"sent": 1}
+    assert services.reminder_deliver(ids) == {}
+    services.reminder_scan()
+    assert services.reminder_deliver(list(Reminder.objects.values_list("pk", flat=True))) == {}
     assert Notification.objects.filter(reminder__isnull=False).count() == 1
 
 
@@ -66,14 +66,14 @@ def test_reassigned_workers_reminder_is_cancelled_and_the_new_worker_gets_one(ca
     from casework import services as casework_services
 
     plan = plan_due_on(today())
-    services.scan()
+    services.reminder_scan()
     casework_services.case_reassign(
         actor=cast.supervisor_a,
         case=plan.case,
         from_worker=cast.csw_a,
         to_worker=cast.consultation_a,
     )
-    services.scan()
+    services.reminder_scan()
     deliver_all()
     assert rows(rule=Rule.PLAN_MONITORING_DUE) == {
         (Rule.PLAN_MONITORING_DUE, plan.pk, today(), "csw_a", ReminderState.CANCELLED),
@@ -146,7 +146,7 @@ def _mail_fails(settings, user, *, in_app: bool):
 
 def _retry_email(after: datetime.timedelta) -> str:
     reminder = Reminder.objects.get()
-    return services.email_send(reminder.pk, now=timezone.now() + after)
+    return services.reminder_email_send(reminder.pk, now=timezone.now() + after)
 
 
 def test_a_mail_server_that_is_down_does_not_hold_back_the_bell(cast, due_referral, settings):
@@ -160,7 +160,7 @@ def test_a_mail_server_that_is_down_does_not_hold_back_the_bell(cast, due_referr
     assert "SMTP server is down" in reminder.note
     assert reminder.email_next_at > timezone.now() + datetime.timedelta(minutes=4)
     # Not before the back-off has passed...
-    assert services.email_send(reminder.pk) == "skipped"
+    assert services.reminder_email_send(reminder.pk) == "skipped"
     # ...then again, with a longer wait each time, until the limit.
     assert _retry_email(datetime.timedelta(minutes=6)) == "email_retry"
     assert _retry_email(datetime.timedelta(minutes=30)) == "email_failed"
@@ -187,14 +187,14 @@ def test_a_sweep_hands_out_due_emails_once_each(cast, due_referral, settings):
     cast.supervisor_b.email = "sv-b@example.lg.jp"
     cast.supervisor_b.save()
     ChannelPreference.objects.create(user=cast.supervisor_b, in_app=True, email=True)
-    services.deliver(Reminder.objects.values_list("pk", flat=True))  # on-commit not run
+    services.reminder_deliver(Reminder.objects.values_list("pk", flat=True))  # on-commit not run
     assert Reminder.objects.get().email_state == "pending"
-    assert services.dispatch_emails() == 1
+    assert services.reminder_email_dispatch() == 1
     pk = Reminder.objects.get().pk
-    assert services.email_send(pk) == "emailed"
-    assert services.email_send(pk) == "skipped"
+    assert services.reminder_email_send(pk) == "emailed"
+    assert services.reminder_email_send(pk) == "skipped"
     assert len(mail.outbox) == 1
-    assert services.dispatch_emails() == 0
+    assert services.reminder_email_dispatch() == 0
 
 
 def test_a_soft_time_limit_stops_the_batch_and_hands_the_rest_back(cast, open_case, monkeypatch):
@@ -204,7 +204,7 @@ def test_a_soft_time_limit_stops_the_batch_and_hands_the_rest_back(cast, open_ca
 
     for _ in range(3):
         open_case(cast.csw_a, opened_on=today() - days(40))
-    services.scan()
+    services.reminder_scan()
     ids = list(Reminder.objects.order_by("pk").values_list("pk", flat=True))
     real_describe = rules.describe
     calls = []
@@ -226,23 +226,23 @@ def test_a_soft_time_limit_stops_the_batch_and_hands_the_rest_back(cast, open_ca
 
 def test_a_claimed_reminder_cannot_be_claimed_again(cast, due_referral):
     ids = list(Reminder.objects.values_list("pk", flat=True))
-    assert services.claim(ids, token="first") == ids
-    assert services.claim(ids, token="second") == []
-    assert services.deliver(ids) == {}
-    assert services.deliver_claimed(ids, token="first") == {"sent": 1}
+    assert services.reminder_claim(ids, token="first") == ids
+    assert services.reminder_claim(ids, token="second") == []
+    assert services.reminder_deliver(ids) == {}
+    assert services.reminder_deliver_claimed(ids, token="first") == {"sent": 1}
 
 
 def test_a_stale_claim_is_released_and_the_slow_worker_loses_it(cast, due_referral, settings):
     settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 60
     ids = list(Reminder.objects.values_list("pk", flat=True))
-    assert services.claim(ids, token="slow") == ids
-    assert services.release_stale() == (0, 0)
+    assert services.reminder_claim(ids, token="slow") == ids
+    assert services.reminder_release_stale() == (0, 0)
     later = timezone.now() + datetime.timedelta(seconds=61)
-    assert services.release_stale(now=later) == (1, 0)
-    assert services.claim(ids, token="fresh") == ids
+    assert services.reminder_release_stale(now=later) == (1, 0)
+    assert services.reminder_claim(ids, token="fresh") == ids
     # The first worker wakes up: it finds no row claimed under its token any more.
-    assert services.deliver_claimed(ids, token="slow") == {}
-    assert services.deliver_claimed(ids, token="fresh") == {"sent": 1}
+    assert services.reminder_deliver_claimed(ids, token="slow") == {}
+    assert services.reminder_deliver_claimed(ids, token="fresh") == {"sent": 1}
     assert Notification.objects.filter(reminder__isnull=False).count() == 1
 
 
@@ -251,10 +251,10 @@ def test_a_claim_that_keeps_dying_fails_after_the_attempt_limit(cast, due_referr
     settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 60
     ids = list(Reminder.objects.values_list("pk", flat=True))
     later = timezone.now() + datetime.timedelta(seconds=61)
-    services.claim(ids, token="one")
-    assert services.release_stale(now=later) == (1, 0)
-    services.claim(ids, token="two")
-    assert services.release_stale(now=later) == (0, 1)
+    services.reminder_claim(ids, token="one")
+    assert services.reminder_release_stale(now=later) == (1, 0)
+    services.reminder_claim(ids, token="two")
+    assert services.reminder_release_stale(now=later) == (0, 1)
     assert Reminder.objects.get().state == ReminderState.FAILED
 
 
@@ -285,13 +285,13 @@ def test_scan_task_hands_out_on_commit_and_delivers(
 def test_dispatch_batches_and_does_not_hand_out_twice(cast, open_case):
     for _ in range(3):
         open_case(cast.csw_a, opened_on=today() - days(40))
-    services.scan()
+    services.reminder_scan()
     assert Reminder.objects.count() == 3
-    assert services.dispatch() == 3
-    assert services.dispatch() == 0
+    assert services.reminder_dispatch() == 3
+    assert services.reminder_dispatch() == 0
     # A message that went missing is handed out again after a while.
     later = timezone.now() + services.reenqueue_after() + datetime.timedelta(seconds=1)
-    assert services.dispatch(now=later) == 3
+    assert services.reminder_dispatch(now=later) == 3
 
 
 def test_messages_are_written_in_the_ward_language_whatever_the_caller_uses(cast, due_referral):
@@ -306,14 +306,14 @@ def test_a_worker_whose_claim_is_taken_over_mid_delivery_rolls_back(cast, due_re
     from reminders import rules
 
     ids = list(Reminder.objects.values_list("pk", flat=True))
-    services.claim(ids, token="slow")
+    services.reminder_claim(ids, token="slow")
     reminder = Reminder.objects.get()  # the slow worker has read its claimed row...
     (candidate,) = rules.referral_unanswered(rules.ScanContext.load())
     # ...then stalls past the time limit; its claim is released and taken by another worker.
     Reminder.objects.update(state=ReminderState.PENDING, claim_token="", claimed_at=None)
-    services.claim(ids, token="fresh")
+    services.reminder_claim(ids, token="fresh")
     before = Notification.objects.count()
     assert services._deliver_one(reminder, candidate, token="slow") == "lost"
     assert Notification.objects.count() == before
-    assert services.deliver_claimed(ids, token="fresh") == {"sent": 1}
+    assert services.reminder_deliver_claimed(ids, token="fresh") == {"sent": 1}
     assert Notification.objects.filter(reminder__isnull=False).count() == 1

@@ -177,7 +177,7 @@ def _report(capsys, title: str, figures: dict) -> None:
 
 def test_a_real_worker_delivers_scanned_reminders(cast, workers, capsys):
     _quiet_cases(cast, 20)
-    assert services.scan()["no_contact"] == 20
+    assert services.reminder_scan()["no_contact"] == 20
     workers.start("solo")
     tasks.sweep.delay()  # what beat does every minute; the worker runs it
     assert _wait_until(lambda: _counts()["sent"] == 20, timeout=60), (
@@ -192,14 +192,14 @@ def test_a_real_worker_delivers_scanned_reminders(cast, workers, capsys):
 def test_two_workers_claiming_at_once_deliver_each_reminder_once(cast, workers, capsys):
     n = 400
     _quiet_cases(cast, n)
-    services.scan()
+    services.reminder_scan()
     workers.start("first")
     workers.start("second")
     # Every reminder is handed out twice, so both workers race for every row. The workers
     # may already have delivered some before the second hand-out: it covers the rest.
-    assert services.dispatch() == n
+    assert services.reminder_dispatch() == n
     Reminder.objects.update(enqueued_at=None)
-    assert 0 < services.dispatch() <= n
+    assert 0 < services.reminder_dispatch() <= n
     done = _wait_until(lambda: _counts()["pending"] == 0 and _counts()["claimed"] == 0, timeout=120)
     assert done, (_counts(), workers.log("first")[-3000:], workers.log("second")[-3000:])
     figures = _delivered_once(n)
@@ -211,8 +211,8 @@ def test_two_workers_claiming_at_once_deliver_each_reminder_once(cast, workers, 
 def test_a_worker_killed_mid_delivery_loses_and_doubles_nothing(cast, workers, capsys):
     n = 1000
     _quiet_cases(cast, n)
-    services.scan()
-    assert services.dispatch() == n
+    services.reminder_scan()
+    assert services.reminder_dispatch() == n
     workers.start("doomed")
     # Kill it in the middle of a batch: some sent, some claimed and not yet delivered.
     started = _wait_until(

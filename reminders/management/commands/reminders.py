@@ -28,20 +28,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, deliver, **options):
         if action == "scan":
-            added = services.scan()
+            added = services.reminder_scan()
             for rule, n in added.items():
                 self.stdout.write(f"{rule}: {n} new")
             if deliver:
                 self._deliver_here()
             else:
-                self.stdout.write(f"handed out: {services.dispatch()}")
+                self.stdout.write(f"handed out: {services.reminder_dispatch()}")
         elif action == "sweep":
-            released, failed = services.release_stale()
+            released, failed = services.reminder_release_stale()
             self.stdout.write(f"released: {released}, failed: {failed}")
             if deliver:
                 self._deliver_here()
             else:
-                self.stdout.write(f"handed out: {services.dispatch()}")
+                self.stdout.write(f"handed out: {services.reminder_dispatch()}")
         else:
             rows = (
                 Reminder.objects.values("rule", "state")
@@ -57,5 +57,5 @@ class Command(BaseCommand):
         )
         outcome = Counter()
         for start in range(0, len(ids), services.DELIVERY_BATCH):
-            outcome += services.deliver(ids[start : start + services.DELIVERY_BATCH])
+            outcome += services.reminder_deliver(ids[start : start + services.DELIVERY_BATCH])
         self.stdout.write("delivered: " + ", ".join(f"{k} {v}" for k, v in outcome.items()))

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         for run in range(1, repeat + 1):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                added = services.scan()
+                added = services.reminder_scan()
                 elapsed = time.perf_counter() - started
             self.stdout.write(
                 f"scan {run}: {elapsed:.2f} s, {len(queries)} queries, "

@@ -1,0 +1,340 @@
+"""The world of the content test (tests/casework/test_no_person_leaks.py) and the
+access-log test (tests/casework/test_access_log_coverage.py), built through the real
+services. Each person in it has a name, kana, phone and address found nowhere else, and
+stands in exactly one relationship to the cast (a case assigned to csw_a, a case nobody
+works, a share, a referral in each state, a visit, watch reports, a group participant, a
+meeting).
+
+Who may see whom is written out by hand below (MAY_SEE), from docs/access.md, not computed
+by the code under test."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from casework import services
+from casework.models import Agency, Consent, District, Person, Role
+from outreach import services as outreach_services
+from referrals.models import Scope
+from reminders import services as reminder_services
+from reminders.models import Reminder
+from tests.factories import AgencyFactory, StaffFactory, UserFactory
+from tests.referrals.conftest import Referrals
+
+
+@dataclass(frozen=True)
+class Someone:
+    """The strings that identify one person of the world. `notes` identify them as their
+    name does (a referral's reason and its decline, completion or withdrawal note)."""
+
+    key: str
+    name: str
+    kana: str
+    phone: str
+    address: str
+    notes: tuple[str, ...] = ()
+
+    def strings(self) -> dict[str, str]:
+        found = {"name": self.name, "kana": self.kana, "address": self.address}
+        if self.phone:
+            found["phone"] = self.phone
+        found.update({f"note {i + 1}": note for i, note in enumerate(self.notes)})
+        return found
+
+
+# key, the mark that makes the name, the kana and the notes unique. All marks are one
+# character and all kana suffixes three, so no string is a part of another.
+_MARKS = [
+    ("assigned", "甲", "あかさ"),
+    ("unassigned", "乙", "いきし"),
+    ("shared", "丙", "うくす"),
+    ("sent", "丁", "えけせ"),
+    ("sent_named", "戊", "おこそ"),
+    ("accepted_summary", "己", "たなは"),
+    ("accepted_full", "庚", "ちにひ"),
+    ("completed", "辛", "つぬふ"),
+    ("declined", "壬", "てねへ"),
+    ("withdrawn", "癸", "とのほ"),
+    ("visit", "子", "まやら"),
+    ("report", "丑", "みりわ"),
+    ("report_north", "寅", "むゆる"),
+    ("participant", "卯", "めれを"),
+    ("meeting", "辰", "もよろ"),
+    ("report_linked", "巳", "らりる"),
+]
+REFERRED = {
+    "sent",
+    "sent_named",
+    "accepted_summary",
+    "accepted_full",
+    "completed",
+    "declined",
+    "withdrawn",
+}
+END_NOTE = {"completed": "完了メモ", "declined": "お断り理由", "withdrawn": "取下げ理由"}
+# A watch report not linked to anybody: what it says of whom it is about (no kana, no phone).
+REPORTS = {"report", "report_north"}
+
+
+def _someone(number: int, key: str, mark: str, kana: str) -> Someone:
+    notes: tuple[str, ...] = ()
+    if key in REFERRED:
+        notes = (f"つなぐ理由{mark}",)
+        if key in END_NOTE:
+            notes += (f"{END_NOTE[key]}{mark}",)
+    return Someone(
+        key=key,
+        name=f"漏洩{mark}",
+        kana=f"ろうえい{kana}",
+        phone="" if key in REPORTS else f"03-0000-{number:04d}",
+        address=f"目黒区漏洩町{number:02d}丁目",
+        notes=notes,
+    )
+
+
+PEOPLE: dict[str, Someone] = {
+    key: _someone(n, key, mark, kana) for n, (key, mark, kana) in enumerate(_MARKS, start=1)
+}
+ALL = set(PEOPLE)
+IDENTITY = {"name", "kana", "phone", "address"}
+
+# --- who may see whom: docs/access.md, by hand ------------------------------------------------
+#
+# Agency A (社協A) owns every case but "visit"; "assigned" is csw_a's, "unassigned" has no
+# worker (its supervisor sees it by rule), the others are consultation_a's. Agency B (包括B)
+# receives the referrals and owns the "visit" case (consultation_b's), whose visit csw_b
+# makes. Both agencies serve the central district, where the "report" was made (and a visit
+# planned for it); nobody of the cast serves the north district of "report_north". The
+# "report_linked" was received by csw_b and then linked to consultation_a's case: it follows
+# the case. The "participant" was registered by csw_a for A's activity group and has no case
+# anywhere: A's case staff hold them.
+OF_A = ALL - {"visit", "report_north"}
+MAY_SEE: dict[str, set[str]] = {
+    # case: assigned; watch report: district agency; group participant: the group's agency.
+    "csw_a": {"assigned", "report", "participant"},
+    # The sending side reads the whole case of every referral they sent, whatever its state;
+    # a linked watch report: those who may read the case.
+    "consultation_a": OF_A - {"assigned", "unassigned"},
+    # case: supervisor of the owning agency.
+    "supervisor_a": OF_A,
+    "admin_a": set(),
+    # referral sent: the receiving worker named by the sender; accepted full: the receiving
+    # worker. Not "withdrawn": accepted for csw_b, then withdrawn. Not "report_linked", which
+    # they received: it follows its case now. "visit" only on the visit's pages (VISIT_STAFF).
+    "csw_b": {"sent_named", "accepted_full", "report"},
+    # case: shared; accepted summary: the receiving worker (identity and contact details);
+    # the "visit" case is theirs. Not "completed": they completed it.
+    "consultation_b": {"shared", "accepted_summary", "visit", "report"},
+    # referral sent or accepted, any scope: the receiving supervisor; "visit": the owning
+    # agency's supervisor. Not the completed, declined and withdrawn ones.
+    "supervisor_b": {"sent", "sent_named", "accepted_summary", "accepted_full", "visit", "report"},
+    "admin_b": set(),
+    # Aggregates only, never a person.
+    "indicator_officer": set(),
+    "outsider": set(),
+    # The Django admin shows no personal case data to anyone.
+    "system_admin": set(),
+}
+# Visit staff: the visited person's name, address and phone on the visit's pages and their
+# schedule, nothing else (not the kana, not the case).
+VISIT_STAFF: dict[tuple[str, str], tuple[set[str], set[str]]] = {
+    ("csw_b", "visit"): (
+        {"outreach:visits", "outreach:visit_detail", "outreach:visit_record"},
+        {"name", "address", "phone"},
+    ),
+}
+
+
+def may_read(member: str, key: str, url_name: str) -> set[str]:
+    """The fields of the person the member may read on the page."""
+    if key in MAY_SEE[member]:
+        return set(PEOPLE[key].strings())
+    pages, fields = VISIT_STAFF.get((member, key), (set(), set()))
+    return fields if url_name in pages else set()
+
+
+# --- the world ----------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    cast: object
+    persons: dict[str, Person]
+    cases: dict[str, object]
+    objects: dict[str, list]  # URL kind (as in the access matrix) -> every object of it
+    members: dict[str, object] = field(default_factory=dict)
+
+
+def _person_fields(key: str) -> dict:
+    someone = PEOPLE[key]
+    return {
+        "family_name": someone.name,
+        "given_name": "花子",
+        "family_name_kana": someone.kana,
+        "given_name_kana": "はなこ",
+        "birth_date": datetime.date(1944, 5, 1),
+        "phone": someone.phone,
+        "address": someone.address,
+        "district": District.objects.get(code="central"),
+    }
+
+
+def build_world(cast, workflow, open_case) -> World:
+    """Every relationship of docs/access.md once, each with its own person."""
+    refer = Referrals(cast, open_case)
+    today = timezone.localdate()
+    central = District.objects.get(code="central")
+    north = District.objects.get(code="north")
+    a_worker, b_worker = cast.consultation_a, cast.consultation_b
+    cases = {}
+
+    def case(key, actor=a_worker):
+        cases[key] = refer.case(actor, **_person_fields(key))
+        return cases[key]
+
+    case("assigned", cast.csw_a)
+    # Opened by the supervisor, who then takes themselves off: nobody works it.
+    unassigned = case("unassigned", cast.supervisor_a)
+    services.case_unassign(actor=cast.supervisor_a, case=unassigned, worker=cast.supervisor_a)
+
+    shared = case("shared")
+    consent = refer.consent(shared, cast.agency_b, actor=a_worker)
+    services.case_share(actor=a_worker, case=shared, user=b_worker, consent=consent)
+
+    referrals = {}
+    for key in sorted(REFERRED):
+        referred = case(key)
+        picked = (refer.contact(referred, "電話で近況を確認した。", actor=a_worker),)
+        referrals[key] = refer.send(
+            referred,
+            actor=a_worker,
+            reason=PEOPLE[key].notes[0],
+            scope=Scope.FULL if key == "accepted_full" else Scope.SUMMARY,
+            contacts=picked if key == "accepted_summary" else (),
+            named_worker=cast.csw_b if key == "sent_named" else None,
+        )
+    refer.accept(referrals["accepted_summary"], worker=b_worker)
+    refer.accept(referrals["accepted_full"], worker=cast.csw_b)
+    refer.accept(referrals["completed"], worker=b_worker)
+    refer.complete(referrals["completed"], actor=b_worker, note=PEOPLE["completed"].notes[1])
+    refer.decline(referrals["declined"], reason=PEOPLE["declined"].notes[1])
+    refer.accept(referrals["withdrawn"], worker=cast.csw_b)
+    refer.withdraw(referrals["withdrawn"], actor=a_worker, reason=PEOPLE["withdrawn"].notes[1])
+
+    visited = case("visit", b_worker)
+    visit = outreach_services.visit_plan(
+        actor=b_worker,
+        case=visited,
+        planned_at=timezone.now() + datetime.timedelta(minutes=5),
+        staff=[cast.csw_b],
+    )
+
+    north_agency = AgencyFactory(name="社協北部", kind=Agency.Kind.CSW, district=north)
+    csw_north = StaffFactory(username="csw_north", agency=north_agency, role=Role.CSW)
+    reports = [
+        outreach_services.report_receive(
+            actor=actor,
+            reporter_kind="newspaper",
+            reporter_name="新聞販売所",
+            received_at=timezone.now() - datetime.timedelta(hours=1),
+            address=PEOPLE[key].address,
+            district=district,
+            subject_name=f"{PEOPLE[key].name} 太郎",
+            noticed="新聞が3日分たまっている",
+            urgency="urgent",
+        )
+        for key, district, actor in (
+            ("report", central, cast.csw_a),
+            ("report_north", north, csw_north),
+            ("report_linked", central, cast.csw_b),
+        )
+    ]
+    outreach_services.report_link(actor=a_worker, report=reports[2], case=case("report_linked"))
+    report_visit = outreach_services.visit_plan(
+        actor=cast.csw_a,
+        report=reports[0],
+        planned_at=timezone.now() + datetime.timedelta(minutes=10),
+        staff=[cast.csw_a],
+    )
+
+    group = outreach_services.group_create(
+        actor=cast.csw_a,
+        name="中央 手ぬぐい体操の会",
+        kind="exercise",
+        is_care_prevention=True,
+        district=central,
+        capacity=20,
+        started_on=today - datetime.timedelta(days=100),
+    )
+    joined = services.person_create(actor=cast.csw_a, **_person_fields("participant"))
+    participant = outreach_services.participant_register(
+        actor=cast.csw_a, group=group, person=joined, joined_on=today
+    )
+
+    met = case("meeting")
+    meeting = services.meeting_record(
+        actor=a_worker,
+        kind="coordination",
+        held_on=today,
+        title=f"{PEOPLE['meeting'].name}さんの支援調整会議",
+        attending_agencies=[cast.agency_a, cast.agency_b],
+        decisions="家計相談につなぐ",
+        cases=[met],
+    )
+
+    # The records that hang off a case, on csw_a's case and on the one only the supervisor
+    # sees; submitted plans, and closure asked for last.
+    records: dict[str, list] = {"assessment": [], "plan": [], "enrolment": [], "closure": []}
+    for key, actor in (("assigned", cast.csw_a), ("unassigned", cast.supervisor_a)):
+        worked = cases[key]
+        workflow.screen(worked, actor)
+        records["assessment"].append(workflow.assess(worked, actor))
+        plan = workflow.draft_plan(worked, actor)
+        services.plan_submit(actor=actor, plan=plan)
+        records["plan"].append(plan)
+        records["enrolment"].append(
+            services.enrolment_add(
+                actor=actor,
+                case=worked,
+                person=worked.person,
+                programme="employment",
+                enrolled_on=today - datetime.timedelta(days=5),
+            )
+        )
+        records["closure"].append(
+            services.closure_request_submit(
+                actor=actor, case=worked, reason="goal_achieved", closing_on=today
+            )
+        )
+
+    # What is due now (the plans waiting for approval…), delivered in the app.
+    reminder_services.reminder_scan()
+    reminder_services.reminder_deliver(Reminder.objects.values_list("pk", flat=True))
+
+    persons = {key: c.person for key, c in cases.items()}
+    persons["participant"] = joined
+    members = dict(cast.roles())
+    members["system_admin"] = UserFactory(username="system_admin", is_staff=True, is_superuser=True)
+    workers = [m for m in members.values() if hasattr(m, "membership")] + [csw_north]
+    return World(
+        cast=cast,
+        persons=persons,
+        cases=cases,
+        members=members,
+        objects={
+            "case": list(cases.values()),
+            "person": list(persons.values()),
+            "consent": list(Consent.objects.order_by("pk")),
+            "meeting": [meeting],
+            "referral": list(referrals.values()),
+            "report": reports,
+            "visit": [visit, report_visit],
+            "group": [group],
+            "participant": [participant],
+            "worker": workers,
+            **records,
+        },
+    )
