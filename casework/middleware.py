@@ -23,12 +23,13 @@ def mark_login(request) -> None:
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
     """Default deny: every page needs a signed-in user unless its view is marked
-    `login_not_required` (sign-in, the password link, the language switch, /healthz).
-    The admin's pages are left to the admin, which lets only staff in and sends everyone
-    else to its own sign-in page."""
+    `login_not_required` (sign-in, sign-out, the password link, the language switch,
+    /healthz). The admin's pages (its URL namespace) are left to the admin, which lets only
+    staff in and sends everyone else to its own sign-in page."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if hasattr(view_func, "admin_site") or hasattr(view_func, "model_admin"):
+        match = getattr(request, "resolver_match", None)
+        if match is not None and "admin" in match.namespaces:
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 

@@ -18,7 +18,8 @@ harden_admin_site(admin.site)
 
 urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing out of a session that has already lapsed goes to the sign-in page.
+    path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/password/", password_change, name="password_change"),
     path(
         "accounts/reset/<uidb64>/<token>/",
@@ -30,7 +31,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
         "admin/r/<int:content_type_id>/<path:object_id>/",
-        view_on_site_disabled,
+        login_not_required(view_on_site_disabled),  # 404 to everyone
         name="admin_view_on_site_disabled",
     ),
     path("admin/", admin.site.urls),

@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # What works without signing in, by URL name.
-PUBLIC = {"login", "password_reset_link", "set_language", "healthz"}
+PUBLIC = {"login", "logout", "password_reset_link", "set_language", "healthz"}
 
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": "0" * 32}
 
@@ -67,8 +67,21 @@ def test_the_language_switch_works_on_the_sign_in_page(client, db):
     assert client.get("/accounts/login/").headers["Content-Language"] == "en"
 
 
-def test_the_admin_sends_an_anonymous_visitor_to_its_own_sign_in(client, db):
-    response = client.get("/admin/")
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/casework/case/", "/admin/auth/user/1/password-reset/"]
+)
+def test_the_admin_sends_an_anonymous_visitor_to_its_own_sign_in(client, db, url):
+    response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
     assert client.get("/admin/login/").status_code == 200
+
+
+def test_the_admin_view_on_site_answers_404_to_everyone(client, db):
+    assert client.get("/admin/r/1/1/").status_code == 404
+
+
+def test_signing_out_after_the_session_lapsed_ends_on_the_sign_in_page(client, db):
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
