@@ -10,11 +10,13 @@ Nothing outside this module calls django-guardian or decides visibility on its o
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -38,6 +40,13 @@ from casework.models import (
     StaffMembership,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from casework.models import Household, Meeting
+
+_RecordT = TypeVar("_RecordT", bound=Model)
+
 VIEW = "view_case"
 WORK = "work_case"
 # Read only what another agency chose to share (a referral in summary scope): the person,
@@ -48,7 +57,7 @@ SUPERVISE = "supervise_case"
 GRANTABLE = (VIEW, WORK, SUMMARY)
 
 
-def consent_withdrawn(*, consent, actor) -> None:
+def consent_withdrawn(*, consent: Consent, actor: User) -> None:
     membership = membership_of(actor)
     for rules in _rules:
         rules.consent_withdrawn(actor, membership, consent)
@@ -57,7 +66,7 @@ def consent_withdrawn(*, consent, actor) -> None:
 _MISSING = object()
 
 
-def parse_id(pk) -> int:
+def parse_id(pk: str | int) -> int:
     """A primary key from a URL, or 404: text and numbers beyond the column never reach SQL."""
     try:
         number = int(pk)
@@ -68,27 +77,27 @@ def parse_id(pk) -> int:
     return number
 
 
-def membership_of(user) -> StaffMembership | None:
+def membership_of(user: User | AnonymousUser | None) -> StaffMembership | None:
     """The user's agency membership, cached on the user object for the request."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return None
     cached = getattr(user, "_tsunagu_membership", _MISSING)
     if cached is not _MISSING:
-        return cached
+        return cast("StaffMembership | None", cached)
     try:
         membership = StaffMembership.objects.select_related("agency").get(user=user)
     except ObjectDoesNotExist:
         membership = None
-    user._tsunagu_membership = membership
+    user._tsunagu_membership = membership  # type: ignore[attr-defined]  # per-request cache
     return membership
 
 
-def handles_cases(user) -> bool:
+def handles_cases(user: User) -> bool:
     membership = membership_of(user)
     return membership is not None and membership.handles_cases
 
 
-def is_supervisor_of(user, agency_id: int) -> bool:
+def is_supervisor_of(user: User, agency_id: int) -> bool:
     membership = membership_of(user)
     return (
         membership is not None
@@ -97,7 +106,7 @@ def is_supervisor_of(user, agency_id: int) -> bool:
     )
 
 
-def _granted_case_ids(user, codename: str) -> Q:
+def _granted_case_ids(user: User, codename: str) -> Q:
     direct = CaseUserObjectPermission.objects.filter(
         user_id=user.pk,
         permission__codename=codename,
@@ -111,7 +120,7 @@ def _granted_case_ids(user, codename: str) -> Q:
     return Q(pk__in=direct) | Q(pk__in=via_group)
 
 
-def _visible(user, perms: tuple[str, ...]) -> QuerySet[Case]:
+def _visible(user: User, perms: tuple[str, ...]) -> QuerySet[Case]:
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
         return Case.objects.none()
@@ -130,24 +139,24 @@ def _visible(user, perms: tuple[str, ...]) -> QuerySet[Case]:
     return Case.objects.filter(visible)
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def cases_visible_to(user: User) -> QuerySet[Case]:
     """Every case the user may know exists. Lists, searches, exports and tasks start here."""
     return _visible(user, (VIEW, SUMMARY))
 
 
-def agency_cases(user) -> QuerySet[Case]:
+def agency_cases(user: User) -> QuerySet[Case]:
     """Every case the supervisor's agency owns (their scope by rule); 403 for others."""
     membership = require_supervisor(user)
     return Case.objects.filter(owning_agency_id=membership.agency_id)
 
 
-def cases_readable_by(user) -> QuerySet[Case]:
+def cases_readable_by(user: User) -> QuerySet[Case]:
     """The cases the user may read in full: not those shared with them only as a summary.
     What hangs off a case beyond the summary (meetings, the household) starts here."""
     return _visible(user, (VIEW,))
 
 
-def case_permissions(user, case: Case) -> frozenset[str]:
+def case_permissions(user: User, case: Case) -> frozenset[str]:
     """What the user may do with a case they can see: VIEW, WORK, SUPERVISE."""
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
@@ -169,7 +178,7 @@ def case_permissions(user, case: Case) -> frozenset[str]:
     return frozenset(perms)
 
 
-def case_for_user(user, pk, perm: str = VIEW) -> Case:
+def case_for_user(user: User, pk: str | int, perm: str = VIEW) -> Case:
     """The case, or 404 when the user may not know it exists, or 403 without `perm`.
 
     The returned case carries `user_perms`, the set of what the user may do with it.
@@ -186,11 +195,11 @@ def case_for_user(user, pk, perm: str = VIEW) -> Case:
     perms = case_permissions(user, case)
     if perm not in perms:
         raise PermissionDenied
-    case.user_perms = perms
+    case.user_perms = perms  # type: ignore[attr-defined]  # carried for the views
     return case
 
 
-def persons_visible_to(user) -> QuerySet[Person]:
+def persons_visible_to(user: User) -> QuerySet[Person]:
     """Persons behind a visible case, and persons the user's agency registered who have no
     case anywhere yet (so intake can find them). Nothing else."""
     membership = membership_of(user)
@@ -203,7 +212,7 @@ def persons_visible_to(user) -> QuerySet[Person]:
     )
 
 
-def person_for_user(user, pk) -> Person:
+def person_for_user(user: User, pk: str | int) -> Person:
     pk = parse_id(pk)
     person = persons_visible_to(user).select_related("district").filter(pk=pk).first()
     if person is None:
@@ -211,7 +220,7 @@ def person_for_user(user, pk) -> Person:
     return person
 
 
-def person_in_agency_scope(user, person: Person) -> bool:
+def person_in_agency_scope(user: User, person: Person) -> bool:
     """May the user act for their agency on this person: open a new case, record or
     withdraw a consent? Only when the agency holds the person itself: a case it owns that
     the user sees, or its own registration of a person who has no case anywhere.
@@ -235,7 +244,7 @@ def person_in_agency_scope(user, person: Person) -> bool:
     )
 
 
-def may_open_case_for(user, person: Person) -> bool:
+def may_open_case_for(user: User, person: Person) -> bool:
     """May the user open their agency's own case for the person: when the agency holds the
     person already, or by another app's rule (an accepted referral to the agency)."""
     if person_in_agency_scope(user, person):
@@ -246,14 +255,16 @@ def may_open_case_for(user, person: Person) -> bool:
     )
 
 
-def require_case_role(user) -> StaffMembership:
+def require_case_role(user: User) -> StaffMembership:
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
         raise PermissionDenied
     return membership
 
 
-def sharing_basis(person: Person, agency: Agency, on=None) -> Consent | None:
+def sharing_basis(
+    person: Person, agency: Agency, on: datetime.date | None = None
+) -> Consent | None:
     """An active consent or legal basis of the person that covers the agency, if any."""
     day = on or timezone.localdate()
     return (
@@ -271,7 +282,7 @@ def sharing_basis(person: Person, agency: Agency, on=None) -> Consent | None:
 class _CaseworkRules(AccessRules):
     """casework's own grants: an active assignment, and an active share."""
 
-    def case_grants(self, user, membership, case: Case) -> set[str]:
+    def case_grants(self, user: User, membership: StaffMembership | None, case: Case) -> set[str]:
         perms: set[str] = set()
         if CaseAssignment.objects.filter(case=case, worker=user, ended_at__isnull=True).exists():
             perms |= {VIEW, WORK}
@@ -283,7 +294,9 @@ class _CaseworkRules(AccessRules):
 register_rules(_CaseworkRules())
 
 
-def sync_case_grants(*, case: Case, user, actor, reason: str = "") -> tuple[set, set]:
+def sync_case_grants(
+    *, case: Case, user: User, actor: User, reason: str = ""
+) -> tuple[set[str], set[str]]:
     """Make the user's stored grants on the case match what the records justify.
 
     Every source is asked, so removing one reason for access keeps the access that another
@@ -327,7 +340,7 @@ def sync_case_grants(*, case: Case, user, actor, reason: str = "") -> tuple[set,
 _PERM_LABELS = {VIEW: "閲覧", WORK: "記録", SUMMARY: "共有された概要の閲覧"}
 
 
-def _grant_detail(user, perms: Iterable[str], reason: str) -> str:
+def _grant_detail(user: User, perms: Iterable[str], reason: str) -> str:
     full = f"{user.last_name} {user.first_name}".strip()
     name = f"{full}({user.get_username()})" if full else user.get_username()
     labels = "・".join(_PERM_LABELS.get(p, p) for p in sorted(perms))
@@ -338,7 +351,13 @@ def _grant_detail(user, perms: Iterable[str], reason: str) -> str:
 # --- records that hang off a case --------------------------------------------------------
 
 
-def case_record_for_user(user, model, pk, perm: str = VIEW, case_path: str = "case"):
+def case_record_for_user(
+    user: User,
+    model: type[_RecordT],
+    pk: str | int,
+    perm: str = VIEW,
+    case_path: str = "case",
+) -> _RecordT:
     """A record belonging to a case (plan, assessment, enrolment, closure request…), with the
     same answers as its case: 404 when the case is hidden, 403 without `perm`.
 
@@ -346,26 +365,28 @@ def case_record_for_user(user, model, pk, perm: str = VIEW, case_path: str = "ca
     The record carries `user_perms` and its case as `record_case`.
     """
     pk = parse_id(pk)
-    record = (
-        model.objects.filter(pk=pk, **{f"{case_path}__in": cases_visible_to(user)})
+    record: _RecordT | None = (
+        model.objects.filter(  # type: ignore[attr-defined]  # each record model has `objects`
+            pk=pk, **{f"{case_path}__in": cases_visible_to(user)}
+        )
         .select_related(case_path)
         .first()
     )
     if record is None:
         raise Http404
-    case = record
+    case: Any = record  # each step of `case_path` in turn, the case at the end
     for step in case_path.split("__"):
         case = getattr(case, step)
     perms = case_permissions(user, case)
     if perm not in perms:
         raise PermissionDenied
     case.user_perms = perms
-    record.user_perms = perms
-    record.record_case = case
+    record.user_perms = perms  # type: ignore[attr-defined]  # carried for the views
+    record.record_case = case  # type: ignore[attr-defined]  # carried for the views
     return record
 
 
-def meetings_visible_to(user):
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     """Meetings about a case the user may read in full. A meeting's title and decisions name
     the person, so having recorded it, or belonging to the convening agency, is not enough
     once access to every linked case has gone."""
@@ -380,7 +401,7 @@ def meetings_visible_to(user):
     return Meeting.objects.filter(pk__in=about_readable)
 
 
-def meeting_for_user(user, pk):
+def meeting_for_user(user: User, pk: str | int) -> Meeting:
     pk = parse_id(pk)
     meeting = meetings_visible_to(user).select_related("convening_agency").filter(pk=pk).first()
     if meeting is None:
@@ -388,7 +409,7 @@ def meeting_for_user(user, pk):
     return meeting
 
 
-def require_supervisor(user) -> StaffMembership:
+def require_supervisor(user: User) -> StaffMembership:
     """Supervisor pages: 403 for everyone else who is signed in."""
     membership = membership_of(user)
     if membership is None or membership.role != Role.SUPERVISOR:
@@ -396,7 +417,7 @@ def require_supervisor(user) -> StaffMembership:
     return membership
 
 
-def agency_worker_for_supervisor(user, pk):
+def agency_worker_for_supervisor(user: User, pk: str | int) -> User:
     """A case-handling member of the supervisor's own agency, or 404."""
     membership = require_supervisor(user)
     pk = parse_id(pk)
@@ -414,7 +435,7 @@ def agency_worker_for_supervisor(user, pk):
     return worker.user
 
 
-def consent_is_own(user, consent: Consent) -> bool:
+def consent_is_own(user: User, consent: Consent) -> bool:
     """Is this consent record the user's agency's own, of a person the agency holds?"""
     membership = membership_of(user)
     return (
@@ -425,7 +446,7 @@ def consent_is_own(user, consent: Consent) -> bool:
     )
 
 
-def consents_of(user, person: Person) -> QuerySet[Consent]:
+def consents_of(user: User, person: Person) -> QuerySet[Consent]:
     """The consent records the user's agency keeps about the person (none for others)."""
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
@@ -435,7 +456,7 @@ def consents_of(user, person: Person) -> QuerySet[Consent]:
     return Consent.objects.filter(person=person, recorded_by_agency_id=membership.agency_id)
 
 
-def consent_for_user(user, pk):
+def consent_for_user(user: User, pk: str | int) -> Consent:
     """A consent record the user may withdraw: their agency's own, of a person it holds.
     Another agency's record is 404, whoever holds the person now."""
     pk = parse_id(pk)
@@ -445,7 +466,7 @@ def consent_for_user(user, pk):
     return consent
 
 
-def household_readable(user, household) -> bool:
+def household_readable(user: User, household: Household) -> bool:
     """May the user see who lives in the household: their agency registered it, or they
     read in full a case that the registering agency owns of one of its members. Holding a
     member through one's own case opened after a summary referral is not enough."""

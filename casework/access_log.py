@@ -3,7 +3,10 @@
 Part of the access policy: casework.access re-exports every name here. It reads the
 policy's own functions when called, so either module may be imported first."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -12,8 +15,12 @@ from django.utils import translation
 from casework import access
 from casework.models import AccessLog, Case, Person
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.utils.functional import Promise
 
-def _record_text(text) -> str:
+
+def _record_text(text: str | Promise) -> str:
     """What the log keeps is in the ward's language, whatever the reader's screen shows:
     lazy texts are rendered in it, and the access-log page translates them back."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -21,7 +28,7 @@ def _record_text(text) -> str:
 
 
 def log_access(
-    user, *, person: Person | None, case: Case | None, action: str, detail: str = ""
+    user: User, *, person: Person | None, case: Case | None, action: str, detail: str = ""
 ) -> AccessLog:
     """One read of one person's record (a detail or form page), a grant or a revocation.
     `detail` says in plain Japanese what was read (a text marked with gettext_noop, or
@@ -37,7 +44,7 @@ def log_access(
     )
 
 
-def log_form_read(user, record, detail: str) -> None:
+def log_form_read(user: User, record: object, detail: str) -> None:
     """A form page that shows a person's name reads their record: `record` is the case or
     the person the form is about."""
     if isinstance(record, Case):
@@ -58,11 +65,11 @@ def _id_list(ids: Iterable[int | None]) -> str:
 
 
 def log_list(
-    user,
+    user: User,
     *,
     what: str,
-    cases: Iterable = (),
-    persons: Iterable = (),
+    cases: Iterable[Case | int] = (),
+    persons: Iterable[Person | int] = (),
     query: str = "",
     always: bool = False,
 ) -> AccessLog | None:
@@ -105,7 +112,7 @@ def log_list(
     )
 
 
-def access_log_for_supervisor(user) -> QuerySet[AccessLog]:
+def access_log_for_supervisor(user: User) -> QuerySet[AccessLog]:
     """The access log a supervisor reviews: reads by the agency's staff, and reads of the
     agency's cases by anyone."""
     membership = access.require_supervisor(user)
@@ -116,7 +123,9 @@ def access_log_for_supervisor(user) -> QuerySet[AccessLog]:
     )
 
 
-def access_log_about(rows: QuerySet[AccessLog], *, case_id=None, person_id=None):
+def access_log_about(
+    rows: QuerySet[AccessLog], *, case_id: int | None = None, person_id: int | None = None
+) -> QuerySet[AccessLog]:
     """Rows that name the case or the person, on a detail page or among a list's rows."""
     if case_id is not None:
         rows = rows.filter(Q(case_id=case_id) | Q(case_ids__contains=f",{int(case_id)},"))

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
     from django.db.models import Q
 
-    from casework.models import Case, Person, StaffMembership
+    from casework.models import Case, Consent, Person, StaffMembership
 
 
 class AccessRules:
@@ -19,27 +20,29 @@ class AccessRules:
     Every hook takes the user and their membership first, then the object it asks about.
     """
 
-    def readable_cases(self, user, membership: StaffMembership) -> Q | None:
+    def readable_cases(self, user: User, membership: StaffMembership) -> Q | None:
         """More cases the member may read in full (VIEW)."""
         return None
 
-    def summary_cases(self, user, membership: StaffMembership) -> Q | None:
+    def summary_cases(self, user: User, membership: StaffMembership) -> Q | None:
         """More cases the member may read only in the shared summary (SUMMARY)."""
         return None
 
-    def case_permissions(self, user, membership: StaffMembership, case: Case) -> set[str]:
+    def case_permissions(self, user: User, membership: StaffMembership, case: Case) -> set[str]:
         """What the member may do with the case by rule, beyond their stored grants."""
         return set()
 
-    def case_grants(self, user, membership: StaffMembership | None, case: Case) -> set[str]:
+    def case_grants(self, user: User, membership: StaffMembership | None, case: Case) -> set[str]:
         """The stored grants on the case that this app's records justify for the user."""
         return set()
 
-    def may_open_case(self, user, membership: StaffMembership, person: Person) -> bool:
+    def may_open_case(self, user: User, membership: StaffMembership, person: Person) -> bool:
         """May the member open their own agency's case for the person?"""
         return False
 
-    def consent_withdrawn(self, user, membership: StaffMembership | None, consent) -> None:
+    def consent_withdrawn(
+        self, user: User, membership: StaffMembership | None, consent: Consent
+    ) -> None:
         """End whatever this app let rest on the consent (the user withdrew it)."""
 
 

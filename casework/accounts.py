@@ -18,6 +18,8 @@ themselves, by one of two routes (docs/admin.md):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,8 +43,12 @@ from django.views.decorators.http import require_http_methods
 from casework import access, services
 from casework.models import PasswordReset, Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+else:
+    User = get_user_model()
+
 logger = logging.getLogger(__name__)
-User = get_user_model()
 
 # An agency admin manages workers only: supervisors, agency admins and indicator officers
 # are appointed by the system admin.
@@ -53,7 +59,7 @@ AGENCY_ADMIN_ROLES = (Role.CSW, Role.CONSULTATION)
 SESSION_FLAG = "tsunagu_must_change_password"
 
 
-def manageable_users(actor) -> QuerySet:
+def manageable_users(actor: User) -> QuerySet[User]:
     """The accounts the actor administers: all for the system admin; for an agency admin,
     their agency's workers, never themselves, a supervisor or another admin."""
     users = User.objects.all()
@@ -70,17 +76,17 @@ def manageable_users(actor) -> QuerySet:
     ).exclude(pk=actor.pk)
 
 
-def may_reset(actor, worker) -> bool:
+def may_reset(actor: User, worker: User) -> bool:
     # One's own password is changed on the password page, knowing the old one.
     return worker.pk != actor.pk and manageable_users(actor).filter(pk=worker.pk).exists()
 
 
-def must_change_password(user) -> bool:
+def must_change_password(user: User) -> bool:
     return PasswordReset.objects.filter(worker=user, completed_at__isnull=True).exists()
 
 
 @transaction.atomic
-def password_reset_issue(*, actor, worker, new_account: bool = False) -> PasswordReset:
+def password_reset_issue(*, actor: User, worker: User, new_account: bool = False) -> PasswordReset:
     """Lock the worker's password and let only the worker choose a new one."""
     if not may_reset(actor, worker):
         raise PermissionDenied
@@ -93,7 +99,7 @@ def password_reset_issue(*, actor, worker, new_account: bool = False) -> Passwor
     reset.full_clean()
     reset.save()
     when = timezone.localtime(reset.issued_at)
-    services.notify(
+    services.notification_send(
         recipients=[worker],
         message=_(
             "%(when)s、%(admin)sがあなたのパスワードをリセットしました。"
@@ -116,7 +122,7 @@ def password_reset_issue(*, actor, worker, new_account: bool = False) -> Passwor
 
 
 @transaction.atomic
-def password_set_by_worker(*, worker, form) -> int:
+def password_set_by_worker(*, worker: User, form: SetPasswordForm[User]) -> int:
     """Save the password the worker chose (a bound, valid Django password form) and close
     their open resets."""
     form.save()
@@ -125,7 +131,7 @@ def password_set_by_worker(*, worker, form) -> int:
     )
 
 
-def _staff_name(user) -> str:
+def _staff_name(user: User) -> str:
     return f"{user.last_name} {user.first_name}".strip() or user.get_username()
 
 
@@ -149,7 +155,7 @@ class PasswordChangeRequiredMiddleware:
     """After a reset, the worker's first session opens only the password page (and logout,
     the language switch and static files) until they have chosen a new password."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -162,7 +168,7 @@ class PasswordChangeRequiredMiddleware:
         after = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
         # Someone signed in during this request: one query, once per session.
         signed_in_now = after and after != before and request.user.is_authenticated
-        if signed_in_now and must_change_password(request.user):
+        if signed_in_now and must_change_password(cast("User", request.user)):
             request.session[SESSION_FLAG] = True
         return response
 
@@ -176,7 +182,7 @@ class PasswordChangeRequiredMiddleware:
 
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast("User", request.user)  # signed in: LoginRequiredMiddleware
     required = bool(request.session.get(SESSION_FLAG))
     # After a reset the worker signs in with the password they set at the IT desk, so they
     # know it; a session with no usable password (single sign-on, tests) sets one directly.
@@ -201,20 +207,20 @@ class PasswordResetLinkView(auth_views.PasswordResetConfirmView):
     template_name = "casework/password_change.html"
     success_url = reverse_lazy("login")
 
-    def get_user(self, uidb64):
+    def get_user(self, uidb64: str) -> User | None:
         user = super().get_user(uidb64)
         if user is not None and not must_change_password(user):
             return None
         return user
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         # Django's form_valid would save the form a second time, outside the transaction.
         password_set_by_worker(worker=self.user, form=form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, _("新しいパスワードを設定しました。ログインしてください。"))
         return HttpResponseRedirect(self.get_success_url())
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["title"] = _("パスワードの設定")
         context["link"] = True

@@ -1,13 +1,18 @@
 """The absolute session lifetime. The idle timeout is Django's own: SESSION_COOKIE_AGE with
 SESSION_SAVE_EVERY_REQUEST renews the session on each request and lets it lapse when idle."""
 
+from __future__ import annotations
+
 import re
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import middleware as auth_middleware
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -16,7 +21,7 @@ from django.utils.translation import gettext as _
 SESSION_KEY = "tsunagu_login_at"
 
 
-def mark_login(request) -> None:
+def mark_login(request: HttpRequest) -> None:
     """Start the absolute lifetime at login (called by the login view)."""
     request.session[SESSION_KEY] = int(time.time())
 
@@ -27,7 +32,13 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
     /healthz). The admin's pages (its URL namespace) are left to the admin, which lets only
     staff in and sends everyone else to its own sign-in page."""
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[Any, Any],
+    ) -> HttpResponseBase | None:
         match = getattr(request, "resolver_match", None)
         if match is not None and "admin" in match.namespaces:
             return None
@@ -35,10 +46,10 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
 
 
 class SessionLifetimeMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
@@ -59,11 +70,11 @@ class LanguageMiddleware:
     screens are Japanese by default whatever the browser says.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
@@ -84,10 +95,10 @@ class PrivateResponseMiddleware:
         "form-action 'self'; frame-ancestors 'none'"
     )
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -112,10 +123,10 @@ class RequestInputMiddleware:
     MAX_KEY_LENGTH = 100
     MAX_VALUE_LENGTH = 1000
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not self._acceptable(request):
             return render(
                 request,
@@ -125,7 +136,7 @@ class RequestInputMiddleware:
             )
         return self.get_response(request)
 
-    def _acceptable(self, request) -> bool:
+    def _acceptable(self, request: HttpRequest) -> bool:
         query = request.GET
         if len(query) > self.MAX_PARAMETERS:
             return False

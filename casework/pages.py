@@ -8,7 +8,7 @@ Views stay thin: they authorize through casework.access, build the form, and han
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,10 +17,22 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 25
 # A form sent back with its errors (invalid input, or a service's refusal) answers 400 in
 # every app: the browser shows the page, and a script or a test can tell it was refused.
 INVALID_FORM_STATUS = 400
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a page behind LoginRequiredMiddleware (every page not marked
+    `login_not_required`): its user is signed in. For annotations only; Django passes a
+    plain HttpRequest."""
+
+    user: User
 
 
 def apply_errors(form: BaseForm, error: ValidationError) -> None:
@@ -64,7 +76,7 @@ def form_page(
     save: Callable[[dict], Any],
     *,
     template: str,
-    success: str,
+    success: StrOrPromise,
     context: dict,
     then: Callable[[Any], Any] = lambda saved: saved,
     shown: Callable[[], None] | None = None,

@@ -29,15 +29,27 @@ left, every entry but the grand total is hidden, zeros included ("only the total
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from indicators.lp import LinearModel
+from indicators.lp import Fingerprint, LinearModel
 
 INF = math.inf
+
+Ref: TypeAlias = tuple[int, int]  # (table index, entry)
+Key: TypeAlias = str | tuple[str, str]  # a district label, or a (row, column) pair
+Form: TypeAlias = dict[Ref, int]  # sum(c * entry)
+Interval: TypeAlias = tuple[float, float]
+Label: TypeAlias = tuple[Literal["entry"], int, int] | tuple[Literal["target"], Ref, Ref]
+Shortfall: TypeAlias = tuple[Label, Form, Interval, int]  # (label, form, interval, position)
+Row: TypeAlias = tuple[dict[int, int], float, float]  # (variable -> coefficient, lo, hi)
+# Shared by the solvers of one audit: a component's bound (float, or None when infeasible)
+# keyed by (fingerprint, form, sign), and its LinearModel keyed by ("model", fingerprint).
+AuditCache: TypeAlias = dict[tuple[object, ...], Any]
 
 
 @dataclass
@@ -48,7 +60,7 @@ class Table:
     published value or None (an older table's hidden entry)."""
 
     name: str
-    keys: list
+    keys: list[Key]
     values: list[int | None]
     hidden: list[bool]
     lines: list[list[int]]  # each: entries whose sum is the line's last entry
@@ -64,7 +76,7 @@ class Table:
     # Entries that go together, applied after every change to the mask (a rate's parts).
     tie: Callable[[Table], None] | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         size = len(self.values)
         self.zero_hidden = self.zero_hidden or [False] * size
         self.fixed = self.fixed or [False] * size
@@ -87,7 +99,7 @@ class Table:
         if self.tie is not None:
             self.tie(self)
 
-    def equations(self):
+    def equations(self) -> Iterator[list[tuple[int, int]]]:
         for line in self.lines:
             yield [(e, 1) for e in line[:-1]] + [(line[-1], -1)]
 
@@ -108,7 +120,7 @@ class Problem:
     targets: list[Target]
 
 
-def _value(problem: Problem, ref):
+def _value(problem: Problem, ref: Ref) -> int | None:
     table = problem.tables[ref[0]]
     return None if table.hidden[ref[1]] else table.values[ref[1]]
 
@@ -121,7 +133,9 @@ class Solver:
     fingerprinted by their content, so a `cache` shared by the solvers of one audit solves
     each component's bounds once, however often the new table is widened around it."""
 
-    def __init__(self, problem: Problem, *, use_links: bool = True, cache: dict | None = None):
+    def __init__(
+        self, problem: Problem, *, use_links: bool = True, cache: AuditCache | None = None
+    ) -> None:
         self.problem = problem
         self.cache = {} if cache is None else cache
         self.index: dict[tuple[int, int], int] = {}
@@ -143,7 +157,7 @@ class Solver:
                 self._row([(a, 1), (b, -1)], upper_only=True)  # a - b <= 0
         parent = list(range(self.size))
 
-        def find(v):
+        def find(v: int) -> int:
             while parent[v] != v:
                 parent[v] = parent[parent[v]]
                 v = parent[v]
@@ -158,7 +172,7 @@ class Solver:
             groups.setdefault(find(v), []).append(v)
         self.component = [0] * self.size
         self.parts: list[_Component] = []
-        members = {}
+        members: dict[int, list[int]] = {}
         for c, variables in enumerate(groups.values()):
             for v in variables:
                 self.component[v] = c
@@ -175,7 +189,7 @@ class Solver:
                 ),
             )
 
-    def _row(self, terms, *, upper_only: bool = False) -> None:
+    def _row(self, terms: list[tuple[Ref, int]], *, upper_only: bool = False) -> None:
         row: dict[int, int] = {}
         rhs = 0.0
         for ref, c in terms:
@@ -183,7 +197,8 @@ class Solver:
                 v = self.index[ref]
                 row[v] = row.get(v, 0) + c
             else:
-                rhs -= c * self.problem.tables[ref[0]].values[ref[1]]
+                # Not hidden, so known: a published value, or a true value of the new table.
+                rhs -= c * cast(int, self.problem.tables[ref[0]].values[ref[1]])
         row = {v: c for v, c in row.items() if c}
         if row:
             self.rows.append((row, -INF if upper_only else rhs, rhs))
@@ -193,7 +208,7 @@ class Solver:
         for part in self.parts:
             self._solve(part, {}, 1.0)
 
-    def _solve(self, part: _Component, sub: dict[int, int], sign: float) -> float:
+    def _solve(self, part: _Component, sub: Mapping[int, float], sign: float) -> float:
         """The optimum of sign * form over one component, cached. Min of -x is -(max of
         x): forms are kept with their first coefficient positive, so a derived figure's
         parts share the cache with the entries' own bounds."""
@@ -207,7 +222,7 @@ class Solver:
             raise Infeasible
         return flip * found
 
-    def _milp(self, part: _Component, sub: dict[int, int], sign: float) -> float | None:
+    def _milp(self, part: _Component, sub: Mapping[int, float], sign: float) -> float | None:
         """The linear program first, warm-started on the component's own model: where its
         optimum is an integer filling (always, for one table's sums, a network), that is
         the integer optimum too. Otherwise, or when the LP does not end cleanly, the integer
@@ -220,7 +235,7 @@ class Solver:
             return found
         return self._integer(part, sub, sign)
 
-    def _integer(self, part: _Component, sub: dict[int, int], sign: float) -> float | None:
+    def _integer(self, part: _Component, sub: Mapping[int, float], sign: float) -> float | None:
         local = {v: i for i, v in enumerate(part.variables)}
         size = len(local)
         objective = np.zeros(size)
@@ -257,7 +272,8 @@ class Solver:
                 v = self.index[ref]
                 by_part.setdefault(self.component[v], {})[v] = c
             else:
-                constant += c * self.problem.tables[ref[0]].values[ref[1]]
+                # Not hidden, so known: a published value, or a true value of the new table.
+                constant += c * cast(int, self.problem.tables[ref[0]].values[ref[1]])
         low = high = constant
         for c, sub in by_part.items():
             low += self._solve(self.parts[c], sub, 1.0)
@@ -268,15 +284,15 @@ class Solver:
 @dataclass
 class _Component:
     variables: list[int]
-    rows: list = field(default_factory=list)
-    fingerprint: tuple = ()
+    rows: list[Row] = field(default_factory=list)
+    fingerprint: Fingerprint = ()  # type: ignore[assignment]  # Solver sets it on creation
 
 
 class Infeasible(Exception):
     pass
 
 
-def make_solver(problem: Problem, cache: dict | None = None) -> Solver:
+def make_solver(problem: Problem, cache: AuditCache | None = None) -> Solver:
     solver = Solver(problem, cache=cache)
     try:
         solver.check()
@@ -303,7 +319,7 @@ def _meets(low: float, high: float, k: int, width: int, *, entry: bool) -> bool:
     return (high >= k or not small_rise) and (low <= -k or not small_fall)
 
 
-def items(problem: Problem):
+def items(problem: Problem) -> Iterator[tuple[Label, Form]]:
     """What the reader must not narrow: (label, form). Every hidden entry (of a table that
     publishes more than its total) and every derived figure."""
     for t, table in enumerate(problem.tables):
@@ -315,7 +331,9 @@ def items(problem: Problem):
         yield ("target", a, b), {a: -1, b: 1}
 
 
-def _meets_baseline(low: float, high: float, before: tuple[float, float], width: int, k: int):
+def _meets_baseline(
+    low: float, high: float, before: tuple[float, float], width: int, k: int
+) -> bool:
     """An older table's item that already fell short before the new table came is held to
     what it had: no narrower, no lower top, no higher bottom."""
     b_low, b_high = before
@@ -327,8 +345,15 @@ def _meets_baseline(low: float, high: float, before: tuple[float, float], width:
 
 
 def violations(
-    problem: Problem, k: int, width: int, baseline=None, *, first=False, cache=None, start=0
-):
+    problem: Problem,
+    k: int,
+    width: int,
+    baseline: dict[Label, Interval] | None = None,
+    *,
+    first: bool = False,
+    cache: AuditCache | None = None,
+    start: int = 0,
+) -> list[Shortfall]:
     """Items whose interval falls short of the protection level (or of `baseline`, what
     the item had before the new table came, when that was already below the level).
     Whether an item is checked, and whether it passes, depends on its interval alone, so
@@ -352,19 +377,19 @@ def violations(
     return found
 
 
-def intervals(problem: Problem, cache=None) -> dict:
+def intervals(problem: Problem, cache: AuditCache | None = None) -> dict[Label, Interval]:
     solver = make_solver(problem, cache)
     return {label: solver.bound(form) for label, form in items(problem)}
 
 
-def _same_position(problem: Problem, new: int, ref) -> int | None:
+def _same_position(problem: Problem, new: int, ref: Ref) -> int | None:
     table = problem.tables[ref[0]]
     key = table.keys[ref[1]]
     target = problem.tables[new]
     return target.keys.index(key) if key in target.keys else None
 
 
-def _pick(problem: Problem, new: int, form: dict) -> int | None:
+def _pick(problem: Problem, new: int, form: Form) -> int | None:
     """The next entry of the new table to hide (by position only), or None."""
     table = problem.tables[new]
     spots = []
@@ -392,7 +417,7 @@ def hide_small_total_zeros(table: Table, k: int) -> None:
     hidden too (and a hidden entry of that line may then be 0). Recomputed from the current
     mask each time, so the reader can apply the same rule to what is published."""
     grand = len(table.values) - 1
-    if table.values[grand] < k and any(table.hidden):
+    if cast(int, table.values[grand]) < k and any(table.hidden):  # the new table: true values
         table.hide_all()
         return
     if table.total_only:
@@ -405,7 +430,7 @@ def hide_small_total_zeros(table: Table, k: int) -> None:
         # Only where the line's margin is published can a reader tell the rule applies.
         if table.hidden[line[-1]]:
             continue
-        hidden_part = sum(table.values[e] for e in line[:-1] if table.hidden[e])
+        hidden_part = sum(cast(int, table.values[e]) for e in line[:-1] if table.hidden[e])
         if any(table.hidden[e] for e in line[:-1]) and hidden_part < k:
             for e in line:
                 if table.hideable(e) and not table.free_zero[e]:
@@ -416,7 +441,7 @@ def hide_small_total_zeros(table: Table, k: int) -> None:
     table.tied()
 
 
-def protect(problem: Problem, k: int, width: int) -> list:
+def protect(problem: Problem, k: int, width: int) -> list[Shortfall]:
     """Widen the editable table until the joint audit passes; return what is still short
     (only when only the total is left, the shortfall the published totals themselves give)."""
     new = next(t for t, table in enumerate(problem.tables) if table.editable)
@@ -438,12 +463,12 @@ def protect(problem: Problem, k: int, width: int) -> list:
     ]
     inverse = {v: old for old, v in remap.items()}
 
-    def relabel(label):
+    def relabel(label: Label) -> Label:
         if label[0] == "entry":
             return ("entry", inverse[label[1]], label[2])
         return ("target", (inverse[label[1][0]], label[1][1]), (inverse[label[2][0]], label[2][1]))
 
-    cache: dict = {}
+    cache: AuditCache = {}
     baseline = {relabel(lab): iv for lab, iv in intervals(others, cache).items()}
     table = problem.tables[new]
     hide_small_total_zeros(table, k)

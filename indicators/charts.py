@@ -3,19 +3,25 @@ network is closed)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from indicators.selectors import Series
 
 WIDTH, HEIGHT = 420, 180
 LEFT, RIGHT, TOP, BOTTOM = 48, 10, 12, 34
 
 
-def _fmt(value) -> str:
+def _fmt(value: Decimal | float) -> str:
     value = float(value)
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
-def bar_chart(series, *, title: str) -> SafeString:
+def bar_chart(series: Series, *, title: str) -> SafeString:
     """Bars per fiscal year, with dashed lines for the baseline and the target."""
     indicator = series.indicator
     values = [float(p.value) for p in series.points if p.value is not None]

@@ -311,7 +311,7 @@ def _fingerprint() -> str:
 DEFINITION_VERSION = f"{ROLLUP_REVISION}-{_fingerprint()}"
 
 
-def progress(indicator: Indicator, value) -> Decimal | None:
+def progress(indicator: Indicator, value: Decimal | float | None) -> Decimal | None:
     """How far from the baseline to the target the value has come, in percent.
 
     Without a baseline (—) the plan starts from zero.

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -35,7 +37,7 @@ HEADERS = [
 ]
 
 
-def _num(value) -> str:
+def _num(value: Decimal | float | None) -> str:
     if value is None:
         return NO_DATA
     if isinstance(value, float) and value.is_integer():
@@ -43,7 +45,7 @@ def _num(value) -> str:
     return str(value)
 
 
-def _source_detail(entry: dict) -> str:
+def _source_detail(entry: dict[str, Any]) -> str:
     if "survey_name" in entry:
         return f"{entry['survey_name']}({entry['surveyed_on']}、回答者{entry['respondents']}人)"
     if "reporting_body" in entry:
@@ -81,7 +83,7 @@ def summary_rows(snapshot: Snapshot) -> list[list[str]]:
     return rows
 
 
-def _cell(value) -> str:
+def _cell(value: float | None) -> str:
     return SUPPRESSED if value is None else _num(value)
 
 
@@ -137,13 +139,13 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe(value):
+def _safe(value: str) -> str:
     if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 
 
-def _safe_rows(rows):
+def _safe_rows(rows: list[list[str]]) -> list[list[str]]:
     return [[_safe(v) for v in row] for row in rows]
 
 
@@ -160,7 +162,7 @@ def to_csv(snapshot: Snapshot) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def _xl(row: list[str]) -> list:
+def _xl(row: list[str]) -> list[int | float | str]:
     """Numbers as numbers in Excel, so the review can compute with them; text never as a
     formula."""
     return [

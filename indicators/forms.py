@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +12,7 @@ from indicators.models import MAX_REPORTED, MAX_RESPONDENTS
 from indicators.selectors import computable_years
 
 
-def _indicator_choices(codes):
+def _indicator_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
     return [(c, f"{c} {BY_CODE[c].name_ja}") for c in codes]
 
 
@@ -20,9 +25,9 @@ class SurveyForm(forms.Form):
     survey_name = forms.CharField(label=_("調査名"), max_length=200)
     surveyed_on = forms.DateField(label=_("調査日"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].choices = _indicator_choices(SURVEY_CODES)
+        cast(forms.ChoiceField, self.fields["indicator"]).choices = _indicator_choices(SURVEY_CODES)
 
 
 class ReportedForm(forms.Form):
@@ -32,17 +37,19 @@ class ReportedForm(forms.Form):
     as_of = forms.DateField(label=_("基準日"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("備考"), max_length=500, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].choices = _indicator_choices(REPORTED_CODES)
+        cast(forms.ChoiceField, self.fields["indicator"]).choices = _indicator_choices(
+            REPORTED_CODES
+        )
 
 
 class ComputeForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [
+        cast(forms.ChoiceField, self.fields["fiscal_year"]).choices = [
             (fy, fiscal_year_label(fy)) for fy in reversed(computable_years())
         ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from typing import Any, cast
 
 from django.conf import settings
 
@@ -28,7 +29,7 @@ def protection_width() -> int:
     return int(getattr(settings, "INDICATORS_PROTECTION_WIDTH", DEFAULT_WIDTH))
 
 
-def table_from(breakdown: dict, raw: list[int] | None = None, **kw) -> Table | None:
+def table_from(breakdown: dict[str, Any], raw: list[int] | None = None, **kw: Any) -> Table | None:
     """A published breakdown (None for a hidden entry) as an audit table; `raw`, the true
     values of the new one (flat, margins last)."""
     if breakdown["kind"] == "1d":
@@ -63,7 +64,7 @@ def table_from(breakdown: dict, raw: list[int] | None = None, **kw) -> Table | N
 RATE_COLUMNS = ("参加", "不参加", MARGIN)  # in the activity, not in it, the denominator
 
 
-def rate_entries(numerators: list, denominators: list) -> list:
+def rate_entries(numerators: list[int | None], denominators: list[int | None]) -> list[int | None]:
     """A rate breakdown as a table, flat: per district its numerator, the rest of its
     denominator and the denominator; the last row their totals. None where not known."""
     flat = []
@@ -72,7 +73,7 @@ def rate_entries(numerators: list, denominators: list) -> list:
     return flat
 
 
-def _rate_table(breakdown: dict, raw: list[int] | None = None, **kw) -> Table:
+def _rate_table(breakdown: dict[str, Any], raw: list[int] | None = None, **kw: Any) -> Table:
     """Only numerators and denominators are published; the rest is known where both are.
     The last row (the indicator's numerator and denominator) is always published."""
     rows = [*breakdown["labels"], MARGIN]
@@ -109,7 +110,7 @@ def _tie_rate(table: Table) -> None:
             table.hidden[rest] = True
 
 
-def write_back(breakdown: dict, table: Table) -> None:
+def write_back(breakdown: dict[str, Any], table: Table) -> None:
     masked = [None if h else v for v, h in zip(table.values, table.hidden, strict=True)]
     if table.total_only:
         breakdown["total_only"] = True
@@ -146,7 +147,9 @@ def _pairs(problem: Problem, a: int, b: int, kind: str, *, link: bool, target: b
             problem.targets.append(Target((a, n), (b, m), kind))
 
 
-def build_problem(code: str, index: int, new: Table, others: list[tuple[int, dict]]) -> Problem:
+def build_problem(
+    code: str, index: int, new: Table, others: list[tuple[int, dict[str, Any]]]
+) -> Problem:
     """`others`: (fiscal year, breakdown) of every other snapshot the reader may hold."""
     problem = Problem(tables=[new], links=[], targets=[])
     for fy, breakdown in others:
@@ -171,7 +174,12 @@ def build_problem(code: str, index: int, new: Table, others: list[tuple[int, dic
     return problem
 
 
-def protect_document(document: dict, raw: dict, held: list[tuple[int, dict]], k: int) -> dict:
+def protect_document(
+    document: dict[str, Any],
+    raw: dict[tuple[str, int], list[int]],
+    held: list[tuple[int, dict[str, Any]]],
+    k: int,
+) -> dict[str, Any]:
     """Widen the new document's breakdowns against `held` (fiscal year, document) pairs.
     Records in the document what was audited and how long it took."""
     started = time.perf_counter()
@@ -187,7 +195,10 @@ def protect_document(document: dict, raw: dict, held: list[tuple[int, dict]], k:
                 continue
             # Start again from the primaries alone: every complement is then chosen by the
             # audit's positional rule, never by the size of a value.
-            new.hidden = [0 < v < k and new.hideable(e) for e, v in enumerate(new.values)]
+            new.hidden = [
+                0 < v < k and new.hideable(e)
+                for e, v in enumerate(cast("list[int]", new.values))  # true values, from `raw`
+            ]
             new.tied()
             if code not in CUMULATIVE or fy < PLAN_FIRST_FY:
                 held_here = [(y, d) for y, d in held if y == fy]

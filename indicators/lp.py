@@ -5,11 +5,22 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Mapping
+from typing import TypeAlias
 
 import highspy
 import numpy as np
 
 INF = math.inf
+
+# A variable's identity across problems: (id of its table, entry).
+Name: TypeAlias = tuple[int, int]
+# A component as `indicators.audit` keys it: (variables as (name, lower bound), rows as
+# (terms as (name, coefficient), lo, hi)).
+Fingerprint: TypeAlias = tuple[
+    tuple[tuple[Name, int], ...],
+    tuple[tuple[tuple[tuple[Name, int], ...], float, float], ...],
+]
 
 
 class LinearModel:
@@ -17,7 +28,7 @@ class LinearModel:
     starts from the last basis (HiGHS's own interface: SciPy's wrapper builds and solves the
     model anew on every call, which costs ten times as long on these small programs)."""
 
-    def __init__(self, fingerprint: tuple):
+    def __init__(self, fingerprint: Fingerprint) -> None:
         """`fingerprint`: (variables as (name, lower bound), rows as (terms, lo, hi)), the
         form `indicators.audit` keys its components by."""
         variables, rows = fingerprint
@@ -40,7 +51,7 @@ class LinearModel:
             )
         self.columns = np.arange(size, dtype=np.int32)
 
-    def optimum(self, sub: dict[int, int], sign: float) -> float | None:
+    def optimum(self, sub: Mapping[Name, float], sign: float) -> float | None:
         """sign * min(sign * form) when the LP's optimum is integral, else None."""
         objective = np.zeros(self.size)
         for name, c in sub.items():

@@ -3,6 +3,11 @@
 Nothing here points at a person or a case: a snapshot holds aggregates already suppressed.
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,7 +25,7 @@ MAX_RESPONDENTS = 10_000_000
 MAX_REPORTED = 10_000_000
 
 
-def validate_not_future(value) -> None:
+def validate_not_future(value: datetime.date | None) -> None:
     if value and value > timezone.localdate():
         raise ValidationError(_("未来の日付は指定できません。"), code="future")
 
@@ -110,13 +115,13 @@ class SnapshotState(models.TextChoices):
     APPROVED = "approved", _("承認済み")
 
 
-class SnapshotQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class SnapshotQuerySet(models.QuerySet["Snapshot"]):
+    def update(self, **kwargs: Any) -> int:
         if self.filter(state=SnapshotState.APPROVED).exists():
             raise PermissionError("an approved snapshot never changes")
         return super().update(**kwargs)
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         if self.filter(state=SnapshotState.APPROVED).exists():
             raise PermissionError("an approved snapshot never changes")
         return super().delete()
@@ -191,14 +196,14 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"FY{self.fiscal_year} #{self.number} ({self.state})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and (
             Snapshot.objects.filter(pk=self.pk, state=SnapshotState.APPROVED).exists()
         ):
             raise PermissionError("an approved snapshot never changes")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if self.pk is not None and (
             Snapshot.objects.filter(pk=self.pk, state=SnapshotState.APPROVED).exists()
         ):

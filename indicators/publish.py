@@ -7,6 +7,7 @@ suppressed cell. It never holds a name or a record id.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import translation
@@ -25,6 +26,9 @@ from indicators.rollup import (
 )
 from indicators.suppression import pinned_by_bounds, suppress_1d, suppress_2d
 
+if TYPE_CHECKING:
+    from indicators.models import ReportedFigure, SurveyResult
+
 DEFAULT_K = 10
 
 
@@ -39,11 +43,11 @@ def percent(numerator: int, denominator: int) -> float | None:
     return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _masked(values, mask):
+def _masked(values: list[int], mask: list[bool]) -> list[int | None]:
     return [None if m else v for v, m in zip(values, mask, strict=True)]
 
 
-def one_way(title: str, labels: list[str], values: list[int], k: int) -> dict:
+def one_way(title: str, labels: list[str], values: list[int], k: int) -> dict[str, Any]:
     mask = suppress_1d(values, k)
     return {
         "kind": "1d",
@@ -54,7 +58,9 @@ def one_way(title: str, labels: list[str], values: list[int], k: int) -> dict:
     }
 
 
-def two_way(title, row_labels, col_labels, cells, k) -> dict:
+def two_way(
+    title: str, row_labels: list[str], col_labels: list[str], cells: list[list[int]], k: int
+) -> dict[str, Any]:
     table = suppress_2d(cells, k)
     return {
         "kind": "2d",
@@ -68,7 +74,9 @@ def two_way(title, row_labels, col_labels, cells, k) -> dict:
     }
 
 
-def rate_table(title, labels, numerators, denominators, k) -> dict:
+def rate_table(
+    title: str, labels: list[str], numerators: list[int], denominators: list[int], k: int
+) -> dict[str, Any]:
     """Per cell: the numerator (in the activity) and the rest of the denominator form a
     two-column table whose row totals are the denominators. Protecting it protects the
     numerators, the denominators and their difference; the column totals are the
@@ -134,9 +142,11 @@ def _flat_2d(cells: list[list[int]]) -> list[int]:
     return [v for row in rows for v in row]
 
 
-def _record_entry(code: str, figures: RecordFigures, k: int, raw: dict) -> dict:
+def _record_entry(
+    code: str, figures: RecordFigures, k: int, raw: dict[tuple[str, int], list[int]]
+) -> dict[str, Any]:
     start, end = period_bounds(code, figures.fiscal_year)
-    entry = {"from": start.isoformat(), "to": end.isoformat(), "breakdowns": []}
+    entry: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(), "breakdowns": []}
     if code in figures.counts:
         null_key = WARD_WIDE if code == "P1-2b" else UNKNOWN
         rows = district_labels(figures, null_key)
@@ -149,7 +159,7 @@ def _record_entry(code: str, figures: RecordFigures, k: int, raw: dict) -> dict:
         rows = district_labels(figures, UNKNOWN)
         bands = [*((b[0], b[1]) for b in BANDS_BY_CODE[code]), (UNKNOWN, N_("年齢不明"))]
         matrix = [[0] * len(bands) for _ in rows]
-        by_sex = dict.fromkeys(SEX_ORDER, 0)
+        by_sex: dict[str, int] = dict.fromkeys(SEX_ORDER, 0)
         row_index = {key: n for n, (key, _l) in enumerate(rows)}
         band_index = {key: n for n, (key, _l) in enumerate(bands)}
         for (district, band, sex), n in cells.cells.items():
@@ -195,8 +205,12 @@ def rate_raw(numerators: list[int], denominators: list[int]) -> list[int]:
 
 
 def publishable(
-    figures: RecordFigures, surveys: dict, reports: dict, k: int, raw: dict | None = None
-) -> dict:
+    figures: RecordFigures,
+    surveys: dict[str, SurveyResult],
+    reports: dict[str, ReportedFigure],
+    k: int,
+    raw: dict[tuple[str, int], list[int]] | None = None,
+) -> dict[str, Any]:
     """The snapshot document of one fiscal year. `raw`, if given, receives the true values
     of each breakdown, keyed (code, breakdown index), for the joint audit; it never leaves
     the computation."""
@@ -204,7 +218,7 @@ def publishable(
     with translation.override("ja"):
         indicators = {}
         for indicator in INDICATORS:
-            base = {
+            base: dict[str, Any] = {
                 "code": indicator.code,
                 "source": indicator.source,
                 "period": indicator.period,

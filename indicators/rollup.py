@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
+from django.db.models import Aggregate, CharField, Count, F, Model, Q, QuerySet, Sum, Value, When
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -32,20 +33,21 @@ UNKNOWN = "_unknown"
 WARD_WIDE = "_ward"
 
 # Age on April 1 of the fiscal year (the school-year convention). (key, label, from, to).
-CHILD_BANDS = (
+AgeBands: TypeAlias = tuple[tuple[str, str, int, int | None], ...]
+CHILD_BANDS: AgeBands = (
     ("preschool", N_("0〜5歳"), 0, 6),
     ("elementary", N_("6〜11歳"), 6, 12),
     ("junior_high", N_("12〜14歳"), 12, 15),
     ("high_school", N_("15〜17歳"), 15, 18),
     ("adult", N_("18歳以上"), 18, None),
 )
-ADULT_BANDS = (
+ADULT_BANDS: AgeBands = (
     ("u40", N_("39歳以下"), 0, 40),
     ("40_64", N_("40〜64歳"), 40, 65),
     ("65_74", N_("65〜74歳"), 65, 75),
     ("75p", N_("75歳以上"), 75, None),
 )
-BANDS_BY_CODE = {"P1-3a": CHILD_BANDS, "P1-3b": ADULT_BANDS}
+BANDS_BY_CODE: dict[str, AgeBands] = {"P1-3a": CHILD_BANDS, "P1-3b": ADULT_BANDS}
 
 
 def period_bounds(code: str, fy: int) -> tuple[datetime.date, datetime.date]:
@@ -57,7 +59,7 @@ def period_bounds(code: str, fy: int) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
-def _age_band(path: str, bands, on: datetime.date):
+def _age_band(path: str, bands: AgeBands, on: datetime.date) -> CaseWhen:
     """SQL: the age band of a birth date at `on`, or UNKNOWN without a birth date."""
 
     def born_by(age: int) -> datetime.date:  # the latest birth date of someone `age` on `on`
@@ -76,7 +78,7 @@ def _age_band(path: str, bands, on: datetime.date):
 class PersonCells:
     """Distinct persons by (district code, age band, sex); a person sits in one cell."""
 
-    bands: tuple
+    bands: AgeBands
     cells: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     @property
@@ -99,7 +101,9 @@ class RecordFigures:
     rates: dict[str, RateCells]  # P2-1b
 
 
-def _persons(queryset, person_path: str, bands, on: datetime.date) -> PersonCells:
+def _persons(
+    queryset: QuerySet[Model], person_path: str, bands: AgeBands, on: datetime.date
+) -> PersonCells:
     rows = (
         queryset.annotate(
             _d=F(f"{person_path}__district__code"),
@@ -117,7 +121,9 @@ def _persons(queryset, person_path: str, bands, on: datetime.date) -> PersonCell
     return result
 
 
-def _by_district(queryset, path: str, aggregate, null_key: str) -> dict[str, int]:
+def _by_district(
+    queryset: QuerySet[Model], path: str, aggregate: Aggregate, null_key: str
+) -> dict[str, int]:
     rows = queryset.values(_d=F(path)).annotate(n=aggregate).order_by()
     out: dict[str, int] = {}
     for row in rows:
@@ -126,7 +132,7 @@ def _by_district(queryset, path: str, aggregate, null_key: str) -> dict[str, int
     return out
 
 
-def _overlapping(start, end, begin_field: str, end_field: str) -> Q:
+def _overlapping(start: datetime.date, end: datetime.date, begin_field: str, end_field: str) -> Q:
     """Rows whose [begin, end] span touches the period: registered on at least one day."""
     return Q(**{f"{begin_field}__lte": end}) & (
         Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": start})

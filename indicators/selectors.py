@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from casework.access import parse_id
 from casework.wareki import fiscal_year, fiscal_year_bounds, fiscal_year_label
 from indicators import access
-from indicators.definitions import INDICATORS, progress
-from indicators.models import ReportedFigure, Snapshot, SnapshotState, SurveyResult
+from indicators.definitions import INDICATORS, Indicator, progress
+from indicators.models import (
+    ReportedFigure,
+    Snapshot,
+    SnapshotQuerySet,
+    SnapshotState,
+    SurveyResult,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 EARLIEST_FY = 2019
 
@@ -47,15 +58,15 @@ def reports_for_year(fy: int) -> dict[str, ReportedFigure]:
     return latest
 
 
-def recent_surveys(limit: int = 20):
+def recent_surveys(limit: int = 20) -> QuerySet[SurveyResult]:
     return SurveyResult.objects.select_related("recorded_by")[:limit]
 
 
-def recent_reports(limit: int = 20):
+def recent_reports(limit: int = 20) -> QuerySet[ReportedFigure]:
     return ReportedFigure.objects.select_related("recorded_by")[:limit]
 
 
-def snapshots(user):
+def snapshots(user: User | AnonymousUser) -> SnapshotQuerySet:
     """Indicator officers see per year the approved snapshot and the latest version if that
     is a draft; supervisors only approved ones. Superseded drafts are kept for the record
     but shown to nobody: two drafts side by side would show what a few records changed
@@ -73,7 +84,7 @@ def snapshots(user):
     return found.filter(Q(state=SnapshotState.APPROVED) | Q(number=Subquery(latest)))
 
 
-def snapshot_get(user, fy, number) -> Snapshot:
+def snapshot_get(user: User | AnonymousUser, fy: int | str, number: int | str) -> Snapshot:
     """One snapshot by fiscal year and version number, or 404."""
     fy, number = parse_id(fy), parse_id(number)
     snapshot = snapshots(user).filter(fiscal_year=fy, number=number).first()
@@ -82,7 +93,7 @@ def snapshot_get(user, fy, number) -> Snapshot:
     return snapshot
 
 
-def official_snapshots(user) -> dict[int, Snapshot]:
+def official_snapshots(user: User | AnonymousUser) -> dict[int, Snapshot]:
     """Per fiscal year: the approved snapshot, or (for indicator officers) the latest draft
     if none is approved yet."""
     chosen: dict[int, Snapshot] = {}
@@ -103,7 +114,7 @@ class Point:
 
 @dataclass
 class Series:
-    indicator: object
+    indicator: Indicator
     points: list[Point]
 
     @property
@@ -112,12 +123,12 @@ class Series:
         return with_value[-1] if with_value else None
 
     @property
-    def progress(self):
+    def progress(self) -> Decimal | None:
         latest = self.latest
         return progress(self.indicator, latest.value) if latest else None
 
 
-def dashboard_series(user) -> list[Series]:
+def dashboard_series(user: User | AnonymousUser) -> list[Series]:
     chosen = official_snapshots(user)
     years = sorted(chosen)
     series = []

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -16,15 +20,24 @@ from indicators.publish import publishable, suppression_k
 from indicators.rollup import roll_up
 from indicators.selectors import computable_years, reports_for_year, surveys_for_year
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _require_officer(actor) -> None:
+
+def _require_officer(actor: User) -> None:
     if not access.is_indicator_officer(actor):
         raise PermissionDenied
 
 
 @transaction.atomic
 def survey_record(
-    *, actor, indicator: str, percent, respondents: int, survey_name: str, surveyed_on
+    *,
+    actor: User,
+    indicator: str,
+    percent: Decimal,
+    respondents: int,
+    survey_name: str,
+    surveyed_on: datetime.date,
 ) -> SurveyResult:
     _require_officer(actor)
     result = SurveyResult(
@@ -42,7 +55,13 @@ def survey_record(
 
 @transaction.atomic
 def reported_record(
-    *, actor, indicator: str, value: int, reporting_body: str, as_of, note: str = ""
+    *,
+    actor: User,
+    indicator: str,
+    value: int,
+    reporting_body: str,
+    as_of: datetime.date,
+    note: str = "",
 ) -> ReportedFigure:
     _require_officer(actor)
     figure = ReportedFigure(
@@ -58,7 +77,7 @@ def reported_record(
     return figure
 
 
-def validate_fiscal_year(fy) -> int:
+def validate_fiscal_year(fy: Any) -> int:  # anything: what is not a year is refused
     try:
         fy = int(fy)
     except (TypeError, ValueError):
@@ -74,7 +93,9 @@ def validate_fiscal_year(fy) -> int:
     return fy
 
 
-def snapshot_compute(*, actor, fiscal_year: int, via: str = Snapshot.Via.WEB) -> Snapshot:
+def snapshot_compute(
+    *, actor: User | None, fiscal_year: int, via: str = Snapshot.Via.WEB
+) -> Snapshot:
     """Roll the fiscal year up from the records into a new draft snapshot.
 
     `actor` is None only when the command line computes it (nobody signed in).
@@ -83,7 +104,7 @@ def snapshot_compute(*, actor, fiscal_year: int, via: str = Snapshot.Via.WEB) ->
         _require_officer(actor)
     fy = validate_fiscal_year(fiscal_year)
     k = suppression_k()
-    raw: dict = {}
+    raw: dict[tuple[str, int], list[int]] = {}
     document = publishable(roll_up(fy), surveys_for_year(fy), reports_for_year(fy), k, raw)
     # Every snapshot ever made was the latest draft once, so someone may hold it: audit
     # against all of them (those of other years matter only for cumulative indicators).
@@ -111,7 +132,7 @@ def snapshot_compute(*, actor, fiscal_year: int, via: str = Snapshot.Via.WEB) ->
 
 
 @transaction.atomic
-def snapshot_approve(*, actor, snapshot: Snapshot) -> Snapshot:
+def snapshot_approve(*, actor: User, snapshot: Snapshot) -> Snapshot:
     _require_officer(actor)
     now = timezone.now()
     if snapshot.definition_version != DEFINITION_VERSION:

@@ -28,6 +28,7 @@ The grand total is the indicator's figure itself and is always published.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -81,7 +82,7 @@ class Table2D:
         return values, mask
 
 
-def _lines(n_rows: int, n_cols: int):
+def _lines(n_rows: int, n_cols: int) -> Iterator[list[tuple[int, int]]]:
     for i in range(n_rows):
         yield [(i, j) for j in range(n_cols)]
     for j in range(n_cols):
@@ -192,7 +193,9 @@ def hidden_ranges(
     return ranges
 
 
-def pinned_by_bounds(values, mask, lower: int | list[list[int]] = 1) -> set[tuple[int, int]]:
+def pinned_by_bounds(
+    values: list[list[int]], mask: list[list[bool]], lower: int | list[list[int]] = 1
+) -> set[tuple[int, int]]:
     """Hidden entries whose smallest and largest possible values meet."""
     return {
         entry
@@ -201,7 +204,12 @@ def pinned_by_bounds(values, mask, lower: int | list[list[int]] = 1) -> set[tupl
     }
 
 
-def _widen(values, mask, allowed, entry) -> bool:
+def _widen(
+    values: list[list[int]],
+    mask: list[list[bool]],
+    allowed: list[list[bool]],
+    entry: tuple[int, int],
+) -> bool:
     """Hide the smallest published nonzero entry of `entry`'s row or column."""
     i, j = entry
     line = [(i, b) for b in range(len(values[0]))] + [(a, j) for a in range(len(values))]
@@ -213,7 +221,9 @@ def _widen(values, mask, allowed, entry) -> bool:
     return True
 
 
-def _protect_lines(values, mask, allowed) -> bool:
+def _protect_lines(
+    values: list[list[int]], mask: list[list[bool]], allowed: list[list[bool]]
+) -> bool:
     """Give every line with a single suppressed entry a second one.
 
     Among the candidates, prefer one whose crossing line also holds a single suppressed
@@ -223,7 +233,7 @@ def _protect_lines(values, mask, allowed) -> bool:
     changed = False
     n_rows, n_cols = len(values), len(values[0])
 
-    def crossing_count(entry, line_is_row: bool) -> int:
+    def crossing_count(entry: tuple[int, int], line_is_row: bool) -> int:
         i, j = entry
         if line_is_row:
             return sum(mask[r][j] for r in range(n_rows))
@@ -237,7 +247,9 @@ def _protect_lines(values, mask, allowed) -> bool:
         if not candidates:
             continue
 
-        def rank(entry, is_row=is_row):
+        def rank(
+            entry: tuple[int, int], is_row: bool = is_row
+        ) -> tuple[bool, int, int, tuple[int, int]]:
             count = crossing_count(entry, is_row)
             priority = 0 if count == 1 else (1 if count >= 2 else 2)
             value = values[entry[0]][entry[1]]
@@ -249,11 +261,16 @@ def _protect_lines(values, mask, allowed) -> bool:
     return changed
 
 
-def _close_cycle(values, mask, allowed, entry) -> bool:
+def _close_cycle(
+    values: list[list[int]],
+    mask: list[list[bool]],
+    allowed: list[list[bool]],
+    entry: tuple[int, int],
+) -> bool:
     """Suppress the cheapest 4-cycle through `entry`, so it is no longer determined."""
     i, j = entry
     n_rows, n_cols = len(values), len(values[0])
-    best = None
+    best: tuple[int, list[tuple[int, int]]] | None = None
     for i2 in range(n_rows):
         for j2 in range(n_cols):
             if i2 == i or j2 == j:

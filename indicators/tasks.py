@@ -8,7 +8,7 @@ from indicators.models import Snapshot
 
 
 @shared_task(name="indicators.compute_snapshot", time_limit=1800, soft_time_limit=1700)
-def compute_snapshot(fiscal_year: int, user_id: int) -> dict:
+def compute_snapshot(fiscal_year: int, user_id: int) -> dict[str, int]:
     """Takes ids only; returns the new snapshot's fiscal year and version number."""
     actor = get_user_model().objects.get(pk=user_id)
     snapshot = services.snapshot_compute(

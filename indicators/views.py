@@ -1,12 +1,16 @@
 """Indicator pages: thin. Access through indicators.access, reads through selectors,
 writes through services. Nothing here shows a person or a record id."""
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,14 +24,20 @@ from indicators.charts import bar_chart
 from indicators.definitions import INDICATORS, progress
 from indicators.forms import ComputeForm, ReportedForm, SnapshotRefForm, SurveyForm
 
+if TYPE_CHECKING:
+    from django import forms
+    from django.contrib.auth.models import User
+
+    from indicators.models import Snapshot
+
 logger = logging.getLogger(__name__)
 
 
-def snapshot_url(snapshot, name: str = "indicators:snapshot") -> str:
+def snapshot_url(snapshot: Snapshot, name: str = "indicators:snapshot") -> str:
     return f"{reverse(name)}?fy={snapshot.fiscal_year}&n={snapshot.number}"
 
 
-def _snapshot_from(request, data):
+def _snapshot_from(request: HttpRequest, data: QueryDict) -> Snapshot:
     form = SnapshotRefForm(data)
     if not form.is_valid():
         raise Http404
@@ -36,7 +46,7 @@ def _snapshot_from(request, data):
 
 @require_GET
 @never_cache
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     access.require_view(request.user)
     series = selectors.dashboard_series(request.user)
     charts = [
@@ -58,7 +68,7 @@ def dashboard(request):
     )
 
 
-def _display_rows(snapshot):
+def _display_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
     rows = []
     for indicator in INDICATORS:
         entry = snapshot.values.get("indicators", {}).get(indicator.code, {})
@@ -73,12 +83,12 @@ def _display_rows(snapshot):
     return rows
 
 
-def _tr(labels):
+def _tr(labels: list[str]) -> list[str]:
     """Stored labels are the Japanese originals (msgids): shown in the user's language."""
     return [_(str(label)) if label else label for label in labels]
 
 
-def _table(table: dict) -> dict:
+def _table(table: dict[str, Any]) -> dict[str, Any]:
     """A breakdown as header and body rows for the template."""
     kind = table["kind"]
     table = {
@@ -109,7 +119,7 @@ def _table(table: dict) -> dict:
 
 @require_GET
 @never_cache
-def snapshot_detail(request):
+def snapshot_detail(request: HttpRequest) -> HttpResponse:
     access.require_view(request.user)
     snapshot = _snapshot_from(request, request.GET)
     return render(
@@ -125,11 +135,12 @@ def snapshot_detail(request):
 
 
 @require_POST
-def snapshot_approve(request):
+def snapshot_approve(request: HttpRequest) -> HttpResponse:
     access.require_officer(request.user)
     snapshot = _snapshot_from(request, request.POST)
     try:
-        services.snapshot_approve(actor=request.user, snapshot=snapshot)
+        # require_officer above: the user is signed in.
+        services.snapshot_approve(actor=cast("User", request.user), snapshot=snapshot)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -138,16 +149,16 @@ def snapshot_approve(request):
 
 
 @require_POST
-def compute(request):
+def compute(request: HttpRequest) -> HttpResponse:
     access.require_officer(request.user)
     form = ComputeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("年度を選んでください。"))
         return redirect("indicators:dashboard")
     fy, user_id = form.cleaned_data["fiscal_year"], request.user.pk
-    failed = []
+    failed: list[int] = []
 
-    def enqueue():
+    def enqueue() -> None:
         try:
             tasks.compute_snapshot.delay(fy, user_id)
         except Exception:  # the broker is down: say so rather than pretend it started
@@ -168,7 +179,15 @@ def compute(request):
     return redirect("indicators:dashboard")
 
 
-def _entry_form(request, form_class, save, *, title, success):
+# `save` runs only after require_officer: its callers' request.user is a signed-in User.
+def _entry_form(
+    request: HttpRequest,
+    form_class: type[forms.Form],
+    save: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    success: str,
+) -> HttpResponse:
     access.require_officer(request.user)
     form = form_class(request.POST or None)
     return form_page(
@@ -188,11 +207,11 @@ def _entry_form(request, form_class, save, *, title, success):
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def survey_new(request):
+def survey_new(request: HttpRequest) -> HttpResponse:
     return _entry_form(
         request,
         SurveyForm,
-        lambda data: services.survey_record(actor=request.user, **data),
+        lambda data: services.survey_record(actor=cast("User", request.user), **data),
         title=_("調査結果を入力"),
         success=_("調査結果を記録しました。"),
     )
@@ -200,23 +219,23 @@ def survey_new(request):
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def reported_new(request):
+def reported_new(request: HttpRequest) -> HttpResponse:
     return _entry_form(
         request,
         ReportedForm,
-        lambda data: services.reported_record(actor=request.user, **data),
+        lambda data: services.reported_record(actor=cast("User", request.user), **data),
         title=_("報告値を入力"),
         success=_("報告値を記録しました。"),
     )
 
 
-def _filename(snapshot, ext: str) -> str:
+def _filename(snapshot: Snapshot, ext: str) -> str:
     return f"indicators_FY{snapshot.fiscal_year}_v{snapshot.number}.{ext}"
 
 
 @require_GET
 @never_cache
-def export_csv(request):
+def export_csv(request: HttpRequest) -> HttpResponse:
     access.require_view(request.user)
     snapshot = _snapshot_from(request, request.GET)
     response = HttpResponse(exports.to_csv(snapshot), content_type="text/csv; charset=utf-8")
@@ -226,7 +245,7 @@ def export_csv(request):
 
 @require_GET
 @never_cache
-def export_xlsx(request):
+def export_xlsx(request: HttpRequest) -> HttpResponse:
     access.require_view(request.user)
     snapshot = _snapshot_from(request, request.GET)
     response = HttpResponse(

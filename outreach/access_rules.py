@@ -13,20 +13,29 @@ agency (the attendance counts feed the plan's indicators), and the participants'
 shown only to that agency's case staff, for persons they may see.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from casework import access
 from outreach.models import ActivityGroup, GroupParticipant, OutreachVisit, WatchReport
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _district_rule(membership) -> Q:
+    from casework.models import StaffMembership
+
+
+def _district_rule(membership: StaffMembership) -> Q:
     district_id = membership.agency.district_id
     return Q() if district_id is None else Q(district_id=district_id)
 
 
-def reports_visible_to(user):
+def reports_visible_to(user: User) -> QuerySet[WatchReport]:
     membership = access.membership_of(user)
     if membership is None or not membership.handles_cases:
         return WatchReport.objects.none()
@@ -36,7 +45,7 @@ def reports_visible_to(user):
     return WatchReport.objects.filter(unlinked | via_case | via_person)
 
 
-def report_for_user(user, pk) -> WatchReport:
+def report_for_user(user: User, pk: str | int) -> WatchReport:
     pk = access.parse_id(pk)
     report = (
         reports_visible_to(user)
@@ -49,7 +58,7 @@ def report_for_user(user, pk) -> WatchReport:
     return report
 
 
-def visits_visible_to(user):
+def visits_visible_to(user: User) -> QuerySet[OutreachVisit]:
     membership = access.membership_of(user)
     if membership is None or not membership.handles_cases:
         return OutreachVisit.objects.none()
@@ -60,14 +69,14 @@ def visits_visible_to(user):
     ).distinct()
 
 
-def visits_of_agency(user):
+def visits_of_agency(user: User) -> QuerySet[OutreachVisit]:
     """The visits the user's agency makes: its case staff know when and who goes, and see
     who is visited only where `visits_visible_to` lets them."""
     membership = access.require_case_role(user)
     return OutreachVisit.objects.filter(agency_id=membership.agency_id)
 
 
-def may_record_visit(user, visit: OutreachVisit) -> bool:
+def may_record_visit(user: User, visit: OutreachVisit) -> bool:
     """The visiting staff, those who work the case, or (for a report not yet linked to a
     case) the case staff of the visit's agency."""
     membership = access.membership_of(user)
@@ -75,13 +84,13 @@ def may_record_visit(user, visit: OutreachVisit) -> bool:
         return False
     if visit.staff.filter(pk=user.pk).exists():
         return True
-    case = visit.case or (visit.report.case if visit.report_id else None)
+    case = visit.case or (visit.report.case if visit.report is not None else None)
     if case is not None:
         return access.WORK in access.case_permissions(user, case)
     return membership.agency_id == visit.agency_id
 
 
-def visit_for_user(user, pk, *, record: bool = False) -> OutreachVisit:
+def visit_for_user(user: User, pk: str | int, *, record: bool = False) -> OutreachVisit:
     pk = access.parse_id(pk)
     visit = (
         visits_visible_to(user)
@@ -103,7 +112,7 @@ def visit_for_user(user, pk, *, record: bool = False) -> OutreachVisit:
     return visit
 
 
-def may_open_visit_case(user, visit: OutreachVisit) -> bool:
+def may_open_visit_case(user: User, visit: OutreachVisit) -> bool:
     """May the user go from the visit to its case page? Visit staff not on the case may not."""
     return (
         visit.case_id is not None
@@ -111,7 +120,7 @@ def may_open_visit_case(user, visit: OutreachVisit) -> bool:
     )
 
 
-def may_open_visit_report(user, visit: OutreachVisit) -> bool:
+def may_open_visit_report(user: User, visit: OutreachVisit) -> bool:
     return (
         visit.report_id is not None and reports_visible_to(user).filter(pk=visit.report_id).exists()
     )
@@ -120,7 +129,7 @@ def may_open_visit_report(user, visit: OutreachVisit) -> bool:
 # --- activity groups -----------------------------------------------------------------------
 
 
-def may_record_on_group(user, group: ActivityGroup) -> bool:
+def may_record_on_group(user: User, group: ActivityGroup) -> bool:
     """Sessions and participants are recorded only on the recording agency's own groups."""
     membership = access.membership_of(user)
     return (
@@ -130,13 +139,13 @@ def may_record_on_group(user, group: ActivityGroup) -> bool:
     )
 
 
-def require_own_group(user, group: ActivityGroup) -> None:
+def require_own_group(user: User, group: ActivityGroup) -> None:
     access.require_case_role(user)
     if not may_record_on_group(user, group):
         raise PermissionDenied
 
 
-def group_for_recording(user, pk) -> ActivityGroup:
+def group_for_recording(user: User, pk: str | int) -> ActivityGroup:
     """A group to record on: 403 without a case role or for another agency's group (groups
     are not secret), 404 for an unknown id."""
     access.require_case_role(user)
@@ -151,7 +160,7 @@ def group_for_recording(user, pk) -> ActivityGroup:
     return group
 
 
-def participants_named_to(user, group: ActivityGroup):
+def participants_named_to(user: User, group: ActivityGroup) -> QuerySet[GroupParticipant]:
     """The participants of the group whose names the user may read: the group's own agency's
     case staff, for persons they may see. Everyone else learns only how many there are."""
     return participants_of_own_groups(user).filter(
@@ -159,7 +168,7 @@ def participants_named_to(user, group: ActivityGroup):
     )
 
 
-def participant_for_user(user, pk) -> GroupParticipant:
+def participant_for_user(user: User, pk: str | int) -> GroupParticipant:
     """A participant to update: 404 unless it is on the user's agency's own group and the
     user may see the person (a participant row is personal data, unlike the group)."""
     access.require_case_role(user)
@@ -174,7 +183,7 @@ def participant_for_user(user, pk) -> GroupParticipant:
     return participant
 
 
-def participants_of_own_groups(user):
+def participants_of_own_groups(user: User) -> QuerySet[GroupParticipant]:
     membership = access.membership_of(user)
     if membership is None or not membership.handles_cases:
         return GroupParticipant.objects.none()

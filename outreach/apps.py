@@ -7,6 +7,6 @@ class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = _("アウトリーチ・見守り")
 
-    def ready(self):
+    def ready(self) -> None:
         # Visits show on the case page; casework renders what is registered.
         from outreach import panels  # noqa: F401

@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,12 +18,19 @@ from outreach.models import (
     WatchReport,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
+    from outreach.models import OutreachVisit
+
 
 class _ExcludeMixin:
     exclude_from_validation: set[str] = set()
 
-    def _get_validation_exclusions(self):
-        return super()._get_validation_exclusions() | self.exclude_from_validation
+    def _get_validation_exclusions(self) -> set[str]:
+        # ModelForm's private hook (not in django-stubs); the mixin comes before ModelForm.
+        return super()._get_validation_exclusions() | self.exclude_from_validation  # type: ignore[misc]
 
 
 class EventForm(_ExcludeMixin, forms.ModelForm):
@@ -51,11 +63,11 @@ class SessionForm(forms.Form):
     held_on = RecordDateField(label=_("実施日"), widget=DATE_WIDGET)
     attendance = forms.IntegerField(label=_("参加者数(延べ)"), min_value=0, max_value=100000)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
         super().__init__(*args, **kwargs)
 
-    def clean_held_on(self):
+    def clean_held_on(self) -> datetime.date:
         value = self.cleaned_data["held_on"]
         if value > timezone.localdate():
             raise forms.ValidationError(_("未来の日付は指定できません。"))
@@ -66,7 +78,7 @@ class ParticipantForm(forms.Form):
     joined_on = RecordDateField(label=_("登録日"), widget=DATE_WIDGET)
     in_community_activity = forms.BooleanField(label=_("地域活動に参加している"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("joined_on", timezone.localdate())
         super().__init__(*args, **kwargs)
 
@@ -92,13 +104,16 @@ class ServiceForm(_ExcludeMixin, forms.ModelForm):
         ]
         widgets = {"created_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, workers=None, **kwargs):
+    def __init__(self, *args: Any, workers: QuerySet[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supported_by"].queryset = workers
-        self.fields["supported_by"].label_from_instance = _staff_label
+        supported_by = cast("forms.ModelChoiceField[User]", self.fields["supported_by"])
+        supported_by.queryset = workers
+        # Django calls label_from_instance on the field instance; mypy sees a method there.
+        supported_by.label_from_instance = _staff_label  # type: ignore[assignment]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not (data.get("council") or "").strip() and not data.get("supported_by"):
             self.add_error("council", _("支援した協議体か職員のどちらかを入力してください。"))
         return data
@@ -127,15 +142,16 @@ class ReportForm(_ExcludeMixin, forms.ModelForm):
         ]
         widgets = {"received_at": DATETIME_WIDGET, "noticed": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault(
             "received_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
-        self.fields["received_at"].input_formats = DATETIME_FORMATS
+        cast("forms.DateTimeField", self.fields["received_at"]).input_formats = DATETIME_FORMATS
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("reporter_kind") == "anonymous":
             # Nothing of an anonymous reporter is kept, even if it was typed.
             data["reporter_name"] = ""
@@ -144,15 +160,17 @@ class ReportForm(_ExcludeMixin, forms.ModelForm):
 
 
 class WorkerForm(forms.Form):
-    worker = forms.ModelChoiceField(label=_("担当者"), queryset=None)
+    worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("担当者"), queryset=None)
 
-    def __init__(self, *args, workers=None, **kwargs):
+    def __init__(self, *args: Any, workers: QuerySet[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers
-        self.fields["worker"].label_from_instance = _staff_label
+        worker = cast("forms.ModelChoiceField[User]", self.fields["worker"])
+        worker.queryset = workers
+        # Django calls label_from_instance on the field instance; mypy sees a method there.
+        worker.label_from_instance = _staff_label  # type: ignore[assignment]
 
 
-def _staff_label(user) -> str:
+def _staff_label(user: User) -> str:
     return f"{user.last_name} {user.first_name}".strip() or user.get_username()
 
 
@@ -164,8 +182,9 @@ class LinkForm(forms.Form):
         label=_("本人番号(ケースがない方)"), required=False, min_value=1, max_value=MAX_ID
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not data.get("case_number") and not data.get("person_number"):
             raise forms.ValidationError(_("ケース番号か本人番号を入力してください。"))
         return data
@@ -186,12 +205,14 @@ class VisitPlanForm(forms.Form):
     )
     purpose = forms.CharField(label=_("目的"), max_length=300, required=False)
 
-    def __init__(self, *args, workers=None, **kwargs):
+    def __init__(self, *args: Any, workers: QuerySet[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = workers
-        self.fields["staff"].label_from_instance = _staff_label
+        staff = cast("BoundedModelMultipleChoiceField", self.fields["staff"])
+        staff.queryset = workers
+        # Django calls label_from_instance on the field instance; mypy sees a method there.
+        staff.label_from_instance = _staff_label  # type: ignore[assignment]
 
-    def clean_planned_at(self):
+    def clean_planned_at(self) -> datetime.datetime:
         value = self.cleaned_data["planned_at"]
         validate_record_date(value)
         return value
@@ -216,13 +237,13 @@ class VisitRecordForm(forms.Form):
     )
     next_visit_on = RecordDateField(label=_("次回訪問予定日"), widget=DATE_WIDGET, required=False)
 
-    def __init__(self, *args, visit=None, **kwargs):
+    def __init__(self, *args: Any, visit: OutreachVisit | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault(
             "visited_at", timezone.localtime(visit.planned_at) if visit else None
         )
         super().__init__(*args, **kwargs)
 
-    def clean_visited_at(self):
+    def clean_visited_at(self) -> datetime.datetime:
         value = self.cleaned_data["visited_at"]
         validate_record_date(value)
         return value

@@ -1,6 +1,11 @@
 """Outreach and community work: awareness events, activity groups with their sessions and
 participants, and new community life-support services (the plan's indicators count them)."""
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,8 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Agency, District, Person, valid_choice, validate_record_date
 
+if TYPE_CHECKING:
+    from outreach.selectors import Visited
 
-def validate_not_future(value) -> None:
+
+def validate_not_future(value: datetime.date | None) -> None:
     if value and value > timezone.localdate():
         raise ValidationError(_("未来の日付は指定できません。"), code="future")
 
@@ -428,6 +436,10 @@ class OutreachVisit(models.Model):
         blank=True,
         related_name="outreach_visit",
     )
+
+    # Not stored: who the visit goes to, as the visiting staff may read it, set on the
+    # instance by outreach.selectors for the visits pages.
+    visited: Visited
 
     class Meta:
         ordering = ["-planned_at", "-pk"]

@@ -1,14 +1,24 @@
 """Outreach visits on the case page, registered with casework.extensions."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.template.loader import render_to_string
 
 from casework import access, extensions
 from outreach import selectors
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-@extensions.register_case_panel
-def outreach_visits(request, case) -> str:
-    perms = getattr(case, "user_perms", frozenset())
+    from casework.models import Case
+
+
+# casework.extensions.CasePanel takes the case as `object`; it always passes a Case.
+@extensions.register_case_panel  # type: ignore[arg-type]
+def outreach_visits(request: HttpRequest, case: Case) -> str:
+    perms: frozenset[str] = getattr(case, "user_perms", frozenset())
     return render_to_string(
         "outreach/case_panel.html",
         {

@@ -1,11 +1,15 @@
 """Reads for the community work pages. Counts and names of groups, events and services are
 not personal data; participants are persons, shown only where casework.access allows."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from casework import access
@@ -21,23 +25,29 @@ from outreach.models import (
     OutreachVisit,
     ReportUrgency,
     VisitResult,
+    WatchReport,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def may_view_community(user) -> bool:
+    from casework.models import District
+
+
+def may_view_community(user: User) -> bool:
     membership = access.membership_of(user)
     return membership is not None and (
         membership.handles_cases or membership.role == "indicator_officer"
     )
 
 
-def events():
+def events() -> QuerySet[AwarenessEvent]:
     return AwarenessEvent.objects.select_related("district", "organizer").order_by(
         "-held_on", "-pk"
     )
 
 
-def groups():
+def groups() -> QuerySet[ActivityGroup]:
     return (
         ActivityGroup.objects.select_related("district", "supporting_agency")
         .annotate(
@@ -51,11 +61,11 @@ def groups():
     )
 
 
-def group_sessions(group):
+def group_sessions(group: ActivityGroup) -> QuerySet[GroupSession]:
     return GroupSession.objects.filter(group=group).order_by("-held_on")
 
 
-def group_participants(user, group):
+def group_participants(user: User, group: ActivityGroup) -> tuple[list[GroupParticipant], int]:
     """The participants the user may know by name (outreach.access_rules); the others only
     as a number."""
     shown = (
@@ -68,7 +78,7 @@ def group_participants(user, group):
     return list(shown), total
 
 
-def services():
+def services() -> QuerySet[LifeSupportService]:
     return LifeSupportService.objects.select_related("district", "supported_by").order_by(
         "-created_on", "-pk"
     )
@@ -77,7 +87,9 @@ def services():
 # --- the watch network and visits ----------------------------------------------------------
 
 
-def triage_queue(user, *, district=None, show_all: bool = False):
+def triage_queue(
+    user: User, *, district: District | None = None, show_all: bool = False
+) -> QuerySet[WatchReport]:
     """Reports of the user's district (ward-wide agencies: every district, or the one
     chosen), urgent ones first, then the oldest."""
     reports = outreach_access.reports_visible_to(user)
@@ -121,10 +133,13 @@ VISITED_RELATED = ("case__person", "report__district", "report__person", "report
 
 
 def visited(visit: OutreachVisit) -> Visited:
+    person: Person | None
     if visit.case_id:
+        assert visit.case is not None
         person = visit.case.person
         return Visited(str(person), person.address, person.phone, person, visit.case)
     report = visit.report
+    assert report is not None  # a visit is of a case or of a report
     case = report.case if report.case_id else None
     person = case.person if case is not None else report.person
     if person is not None:
@@ -134,14 +149,14 @@ def visited(visit: OutreachVisit) -> Visited:
     return Visited(report.subject_name, report.address, "", None, None)
 
 
-def _with_visited(visits) -> list[OutreachVisit]:
+def _with_visited(visits: Iterable[OutreachVisit]) -> list[OutreachVisit]:
     visits = list(visits)
     for visit in visits:
         visit.visited = visited(visit)
     return visits
 
 
-def my_visits_this_week(user) -> list[OutreachVisit]:
+def my_visits_this_week(user: User) -> list[OutreachVisit]:
     """The user's own visits this week, each with who it goes to (`visit.visited`)."""
     start, end = week_bounds(timezone.localdate())
     return _with_visited(
@@ -152,7 +167,7 @@ def my_visits_this_week(user) -> list[OutreachVisit]:
     )
 
 
-def agency_schedule(user, days: int = 14):
+def agency_schedule(user: User, days: int = 14) -> list[tuple[OutreachVisit, bool]]:
     """The agency's planned visits from today on. Who is visited shows only where the user
     may see the case or report."""
     start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
@@ -174,7 +189,9 @@ def agency_schedule(user, days: int = 14):
     return [(visit, visit.pk in visible) for visit in _with_visited(visits)]
 
 
-def shown_on_schedule(visits, schedule) -> tuple[list, list]:
+def shown_on_schedule(
+    visits: Iterable[OutreachVisit], schedule: Iterable[tuple[OutreachVisit, bool]]
+) -> tuple[list[Case], list[Person]]:
     """The cases and persons the visits page names: for the one access-log row it writes."""
     named = list(visits) + [visit for visit, visible in schedule if visible]
     cases = {v.visited.case.pk: v.visited.case for v in named if v.visited.case is not None}
@@ -182,7 +199,7 @@ def shown_on_schedule(visits, schedule) -> tuple[list, list]:
     return list(cases.values()), persons
 
 
-def case_visits(case):
+def case_visits(case: Case) -> QuerySet[OutreachVisit]:
     return (
         OutreachVisit.objects.filter(case=case)
         .select_related("recorded_by")
@@ -194,7 +211,7 @@ def case_visits(case):
 ABSENT_STREAK = 3
 
 
-def absent_streak(case) -> bool:
+def absent_streak(case: Case) -> bool:
     """Were the last three recorded visits all 不在? (an unanswered pattern)"""
     last = list(
         OutreachVisit.objects.filter(case=case)
@@ -206,5 +223,5 @@ def absent_streak(case) -> bool:
     return len(last) == ABSENT_STREAK and all(r == VisitResult.ABSENT for r in last)
 
 
-def report_visits(report):
+def report_visits(report: WatchReport) -> QuerySet[OutreachVisit]:
     return report.visits.prefetch_related("staff").order_by("-planned_at", "-pk")

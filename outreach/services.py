@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,14 +31,19 @@ from outreach.models import (
     WatchReport,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _recorder(actor):
+    from casework.models import Case, StaffMembership
+
+
+def _recorder(actor: User) -> StaffMembership:
     """Community work is recorded by staff who handle cases (CSW, 相談員, supervisors)."""
     return access.require_case_role(actor)
 
 
 @transaction.atomic
-def event_record(*, actor, **fields) -> AwarenessEvent:
+def event_record(*, actor: User, **fields: Any) -> AwarenessEvent:
     membership = _recorder(actor)
     event = AwarenessEvent(organizer=membership.agency, recorded_by=actor, **fields)
     event.full_clean()
@@ -45,7 +52,7 @@ def event_record(*, actor, **fields) -> AwarenessEvent:
 
 
 @transaction.atomic
-def group_create(*, actor, **fields) -> ActivityGroup:
+def group_create(*, actor: User, **fields: Any) -> ActivityGroup:
     membership = _recorder(actor)
     group = ActivityGroup(supporting_agency=membership.agency, created_by=actor, **fields)
     group.full_clean()
@@ -55,7 +62,7 @@ def group_create(*, actor, **fields) -> ActivityGroup:
 
 @transaction.atomic
 def session_record(
-    *, actor, group: ActivityGroup, held_on: datetime.date, attendance: int
+    *, actor: User, group: ActivityGroup, held_on: datetime.date, attendance: int
 ) -> GroupSession:
     """One session's attendance; never above the group's capacity, never outside its life.
     Only on the actor's agency's own group: the counts feed the plan's indicators."""
@@ -79,10 +86,10 @@ def session_record(
 @transaction.atomic
 def participant_register(
     *,
-    actor,
+    actor: User,
     group: ActivityGroup,
     person: Person | None = None,
-    new_person: dict | None = None,
+    new_person: dict[str, Any] | None = None,
     joined_on: datetime.date,
     in_community_activity: bool = False,
 ) -> GroupParticipant:
@@ -111,7 +118,7 @@ def participant_register(
     return participant
 
 
-def _own_participant(actor, participant: GroupParticipant) -> None:
+def _own_participant(actor: User, participant: GroupParticipant) -> None:
     _recorder(actor)
     outreach_access.require_own_group(actor, participant.group)
     if not access.person_in_agency_scope(actor, participant.person):
@@ -121,7 +128,7 @@ def _own_participant(actor, participant: GroupParticipant) -> None:
 @transaction.atomic
 def participant_update(
     *,
-    actor,
+    actor: User,
     participant: GroupParticipant,
     in_community_activity: bool,
     left_on: datetime.date | None = None,
@@ -142,7 +149,7 @@ def participant_update(
 
 
 @transaction.atomic
-def service_record(*, actor, **fields) -> LifeSupportService:
+def service_record(*, actor: User, **fields: Any) -> LifeSupportService:
     _recorder(actor)
     if not (fields.get("council") or "").strip() and fields.get("supported_by") is None:
         raise ValidationError({"council": _("支援した協議体か職員のどちらかを入力してください。")})
@@ -156,7 +163,7 @@ def service_record(*, actor, **fields) -> LifeSupportService:
 
 
 @transaction.atomic
-def report_receive(*, actor, **fields) -> WatchReport:
+def report_receive(*, actor: User, **fields: Any) -> WatchReport:
     """Record a report as it was made: who reported, where, about whom, what was noticed."""
     _recorder(actor)
     if fields.get("reporter_kind") == ReporterKind.ANONYMOUS:
@@ -171,7 +178,7 @@ def report_receive(*, actor, **fields) -> WatchReport:
     return report
 
 
-def _lock_report(actor, report: WatchReport) -> WatchReport:
+def _lock_report(actor: User, report: WatchReport) -> WatchReport:
     _recorder(actor)
     if not outreach_access.reports_visible_to(actor).filter(pk=report.pk).exists():
         raise PermissionDenied
@@ -182,7 +189,7 @@ def _lock_report(actor, report: WatchReport) -> WatchReport:
 
 
 @transaction.atomic
-def report_assign(*, actor, report: WatchReport, worker) -> WatchReport:
+def report_assign(*, actor: User, report: WatchReport, worker: User) -> WatchReport:
     membership = _recorder(actor)
     report = _lock_report(actor, report)
     worker_membership = access.membership_of(worker)
@@ -199,7 +206,9 @@ def report_assign(*, actor, report: WatchReport, worker) -> WatchReport:
 
 
 @transaction.atomic
-def report_link(*, actor, report: WatchReport, person: Person | None = None, case=None):
+def report_link(
+    *, actor: User, report: WatchReport, person: Person | None = None, case: Case | None = None
+) -> WatchReport:
     """Link the report to a person or a case the actor may see: it then follows their access."""
     report = _lock_report(actor, report)
     if case is not None:
@@ -218,7 +227,13 @@ def report_link(*, actor, report: WatchReport, person: Person | None = None, cas
 
 
 @transaction.atomic
-def report_open_case(*, actor, report: WatchReport, person_fields: dict, intake_fields: dict):
+def report_open_case(
+    *,
+    actor: User,
+    report: WatchReport,
+    person_fields: dict[str, Any],
+    intake_fields: dict[str, Any],
+) -> WatchReport:
     """Open a case from the report: a new person, a 相談受付 by the watch network."""
     report = _lock_report(actor, report)
     person = casework_services.person_create(actor=actor, **person_fields)
@@ -234,7 +249,7 @@ def report_open_case(*, actor, report: WatchReport, person_fields: dict, intake_
 
 
 @transaction.atomic
-def report_close(*, actor, report: WatchReport, reason: str) -> WatchReport:
+def report_close(*, actor: User, report: WatchReport, reason: str) -> WatchReport:
     """Close as no concern, saying why."""
     report = _lock_report(actor, report)
     if not reason.strip():
@@ -254,10 +269,10 @@ def report_close(*, actor, report: WatchReport, reason: str) -> WatchReport:
 @transaction.atomic
 def visit_plan(
     *,
-    actor,
+    actor: User,
     planned_at: datetime.datetime,
-    staff,
-    case=None,
+    staff: Iterable[User],
+    case: Case | None = None,
     report: WatchReport | None = None,
     purpose: str = "",
 ) -> OutreachVisit:
@@ -300,11 +315,11 @@ def visit_plan(
 @transaction.atomic
 def visit_record(
     *,
-    actor,
+    actor: User,
     visit: OutreachVisit,
     result: str,
     visited_at: datetime.datetime,
-    observations=(),
+    observations: Sequence[str] = (),
     notes: str = "",
     next_visit_on: datetime.date | None = None,
     minutes: int = 30,
@@ -349,6 +364,7 @@ def visit_record(
             )
         if visit.notes:
             summary += "\n" + visit.notes
+        assert visit.case is not None
         visit.contact = casework_services.contact_record_add(
             actor=actor,
             case=visit.case,

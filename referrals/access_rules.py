@@ -14,22 +14,32 @@ supervisors by rule. Who may see the person named in a referral, and who may ans
 - The sending side: whoever may read the whole case.
 """
 
-from django.db.models import Q
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from casework import access
 from casework.models import Role
 from referrals.models import OPEN_STATES, Referral, ReferralState, Scope
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _scope_perms(scopes) -> set[str]:
+    from casework.models import Case, Consent, Person, StaffMembership
+
+
+def _scope_perms(scopes: Iterable[str]) -> set[str]:
     scopes = set(scopes)
     if not scopes:
         return set()
     return {access.VIEW} if Scope.FULL in scopes else {access.SUMMARY}
 
 
-def _accepted_to(membership, scope: str) -> Q | None:
+def _accepted_to(membership: StaffMembership, scope: str) -> Q | None:
     if membership.role != Role.SUPERVISOR:
         return None
     accepted = Referral.objects.filter(
@@ -39,13 +49,13 @@ def _accepted_to(membership, scope: str) -> Q | None:
 
 
 class ReferralRules(access.AccessRules):
-    def readable_cases(self, user, membership):
+    def readable_cases(self, user: User, membership: StaffMembership) -> Q | None:
         return _accepted_to(membership, Scope.FULL)
 
-    def summary_cases(self, user, membership):
+    def summary_cases(self, user: User, membership: StaffMembership) -> Q | None:
         return _accepted_to(membership, Scope.SUMMARY)
 
-    def case_permissions(self, user, membership, case):
+    def case_permissions(self, user: User, membership: StaffMembership, case: Case) -> set[str]:
         if membership.role != Role.SUPERVISOR or membership.agency_id == case.owning_agency_id:
             return set()
         scopes = Referral.objects.filter(
@@ -53,7 +63,7 @@ class ReferralRules(access.AccessRules):
         ).values_list("scope", flat=True)
         return _scope_perms(scopes)
 
-    def case_grants(self, user, membership, case):
+    def case_grants(self, user: User, membership: StaffMembership | None, case: Case) -> set[str]:
         if membership is None or not membership.handles_cases:
             return set()
         # Only while the worker still works for the receiving agency.
@@ -65,7 +75,7 @@ class ReferralRules(access.AccessRules):
         ).values_list("scope", flat=True)
         return _scope_perms(scopes)
 
-    def may_open_case(self, user, membership, person):
+    def may_open_case(self, user: User, membership: StaffMembership, person: Person) -> bool:
         # Accepting lets the receiving agency keep a record of its own work in its own case.
         handlers = Q(assigned_worker=user)
         if membership.role == Role.SUPERVISOR:
@@ -80,7 +90,9 @@ class ReferralRules(access.AccessRules):
             ).exists()
         )
 
-    def consent_withdrawn(self, user, membership, consent):
+    def consent_withdrawn(
+        self, user: User, membership: StaffMembership | None, consent: Consent
+    ) -> None:
         from referrals import services
 
         services.referrals_end_for_withdrawn_consent(consent=consent, actor=user)
@@ -89,13 +101,13 @@ class ReferralRules(access.AccessRules):
 access.register_rules(ReferralRules())
 
 
-def referrals_received_by(user):
+def referrals_received_by(user: User) -> QuerySet[Referral]:
     """Referrals to the user's agency: every case worker there knows that they exist."""
     membership = access.require_case_role(user)
     return Referral.objects.filter(receiving_agency_id=membership.agency_id)
 
 
-def referrals_sent_by(user):
+def referrals_sent_by(user: User) -> QuerySet[Referral]:
     """Referrals the user's agency sent, of the cases the user may read in full."""
     membership = access.require_case_role(user)
     return Referral.objects.filter(
@@ -103,7 +115,7 @@ def referrals_sent_by(user):
     )
 
 
-def handles(user, referral: Referral) -> bool:
+def handles(user: User, referral: Referral) -> bool:
     """Is the user one who answers for the receiving agency: its supervisor, or the worker
     the referral names (chosen by the sender, or assigned on acceptance)?"""
     membership = access.membership_of(user)
@@ -114,7 +126,7 @@ def handles(user, referral: Referral) -> bool:
     return membership.role == Role.SUPERVISOR or referral.assigned_worker_id == user.pk
 
 
-def may_withdraw(user, referral: Referral) -> bool:
+def may_withdraw(user: User, referral: Referral) -> bool:
     """Is the user one who may take the referral back: staff of the sending agency who may
     work the case?"""
     membership = access.membership_of(user)
@@ -126,13 +138,13 @@ def may_withdraw(user, referral: Referral) -> bool:
     )
 
 
-def mark_identities(user, referrals) -> list[Referral]:
+def mark_identities(user: User, referrals: Iterable[Referral]) -> list[Referral]:
     """Set `identifies` on each referral: may the user see whom it is for and why.
 
     One query at most, for ended referrals whose person the user sees by another route."""
     referrals = list(referrals)
     membership = access.membership_of(user)
-    ended = []
+    ended: list[Referral] = []
     for referral in referrals:
         receiving = membership is not None and membership.agency_id == referral.receiving_agency_id
         referral.user_is_receiving = receiving
@@ -156,7 +168,7 @@ def mark_identities(user, referrals) -> list[Referral]:
     return referrals
 
 
-def referral_for_user(user, pk) -> Referral:
+def referral_for_user(user: User, pk: str | int) -> Referral:
     """A referral the user may open: staff of the receiving agency (its inbox), or those
     who may read the whole case (the referral is part of its record). 404 for everyone else.
 

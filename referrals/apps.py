@@ -7,7 +7,7 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("つなぎ(他機関紹介)")
 
-    def ready(self):
+    def ready(self) -> None:
         # Tell casework's access policy what an accepted referral grants, what ends when a
         # consent is withdrawn, and what the case page shows.
         from referrals import access_rules, panels  # noqa: F401

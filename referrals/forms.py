@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -8,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from casework.forms import DATE_WIDGET, BoundedModelMultipleChoiceField, RecordDateField
 from casework.models import CASE_ROLES, Agency, ContactRecord
 from referrals.models import Scope, Urgency
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
+    from casework.models import Case
 
 
 class ReferralForm(forms.Form):
@@ -23,7 +32,7 @@ class ReferralForm(forms.Form):
         initial=Scope.SUMMARY,
         widget=forms.RadioSelect,
     )
-    named_worker = forms.ModelChoiceField(
+    named_worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("紹介先の担当者(決まっていれば)"),
         queryset=None,
         required=False,
@@ -36,15 +45,19 @@ class ReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault(
             "answer_by", timezone.localdate() + datetime.timedelta(days=7)
         )
         super().__init__(*args, **kwargs)
-        self.fields["receiving_agency"].queryset = Agency.objects.exclude(
-            pk=case.owning_agency_id
-        ).order_by("name")
-        self.fields["named_worker"].queryset = (
+        assert case is not None  # the form lists what the case allows
+        receiving_agency = cast("forms.ModelChoiceField[Agency]", self.fields["receiving_agency"])
+        named_worker = cast("forms.ModelChoiceField[User]", self.fields["named_worker"])
+        contacts = cast("BoundedModelMultipleChoiceField", self.fields["shared_contacts"])
+        receiving_agency.queryset = Agency.objects.exclude(pk=case.owning_agency_id).order_by(
+            "name"
+        )
+        named_worker.queryset = (
             get_user_model()
             .objects.filter(
                 is_active=True,
@@ -54,24 +67,28 @@ class ReferralForm(forms.Form):
             .select_related("membership__agency")
             .order_by("membership__agency__name", "last_name", "first_name", "username")
         )
-        self.fields["named_worker"].label_from_instance = lambda u: (
+        # Django calls label_from_instance on the field instance; mypy sees a method there.
+        named_worker.label_from_instance = lambda u: (  # type: ignore[assignment]
             f"{u.membership.agency.name}: "
             f"{f'{u.last_name} {u.first_name}'.strip() or u.get_username()}"
         )
-        self.fields["shared_contacts"].queryset = case.contacts.order_by("-occurred_at")
-        self.fields["shared_contacts"].label_from_instance = lambda c: (
+        contacts.queryset = case.contacts.order_by("-occurred_at")
+        # As above: Django calls label_from_instance on the field instance.
+        contacts.label_from_instance = lambda c: (  # type: ignore[assignment]
             f"{timezone.localtime(c.occurred_at):%Y-%m-%d %H:%M} "
             f"{c.get_method_display()}: {c.summary[:60]}"
-        )
+        )  # fmt: skip
 
 
 class AcceptForm(forms.Form):
-    worker = forms.ModelChoiceField(label=_("担当者"), queryset=None)
+    worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("担当者"), queryset=None)
 
-    def __init__(self, *args, workers=None, **kwargs):
+    def __init__(self, *args: Any, workers: QuerySet[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers
-        self.fields["worker"].label_from_instance = lambda u: (
+        worker = cast("forms.ModelChoiceField[User]", self.fields["worker"])
+        worker.queryset = workers
+        # Django calls label_from_instance on the field instance; mypy sees a method there.
+        worker.label_from_instance = lambda u: (  # type: ignore[assignment]
             f"{u.last_name} {u.first_name}".strip() or u.get_username()
         )
 

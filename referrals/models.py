@@ -114,6 +114,14 @@ class Referral(models.Model):
     )
     withdraw_reason = models.TextField(_("取り下げの理由"), max_length=2000, blank=True)
 
+    # Not stored: what the user looking at the referral may do and see, set on the
+    # instance by referrals.access_rules (referral_for_user, mark_identities).
+    user_perms: frozenset[str]
+    user_is_receiving: bool
+    user_handles: bool
+    identifies: bool
+    shows_shared: bool
+
     class Meta:
         ordering = ["-sent_at", "-pk"]
         verbose_name = _("つなぎ")

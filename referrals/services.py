@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,8 +26,13 @@ from casework.models import (
 from referrals import access_rules
 from referrals.models import OPEN_STATES, Referral, ReferralState, Scope
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _member_of(user, agency_id: int) -> bool:
+    from casework.models import Consent
+
+
+def _member_of(user: User, agency_id: int) -> bool:
     membership = access.membership_of(user)
     return (
         membership is not None
@@ -35,7 +41,7 @@ def _member_of(user, agency_id: int) -> bool:
     )
 
 
-def _agency_staff(agency_id: int, roles=CASE_ROLES):
+def _agency_staff(agency_id: int, roles: Iterable[str] = CASE_ROLES) -> list[User]:
     return [
         m.user
         for m in StaffMembership.objects.filter(agency_id=agency_id, role__in=roles).select_related(
@@ -47,7 +53,7 @@ def _agency_staff(agency_id: int, roles=CASE_ROLES):
 
 def _notify_sender(referral: Referral, message: str) -> None:
     supervisors = _agency_staff(referral.sending_agency_id, (Role.SUPERVISOR,))
-    casework_services.notify(
+    casework_services.notification_send(
         recipients=[referral.sent_by, *supervisors],
         message=message,
         url=referral.get_absolute_url(),
@@ -56,7 +62,7 @@ def _notify_sender(referral: Referral, message: str) -> None:
 
 def _notify_receiver(referral: Referral, message: str, *, everyone: bool = False) -> None:
     roles = CASE_ROLES if everyone else (Role.SUPERVISOR,)
-    casework_services.notify(
+    casework_services.notification_send(
         recipients=[referral.assigned_worker, *_agency_staff(referral.receiving_agency_id, roles)],
         message=message,
         url=reverse("referrals:detail", kwargs={"pk": referral.pk}),
@@ -71,7 +77,7 @@ def _lock(referral: Referral) -> Referral:
     )
 
 
-def _log_agency_access(referral: Referral, actor, action: str, what: str) -> None:
+def _log_agency_access(referral: Referral, actor: User, action: str, what: str) -> None:
     """Supervisors of the receiving agency see the case by rule: log when that starts/ends."""
     access.log_access(
         actor,
@@ -85,9 +91,10 @@ def _log_agency_access(referral: Referral, actor, action: str, what: str) -> Non
     )
 
 
-def _end_access(referral: Referral, actor, what: str) -> None:
+def _end_access(referral: Referral, actor: User, what: str) -> None:
     """`what` ended it: 終了, 取り下げ…"""
     if referral.assigned_worker_id:
+        assert referral.assigned_worker is not None
         access.sync_case_grants(
             case=referral.case,
             user=referral.assigned_worker,
@@ -101,7 +108,7 @@ def _end_access(referral: Referral, actor, what: str) -> None:
 @transaction.atomic
 def referral_send(
     *,
-    actor,
+    actor: User,
     case: Case,
     receiving_agency: Agency,
     reason: str,
@@ -109,7 +116,7 @@ def referral_send(
     answer_by: datetime.date,
     scope: str,
     shared_contacts: Iterable[ContactRecord] = (),
-    named_worker=None,
+    named_worker: User | None = None,
 ) -> Referral:
     """つなぐ: only with a basis on record that covers the receiving agency.
 
@@ -118,7 +125,7 @@ def referral_send(
     answered, and who may answer it."""
     if access.WORK not in access.case_permissions(actor, case):
         raise PermissionDenied
-    casework_services.lock_person(case.person_id)
+    casework_services.person_lock(case.person_id)
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("person", "owning_agency")
@@ -183,7 +190,7 @@ def referral_send(
 
 
 @transaction.atomic
-def referral_accept(*, actor, referral: Referral, worker) -> Referral:
+def referral_accept(*, actor: User, referral: Referral, worker: User) -> Referral:
     """The receiving agency takes the person on; its worker gets access in the shared scope."""
     referral = _lock(referral)
     if not access_rules.handles(actor, referral):
@@ -204,7 +211,7 @@ def referral_accept(*, actor, referral: Referral, worker) -> Referral:
         case=referral.case, user=worker, actor=actor, reason=f"紹介 No.{referral.pk} の受理"
     )
     _log_agency_access(referral, actor, AccessLog.Action.GRANT, "紹介の受理")
-    casework_services.notify(
+    casework_services.notification_send(
         recipients=[worker],
         message=_("つなぎ %(number)s の担当になりました。") % {"number": referral.pk},
         url=referral.get_absolute_url(),
@@ -218,7 +225,7 @@ def referral_accept(*, actor, referral: Referral, worker) -> Referral:
 
 
 @transaction.atomic
-def referral_decline(*, actor, referral: Referral, reason: str) -> Referral:
+def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
     referral = _lock(referral)
     if not access_rules.handles(actor, referral):
         raise PermissionDenied
@@ -241,7 +248,7 @@ def referral_decline(*, actor, referral: Referral, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_complete(*, actor, referral: Referral, note: str = "") -> Referral:
+def referral_complete(*, actor: User, referral: Referral, note: str = "") -> Referral:
     """The receiving side has done its part; its access ends unless another referral needs it."""
     referral = _lock(referral)
     if not access_rules.handles(actor, referral):
@@ -263,7 +270,7 @@ def referral_complete(*, actor, referral: Referral, note: str = "") -> Referral:
     return referral
 
 
-def _withdraw(referral: Referral, actor, reason: str) -> None:
+def _withdraw(referral: Referral, actor: User, reason: str) -> None:
     referral.state = ReferralState.WITHDRAWN
     referral.withdrawn_at = timezone.now()
     referral.withdrawn_by = actor
@@ -274,7 +281,7 @@ def _withdraw(referral: Referral, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def referral_withdraw(*, actor, referral: Referral, reason: str = "") -> Referral:
+def referral_withdraw(*, actor: User, referral: Referral, reason: str = "") -> Referral:
     """The sending side takes the referral back; the receiving side loses its access."""
     referral = _lock(referral)
     if not access_rules.may_withdraw(actor, referral):
@@ -293,7 +300,7 @@ def referral_withdraw(*, actor, referral: Referral, reason: str = "") -> Referra
     return referral
 
 
-def referrals_end_for_withdrawn_consent(*, consent, actor) -> int:
+def referrals_end_for_withdrawn_consent(*, consent: Consent, actor: User) -> int:
     """Called by casework when a consent is withdrawn: every open referral resting on it ends
     at once, and both agencies are told."""
     ended = 0

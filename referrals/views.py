@@ -1,5 +1,10 @@
 """Thin views for referrals: authorize through casework.access, call one service."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,10 +19,37 @@ from casework.pages import form_page, page_of
 from referrals import selectors, services
 from referrals.access_rules import mark_identities, may_withdraw, referral_for_user
 from referrals.forms import AcceptForm, CompleteForm, DeclineForm, ReferralForm, WithdrawForm
-from referrals.models import ReferralState, Scope
+from referrals.models import Referral, ReferralState, Scope
+
+if TYPE_CHECKING:
+    from django import forms
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+    from django.http import HttpRequest, HttpResponse
+    from django_stubs_ext import StrOrPromise
+
+    from casework.models import Case
 
 
-def _form(request, form, save, *, title, referral=None, case=None, success, submit):
+def _user(request: HttpRequest) -> User:
+    """The signed-in user: LoginRequiredMiddleware lets no one else reach these views."""
+    return cast("User", request.user)
+
+
+def _form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Referral],
+    *,
+    title: StrOrPromise,
+    referral: Referral | None = None,
+    case: Case | None = None,
+    success: StrOrPromise,
+    submit: StrOrPromise,
+) -> HttpResponse:
+    if case is None:
+        assert referral is not None  # a referral's own page, or a new one for the case
+        case = referral.case
     return form_page(
         request,
         form,
@@ -28,7 +60,7 @@ def _form(request, form, save, *, title, referral=None, case=None, success, subm
         context={
             "title": title,
             "referral": referral,
-            "case": case or referral.case,
+            "case": case,
             "submit": submit,
         },
     )
@@ -36,16 +68,16 @@ def _form(request, form, save, *, title, referral=None, case=None, success, subm
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def send(request, pk):
-    case = access.case_for_user(request.user, pk, access.WORK)
+def send(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.case_for_user(_user(request), pk, access.WORK)
     if request.method == "GET":
         # The form lists the case's contact records to choose from.
-        access.log_form_read(request.user, case, _noop("他機関へつなぐ(経過記録の選択)"))
+        access.log_form_read(_user(request), case, _noop("他機関へつなぐ(経過記録の選択)"))
     form = ReferralForm(request.POST or None, case=case)
     return _form(
         request,
         form,
-        lambda data: services.referral_send(actor=request.user, case=case, **data),
+        lambda data: services.referral_send(actor=_user(request), case=case, **data),
         title=_("他機関へつなぐ"),
         case=case,
         success=_("つなぎを送りました。紹介先の回答を待っています。"),
@@ -54,32 +86,32 @@ def send(request, pk):
 
 
 @require_GET
-def inbox(request):
-    return _box(request, selectors.inbox(request.user), "inbox", _noop("受け取ったつなぎ"))
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, selectors.inbox(_user(request)), "inbox", _noop("受け取ったつなぎ"))
 
 
-def _box(request, referrals, box: str, what: str):
+def _box(request: HttpRequest, referrals: QuerySet[Referral], box: str, what: str) -> HttpResponse:
     page = page_of(request, referrals)
-    page.object_list = mark_identities(request.user, page.object_list)
+    page.object_list = mark_identities(_user(request), page.object_list)
     access.log_list(
-        request.user, what=what, cases=[r.case for r in page.object_list if r.identifies]
+        _user(request), what=what, cases=[r.case for r in page.object_list if r.identifies]
     )
     return render(request, "referrals/list.html", {"page": page, "box": box})
 
 
 @require_GET
-def outbox(request):
-    return _box(request, selectors.outbox(request.user), "outbox", _noop("送ったつなぎ"))
+def outbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, selectors.outbox(_user(request)), "outbox", _noop("送ったつなぎ"))
 
 
 @never_cache
 @require_GET
-def detail(request, pk):
-    referral = referral_for_user(request.user, pk)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_for_user(_user(request), pk)
     perms = referral.user_perms
     if referral.identifies:
         access.log_access(
-            request.user,
+            _user(request),
             case=referral.case,
             person=referral.case.person,
             action=AccessLog.Action.VIEW_CASE,
@@ -109,25 +141,35 @@ def detail(request, pk):
 
 
 def _answer(
-    request, pk, form_class, service, *, title, success, submit, receiving=True, form_kwargs=None
-):
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    service: Callable[..., Referral],
+    *,
+    title: StrOrPromise,
+    success: StrOrPromise,
+    submit: StrOrPromise,
+    receiving: bool = True,
+    form_kwargs: Callable[[Referral], dict[str, Any]] | None = None,
+) -> HttpResponse:
     """An answer to a referral: by the receiving side's supervisors or named worker, or (a
     withdrawal) by the sending side; `service(actor, referral, **data)`. `form_kwargs`,
     what the form needs of the referral, is read only once the answerer is allowed."""
-    referral = referral_for_user(request.user, pk)
+    referral = referral_for_user(_user(request), pk)
     if referral.user_is_receiving != receiving:
         raise PermissionDenied
     if receiving and not referral.user_handles:
         raise PermissionDenied
-    if not receiving and not may_withdraw(request.user, referral):
+    if not receiving and not may_withdraw(_user(request), referral):
         raise PermissionDenied
     if request.method == "GET" and referral.identifies:
-        access.log_form_read(request.user, referral.case, title)
+        # A lazy title is fine: the log keeps it in the ward's language.
+        access.log_form_read(_user(request), referral.case, cast(str, title))
     form = form_class(request.POST or None, **(form_kwargs(referral) if form_kwargs else {}))
     return _form(
         request,
         form,
-        lambda data: service(actor=request.user, referral=referral, **data),
+        lambda data: service(actor=_user(request), referral=referral, **data),
         title=title,
         referral=referral,
         success=success,
@@ -137,7 +179,7 @@ def _answer(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def accept(request, pk):
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         pk,
@@ -150,14 +192,14 @@ def accept(request, pk):
     )
 
 
-def _accept_choices(referral) -> dict:
+def _accept_choices(referral: Referral) -> dict[str, QuerySet[User]]:
     """Whom the receiving supervisor may assign: the receiving agency's workers."""
     return {"workers": selectors.receiving_workers(referral)}
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def decline(request, pk):
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         pk,
@@ -171,7 +213,7 @@ def decline(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def complete(request, pk):
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         pk,
@@ -185,7 +227,7 @@ def complete(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def withdraw(request, pk):
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         pk,

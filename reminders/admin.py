@@ -1,9 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from celery.schedules import ParseException
 from django.contrib import admin
 from django_celery_beat.admin import CrontabScheduleAdmin
 from django_celery_beat.models import CrontabSchedule
 
 from .models import AgencyReminderSettings, ChannelPreference, Reminder
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 admin.site.unregister(CrontabSchedule)
 
@@ -14,7 +21,7 @@ class ReadableCrontabScheduleAdmin(CrontabScheduleAdmin):
     minute of -1) shows no description instead of failing on it (celery's ParseException
     is no ValueError, which is all the model's description catches)."""
 
-    def human_readable(self, obj):
+    def human_readable(self, obj: CrontabSchedule) -> str:
         try:
             return obj.human_readable
         except ParseException:
@@ -31,13 +38,13 @@ class ReminderAdmin(admin.ModelAdmin):
     date_hierarchy = "due_on"
     list_select_related = ("recipient",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Reminder | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Reminder | None = None) -> bool:
         return False
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,11 @@ from casework.models import (
     SupportPlan,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from casework.models import Agency
+
 BATCH = 5000
 
 
@@ -30,9 +36,9 @@ BATCH = 5000
 def build_cases(
     n: int,
     *,
-    agency,
-    workers: list,
-    supervisor,
+    agency: Agency,
+    workers: list[User],
+    supervisor: User,
     quiet_days: int = 0,
     with_plans: bool = False,
     contacts_per_case: int = 0,

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Exists, FilteredRelation, Model, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,11 +34,27 @@ from referrals.models import Referral, ReferralState
 
 from .models import AgencyReminderSettings, Rule
 
+if TYPE_CHECKING:
+    from django.db.models import Field
+
+_M = TypeVar("_M", bound=Model)
+
 OPEN_STATUSES = [s.value for s in CaseStatus if s != CaseStatus.CLOSED]
 URGENT_REPORT_AFTER = datetime.timedelta(hours=2)
 REPORT_AFTER = datetime.timedelta(hours=24)
 # An unrecorded visit older than this is left to the caseload review, not reminded.
 VISIT_LOOKBACK = datetime.timedelta(days=60)
+
+
+class Facts(TypedDict, total=False):
+    """What a reminder's message says, by rule."""
+
+    case_id: int
+    date: datetime.date
+    days: int
+    at: datetime.datetime
+    urgent: bool
+    sender: bool
 
 
 @dataclass(frozen=True)
@@ -46,10 +63,10 @@ class Candidate:
     object_id: int
     due_on: datetime.date
     recipient_id: int
-    facts: dict = field(default_factory=dict, compare=False, hash=False)
+    facts: Facts = field(default_factory=Facts, compare=False, hash=False)
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, int, datetime.date, int]:
         return (self.rule, self.object_id, self.due_on, self.recipient_id)
 
 
@@ -75,7 +92,7 @@ class ScanContext:
         own = self.settings.get(agency_id)
         if own is not None:
             return getattr(own, attribute)
-        return AgencyReminderSettings._meta.get_field(attribute).default
+        return cast("Field[int, int]", AgencyReminderSettings._meta.get_field(attribute)).default
 
     def per_agency(self, attribute: str, agency_path: str, condition: Callable[[int], Q]) -> Q:
         """`condition(days)` for each agency, with each agency's own number of days.
@@ -83,7 +100,7 @@ class ScanContext:
         Agencies sharing a value share one branch, so the query has as many branches as
         there are distinct settings (usually one or two), not one per agency.
         """
-        default = AgencyReminderSettings._meta.get_field(attribute).default
+        default = cast("Field[int, int]", AgencyReminderSettings._meta.get_field(attribute)).default
         groups: dict[int, list[int]] = {}
         for agency_id, own in self.settings.items():
             groups.setdefault(getattr(own, attribute), []).append(agency_id)
@@ -99,14 +116,14 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _narrow(queryset, object_ids: Iterable[int] | None):
+def _narrow(queryset: QuerySet[_M], object_ids: Iterable[int] | None) -> QuerySet[_M]:
     return queryset if object_ids is None else queryset.filter(pk__in=list(object_ids))
 
 
 # --- support plans ---------------------------------------------------------------------------
 
 
-def _plans_in_force():
+def _plans_in_force() -> QuerySet[SupportPlan]:
     monitored = MonitoringEntry.objects.filter(
         plan=OuterRef("pk"), monitored_on__gte=OuterRef("next_monitoring_on")
     )
@@ -117,7 +134,9 @@ def _plans_in_force():
     ).filter(~Exists(monitored))
 
 
-def plan_monitoring_due(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+def plan_monitoring_due(
+    ctx: ScanContext, object_ids: Iterable[int] | None = None
+) -> list[Candidate]:
     """Assigned workers, N days before the next monitoring date and on the day."""
     today = ctx.today
     agency = "case__owning_agency_id"
@@ -140,12 +159,14 @@ def plan_monitoring_due(ctx: ScanContext, object_ids=None) -> list[Candidate]:
     for pk, planned, case_id, agency_id, worker_id in rows:
         lead = ctx.value(agency_id, "monitoring_due_days")
         due_on = planned - _days(lead) if planned > today else planned
-        facts = {"case_id": case_id, "date": planned}
+        facts: Facts = {"case_id": case_id, "date": planned}
         found.append(Candidate(Rule.PLAN_MONITORING_DUE, pk, due_on, worker_id, facts))
     return found
 
 
-def plan_monitoring_overdue(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+def plan_monitoring_overdue(
+    ctx: ScanContext, object_ids: Iterable[int] | None = None
+) -> list[Candidate]:
     """The agency's supervisors, M days after a monitoring date that passed unmonitored."""
     today = ctx.today
     agency = "case__owning_agency_id"
@@ -170,7 +191,7 @@ def plan_monitoring_overdue(ctx: ScanContext, object_ids=None) -> list[Candidate
     found = []
     for pk, planned, case_id, agency_id, supervisor_id in rows:
         days = ctx.value(agency_id, "monitoring_overdue_days")
-        facts = {"case_id": case_id, "date": planned, "days": days}
+        facts: Facts = {"case_id": case_id, "date": planned, "days": days}
         found.append(
             Candidate(Rule.PLAN_MONITORING_OVERDUE, pk, planned + _days(days), supervisor_id, facts)
         )
@@ -180,7 +201,9 @@ def plan_monitoring_overdue(ctx: ScanContext, object_ids=None) -> list[Candidate
 # --- referrals -------------------------------------------------------------------------------
 
 
-def referral_unanswered(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+def referral_unanswered(
+    ctx: ScanContext, object_ids: Iterable[int] | None = None
+) -> list[Candidate]:
     """The receiving agency's supervisors on the answer-by date and daily after it; from
     the day after, the sending side too: the workers now assigned to the referred case
     (the sender, while it is still theirs)."""
@@ -205,9 +228,9 @@ def referral_unanswered(ctx: ScanContext, object_ids=None) -> list[Candidate]:
             "sending_worker__worker__is_active",
         )
     )
-    found = {}
+    found: dict[tuple[str, int, datetime.date, int], Candidate] = {}
     for pk, answer_by, supervisor_id, supervisor_active, worker_id, worker_active in rows:
-        facts = {"date": answer_by}
+        facts: Facts = {"date": answer_by}
         if supervisor_id is not None and supervisor_active:
             candidate = Candidate(Rule.REFERRAL_UNANSWERED, pk, today, supervisor_id, facts)
             found[candidate.key] = candidate
@@ -222,13 +245,13 @@ def referral_unanswered(ctx: ScanContext, object_ids=None) -> list[Candidate]:
 # --- outreach --------------------------------------------------------------------------------
 
 
-def _visits_open():
+def _visits_open() -> QuerySet[OutreachVisit]:
     return OutreachVisit.objects.filter(result="").filter(
         Q(case__isnull=True) | Q(case__status__in=OPEN_STATUSES)
     )
 
 
-def visit_tomorrow(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+def visit_tomorrow(ctx: ScanContext, object_ids: Iterable[int] | None = None) -> list[Candidate]:
     """The visiting staff, the day before a planned visit."""
     tomorrow = ctx.today + _days(1)
     rows = (
@@ -247,7 +270,9 @@ def visit_tomorrow(ctx: ScanContext, object_ids=None) -> list[Candidate]:
     ]
 
 
-def visit_not_recorded(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+def visit_not_recorded(
+    ctx: ScanContext, object_ids: Iterable[int] | None = None
+) -> list[Candidate]:
     """The visiting staff, from the day after a planned visit that has no result."""
     rows = (
         _narrow(_visits_open(), object_ids)
@@ -271,7 +296,7 @@ def visit_not_recorded(ctx: ScanContext, object_ids=None) -> list[Candidate]:
     ]
 
 
-def report_untriaged(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+def report_untriaged(ctx: ScanContext, object_ids: Iterable[int] | None = None) -> list[Candidate]:
     """The district's supervisors, 24 hours after a report that nobody has taken up;
     2 hours after an urgent one."""
     overdue = Q(urgency=ReportUrgency.URGENT, received_at__lte=ctx.now - URGENT_REPORT_AFTER) | Q(
@@ -291,7 +316,7 @@ def report_untriaged(ctx: ScanContext, object_ids=None) -> list[Candidate]:
         urgent = urgency == ReportUrgency.URGENT
         after = URGENT_REPORT_AFTER if urgent else REPORT_AFTER
         due_on = timezone.localdate(received + after)
-        facts = {"at": received, "urgent": urgent}
+        facts: Facts = {"at": received, "urgent": urgent}
         found.append(Candidate(Rule.REPORT_UNTRIAGED, pk, due_on, supervisor_id, facts))
     return found
 
@@ -299,7 +324,7 @@ def report_untriaged(ctx: ScanContext, object_ids=None) -> list[Candidate]:
 # --- cases -----------------------------------------------------------------------------------
 
 
-def no_contact(ctx: ScanContext, object_ids=None) -> list[Candidate]:
+def no_contact(ctx: ScanContext, object_ids: Iterable[int] | None = None) -> list[Candidate]:
     """Assigned workers of an open case with no contact record for N days (from the last
     contact, or from the day the case was opened)."""
     today = ctx.today
@@ -332,7 +357,7 @@ def no_contact(ctx: ScanContext, object_ids=None) -> list[Candidate]:
     for pk, agency_id, last, opened_on, worker_id in rows:
         days = ctx.value(agency_id, "no_contact_days")
         since = timezone.localdate(last) if last else opened_on
-        facts = {"case_id": pk, "date": since, "days": days}
+        facts: Facts = {"case_id": pk, "date": since, "days": days}
         found.append(Candidate(Rule.NO_CONTACT, pk, since + _days(days), worker_id, facts))
     return found
 
@@ -356,7 +381,7 @@ RULES: dict[str, Callable[..., list[Candidate]]] = {
 # Messages carry case and record numbers, never a name: they may travel by e-mail.
 
 
-def _case_url(facts) -> str:
+def _case_url(facts: Facts) -> str:
     return reverse("casework:case_detail", kwargs={"pk": facts["case_id"]})
 
 

@@ -17,6 +17,7 @@ import logging
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
@@ -40,6 +41,10 @@ from .models import (
     ReminderState,
 )
 
+if TYPE_CHECKING:
+    from celery import Task
+    from django.contrib.auth.models import User
+
 log = logging.getLogger(__name__)
 
 # Pending reminders are handed to workers in messages of this many.
@@ -53,7 +58,7 @@ class LostClaim(Exception):
 # --- scanning --------------------------------------------------------------------------------
 
 
-def _task(name: str):
+def _task(name: str) -> Task:
     """A task of this app, by its registered name: the tasks call these services, and the
     services reach the tasks only through the Celery app, so neither imports the other."""
     return current_app.tasks[name]
@@ -165,7 +170,7 @@ def reminder_claim(
     )
 
 
-def reminder_deliver(ids: Iterable[int]) -> Counter:
+def reminder_deliver(ids: Iterable[int]) -> Counter[str]:
     """Claim and deliver the given reminders; those another worker has are left alone."""
     token = uuid.uuid4().hex
     mine = reminder_claim(ids, token=token)
@@ -179,8 +184,8 @@ def reminder_release(ids: Iterable[int], *, token: str) -> int:
     ).update(state=ReminderState.PENDING, claimed_at=None, claim_token="", enqueued_at=None)
 
 
-def reminder_deliver_claimed(ids: Iterable[int], *, token: str) -> Counter:
-    outcome: Counter = Counter()
+def reminder_deliver_claimed(ids: Iterable[int], *, token: str) -> Counter[str]:
+    outcome: Counter[str] = Counter()
     claimed = list(
         Reminder.objects.filter(pk__in=list(ids), state=ReminderState.CLAIMED, claim_token=token)
         .select_related("recipient", "recipient__reminder_channels")
@@ -190,7 +195,7 @@ def reminder_deliver_claimed(ids: Iterable[int], *, token: str) -> Counter:
     # records but at the scan's moment, finds the same key unless the object was closed
     # or changed, or the recipient is no longer the right person. (Re-run at delivery time,
     # a reminder scanned at 23:55 and delivered at 00:05 would miss its own day.)
-    groups: dict[tuple, list[Reminder]] = defaultdict(list)
+    groups: dict[tuple[str, datetime.datetime], list[Reminder]] = defaultdict(list)
     for reminder in claimed:
         groups[(reminder.rule, reminder.created_at)].append(reminder)
     with translation.override(settings.LANGUAGE_CODE):
@@ -206,14 +211,14 @@ def reminder_deliver_claimed(ids: Iterable[int], *, token: str) -> Counter:
     return outcome
 
 
-def _channels(user) -> ChannelPreference:
+def _channels(user: User) -> ChannelPreference:
     try:
         return user.reminder_channels
     except ChannelPreference.DoesNotExist:
         return ChannelPreference(user=user)
 
 
-def _finish(reminder: Reminder, token: str, **changes) -> None:
+def _finish(reminder: Reminder, token: str, **changes: object) -> None:
     done = Reminder.objects.filter(
         pk=reminder.pk, state=ReminderState.CLAIMED, claim_token=token
     ).update(finished_at=timezone.now(), **changes)
@@ -221,7 +226,7 @@ def _finish(reminder: Reminder, token: str, **changes) -> None:
         raise LostClaim(reminder.pk)
 
 
-def _deliver_one(reminder: Reminder, candidate, *, token: str) -> str:
+def _deliver_one(reminder: Reminder, candidate: rules.Candidate | None, *, token: str) -> str:
     """Deliver in the app and mark sent, in one transaction; the e-mail follows on commit.
 
     Errors other than a lost claim propagate: the task fails, and the claim is released
@@ -308,7 +313,11 @@ def _email_failed(reminder: Reminder, error: Exception, now: datetime.datetime) 
             email_next_at=now + email_backoff(reminder.email_attempts), note=note
         )
         return "email_retry"
-    changes = {"email_state": EmailState.FAILED, "email_next_at": None, "note": note}
+    changes: dict[str, object] = {
+        "email_state": EmailState.FAILED,
+        "email_next_at": None,
+        "note": note,
+    }
     if reminder.notification_id is None:
         # E-mail was the only channel: nothing may be forgotten, so the bell gets it.
         changes["notification"] = Notification.objects.create(
@@ -332,7 +341,7 @@ def reminder_email_dispatch(*, now: datetime.datetime | None = None, limit: int 
     return len(ids)
 
 
-def _email(user, reminder: Reminder) -> None:
+def _email(user: User, reminder: Reminder) -> None:
     subject = _("[Tsunagu] %(rule)s") % {"rule": reminder.get_rule_display()}
     body = "\n\n".join(
         [
@@ -347,7 +356,7 @@ def _email(user, reminder: Reminder) -> None:
 # --- settings --------------------------------------------------------------------------------
 
 
-def channel_preference_set(*, actor, in_app: bool, email: bool) -> ChannelPreference:
+def channel_preference_set(*, actor: User, in_app: bool, email: bool) -> ChannelPreference:
     """The actor's own choice of channels; at least one stays on."""
     if not in_app and not email:
         raise ValidationError({"in_app": _("少なくとも一つの通知方法を選んでください。")})
@@ -362,7 +371,7 @@ def channel_preference_set(*, actor, in_app: bool, email: bool) -> ChannelPrefer
 
 
 @transaction.atomic
-def agency_settings_set(*, actor, **values) -> AgencyReminderSettings:
+def agency_settings_set(*, actor: User, **values: int) -> AgencyReminderSettings:
     """A supervisor sets the reminder periods of their own agency."""
     membership = access.require_supervisor(actor)
     current, _created = AgencyReminderSettings.objects.select_for_update().get_or_create(

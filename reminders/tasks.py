@@ -9,7 +9,7 @@ from . import services
 
 
 @shared_task(name="reminders.scan")
-def scan() -> dict:
+def scan() -> dict[str, object]:
     """Periodic (django-celery-beat): insert the reminders now due and hand them out."""
     added = services.reminder_scan()
     services.reminder_release_stale()
@@ -18,7 +18,7 @@ def scan() -> dict:
 
 
 @shared_task(name="reminders.sweep")
-def sweep() -> dict:
+def sweep() -> dict[str, int]:
     """Periodic: release claims of dead workers and hand out what is still pending."""
     released, failed = services.reminder_release_stale()
     return {
@@ -30,7 +30,7 @@ def sweep() -> dict:
 
 
 @shared_task(name="reminders.deliver")
-def deliver(ids: list[int]) -> dict:
+def deliver(ids: list[int]) -> dict[str, int]:
     token = uuid.uuid4().hex
     mine = services.reminder_claim(ids, token=token)
     try:

@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -11,14 +16,24 @@ from . import selectors, services
 from .forms import AgencySettingsForm, ChannelForm
 from .models import ReminderState
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.forms import BaseForm
+    from django.http import HttpRequest, HttpResponse
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user: LoginRequiredMiddleware lets no one else reach this view."""
+    return cast("User", request.user)
+
 
 @require_http_methods(["GET", "POST"])
-def reminder_settings(request):
+def reminder_settings(request: HttpRequest) -> HttpResponse:
     """The user's channels; for a supervisor, the agency's reminder periods too."""
-    if access.membership_of(request.user) is None:
+    if access.membership_of(_user(request)) is None:
         raise PermissionDenied
-    channels = selectors.channels_of(request.user)
-    agency = selectors.agency_settings_of(request.user)
+    channels = selectors.channels_of(_user(request))
+    agency = selectors.agency_settings_of(_user(request))
     channel_form = ChannelForm(initial={"in_app": channels.in_app, "email": channels.email})
     agency_form = AgencySettingsForm(instance=agency) if agency is not None else None
     posted_agency = request.POST.get("form") == "agency"
@@ -35,7 +50,7 @@ def reminder_settings(request):
             if _saved(request, channel_form, services.channel_preference_set):
                 messages.success(request, _("通知方法を保存しました。"))
                 return redirect("reminders:settings")
-    counts = selectors.my_reminder_counts(request.user)
+    counts = selectors.my_reminder_counts(_user(request))
     return render(
         request,
         "reminders/settings.html",
@@ -48,7 +63,7 @@ def reminder_settings(request):
     )
 
 
-def _saved(request, form, service) -> bool:
+def _saved(request: HttpRequest, form: BaseForm, service: Callable[..., object]) -> bool:
     """Call the service with a valid form; a refusal is shown next to its field."""
-    done, _result = submitted(request, form, lambda data: service(actor=request.user, **data))
+    done, _result = submitted(request, form, lambda data: service(actor=_user(request), **data))
     return done

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import time
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,6 +44,10 @@ from casework.models import (
     SupportPlan,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
+
 # Demo seeders of the other apps, run after the casework (each one idempotent).
 DEMO_SEEDERS = ("seed_referrals", "seed_outreach", "seed_indicators")
 
@@ -53,14 +58,14 @@ class Command(BaseCommand):
         "taken through the whole consultation workflow (development only; idempotent)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--force",
             action="store_true",
             help="Run even when DEBUG is off. Never on a database holding real people.",
         )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo refuses to run with DEBUG off: it creates demo accounts that share "
@@ -96,7 +101,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Districts {sorted(missing)} are missing: run `manage.py migrate` first."
             )
-        agencies = {}
+        agencies: dict[str, Agency] = {}
         for key, (name, kind, district) in AGENCIES.items():
             agencies[key], _ = Agency.objects.get_or_create(
                 name=name,
@@ -104,8 +109,8 @@ class Command(BaseCommand):
             )
         return agencies
 
-    def _users(self, agencies: dict[str, Agency]):
-        User = get_user_model()
+    def _users(self, agencies: dict[str, Agency]) -> tuple[dict[str, User], set[str]]:
+        UserModel = get_user_model()
         hashed: list[str] = []
 
         def demo_password() -> str:
@@ -115,20 +120,21 @@ class Command(BaseCommand):
                 hashed.append(make_password(settings.TSUNAGU_DEMO_PASSWORD))
             return hashed[0]
 
-        accounts = [
+        accounts: list[tuple[str, str | None, str | None, str, str, bool, bool]] = [
             (username, agency_key, role, family, given, role == Role.AGENCY_ADMIN, False)
             for username, agency_key, role, family, given in STAFF
         ]
         accounts.append((SUPERUSER[0], None, None, SUPERUSER[1], SUPERUSER[2], True, True))
-        found = User.objects.in_bulk([a[0] for a in accounts], field_name="username")
-        admin_perms = None
-        users, existing = {}, set()
+        found = UserModel.objects.in_bulk([a[0] for a in accounts], field_name="username")
+        admin_perms: list[Permission] | None = None
+        users: dict[str, User] = {}
+        existing: set[str] = set()
         for username, agency_key, role, family, given, is_staff, is_superuser in accounts:
             if username in found:
                 users[username] = found[username]
                 existing.add(username)
                 continue
-            user = User.objects.create(
+            user = UserModel.objects.create(
                 username=username,
                 last_name=family,
                 first_name=given,
@@ -137,6 +143,7 @@ class Command(BaseCommand):
                 is_superuser=is_superuser,
             )
             if role is not None:
+                assert agency_key is not None  # every staff account has an agency
                 StaffMembership.objects.create(user=user, agency=agencies[agency_key], role=role)
             if role == Role.AGENCY_ADMIN:
                 if admin_perms is None:
@@ -150,7 +157,7 @@ class Command(BaseCommand):
 
     # persons and cases
 
-    def _casework(self, agencies: dict[str, Agency], users) -> bool:
+    def _casework(self, agencies: dict[str, Agency], users: dict[str, User]) -> bool:
         # The demo world is one piece: if its people are there, it has been seeded before,
         # and redrawing it (dates move with today) would only duplicate it.
         if Person.objects.filter(registered_by_agency__in=agencies.values()).exists():
@@ -176,7 +183,7 @@ class Command(BaseCommand):
         self._meetings(planner, cases_by_tag, agencies, users, today)
         return True
 
-    def _person(self, plan: PersonPlan, actor) -> Person:
+    def _person(self, plan: PersonPlan, actor: User) -> Person:
         return services.person_create(
             actor=actor,
             family_name=plan.family_name,
@@ -195,6 +202,7 @@ class Command(BaseCommand):
         supervisor would have made them."""
         worker, supervisor = self.users[plan.worker], self.users[plan.supervisor]
         intake = plan.intake
+        assert intake is not None  # drawn with the case
         case = services.case_intake(
             actor=worker,
             person=person,
@@ -218,7 +226,7 @@ class Command(BaseCommand):
                 summary=contact.summary,
                 next_action=contact.next_action,
             )
-        in_force = None  # the approved plan monitoring is recorded against
+        in_force: SupportPlan | None = None  # the approved plan monitoring is recorded against
         children: list[Person] = []
         for step in plan.steps:
             data = step.data
@@ -245,6 +253,7 @@ class Command(BaseCommand):
                 if support_plan.state == "approved":
                     in_force = support_plan
             elif step.kind == "monitoring":
+                assert in_force is not None  # the planner monitors approved plans only
                 services.monitoring_add(
                     actor=worker,
                     plan=in_force,
@@ -294,7 +303,9 @@ class Command(BaseCommand):
         case.refresh_from_db()
         return case
 
-    def _plan(self, case: Case, plan: CasePlan, step: Step, worker, supervisor) -> SupportPlan:
+    def _plan(
+        self, case: Case, plan: CasePlan, step: Step, worker: User, supervisor: User
+    ) -> SupportPlan:
         actions = []
         for description, key, note, frequency in step.data["actions"]:
             if key == "own":
@@ -322,7 +333,7 @@ class Command(BaseCommand):
             return services.plan_approve(actor=supervisor, plan=support_plan)
         return support_plan
 
-    def _enrol(self, case: Case, person: Person, step: Step, worker) -> None:
+    def _enrol(self, case: Case, person: Person, step: Step, worker: User) -> None:
         data = step.data
         enrolment = services.enrolment_add(
             actor=worker,
@@ -338,7 +349,9 @@ class Command(BaseCommand):
         if data["left_on"]:
             services.enrolment_leave(actor=worker, enrolment=enrolment, left_on=data["left_on"])
 
-    def _shares_within_agencies(self, cases_by_tag, users) -> None:
+    def _shares_within_agencies(
+        self, cases_by_tag: dict[str, Case], users: dict[str, User]
+    ) -> None:
         """Every fifth open case of the larger teams is shared with a colleague."""
         teams = ("shakyo", "sougou", "jiritsu")
         colleagues = {
@@ -353,7 +366,15 @@ class Command(BaseCommand):
             colleague = next(u for u in colleagues[agency] if u != owner.username)
             services.case_share(actor=owner, case=case, user=users[colleague])
 
-    def _share_with_consent(self, case, basis, agencies, recipient, note, today) -> None:
+    def _share_with_consent(
+        self,
+        case: Case,
+        basis: str,
+        agencies: list[Agency],
+        recipient: User,
+        note: str,
+        today: datetime.date,
+    ) -> None:
         owner = case.assignments.get().worker
         given_on = min(case.opened_on + datetime.timedelta(days=14), today)
         consent = services.consent_record(
@@ -366,7 +387,13 @@ class Command(BaseCommand):
         )
         services.case_share(actor=owner, case=case, user=recipient, consent=consent)
 
-    def _shares_across_agencies(self, cases_by_tag, agencies, users, today) -> None:
+    def _shares_across_agencies(
+        self,
+        cases_by_tag: dict[str, Case],
+        agencies: dict[str, Agency],
+        users: dict[str, User],
+        today: datetime.date,
+    ) -> None:
         """Shares with other agencies, each resting on a recorded basis that covers them."""
         scenarios = (
             # (case tag, basis, agencies covered, recipient, note)
@@ -389,7 +416,13 @@ class Command(BaseCommand):
                 today,
             )
 
-    def _households_8050(self, cases_by_tag, agencies, users, today) -> None:
+    def _households_8050(
+        self,
+        cases_by_tag: dict[str, Case],
+        agencies: dict[str, Agency],
+        users: dict[str, User],
+        today: datetime.date,
+    ) -> None:
         """Each 8050 parent and child become one household (世帯主 and 子), linked by the
         parent's worker, who may see the child: a child with a case of their own at another
         agency first consents to that agency seeing it."""
@@ -418,7 +451,14 @@ class Command(BaseCommand):
                 member_relation=Relation.CHILD,
             )
 
-    def _meetings(self, planner: Planner, cases_by_tag, agencies, users, today) -> None:
+    def _meetings(
+        self,
+        planner: Planner,
+        cases_by_tag: dict[str, Case],
+        agencies: dict[str, Agency],
+        users: dict[str, User],
+        today: datetime.date,
+    ) -> None:
         """Meetings of every kind, about cases their recorder may see, held after those
         cases were opened and before any of them closed."""
         rng = planner.rng
@@ -450,7 +490,7 @@ class Command(BaseCommand):
 
     # the logins
     def _print_logins(self, existing: set[str]) -> None:
-        rows = [("username", "role", "agency", "name")]
+        rows: list[tuple[str, StrOrPromise, str, str]] = [("username", "role", "agency", "name")]
         for username, agency_key, role, family, given in STAFF:
             rows.append((username, Role(role).label, AGENCIES[agency_key][0], f"{family} {given}"))
         rows.append((SUPERUSER[0], "システム管理者", "-", f"{SUPERUSER[1]} {SUPERUSER[2]}"))

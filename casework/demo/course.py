@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from casework.demo.plans import (
     DAY,
     EMPLOYMENT_CONCERNS,
@@ -12,6 +14,7 @@ from casework.demo.plans import (
     _age_on,
     _cohort,
     _days,
+    _PlannerBase,
 )
 from casework.demo.texts import (
     ABUSE_SOURCES,
@@ -55,10 +58,10 @@ from casework.models import (
 )
 
 
-class _PlannerCourse:
+class _PlannerCourse(_PlannerBase):
     """What happens on a case: its course from intake to closure, monitoring."""
 
-    def course(self, case: CasePlan, person: PersonPlan, closed_on) -> None:
+    def course(self, case: CasePlan, person: PersonPlan, closed_on: datetime.date | None) -> None:
         """How far the case goes, why a closed one closed, and the days it spans."""
         rng, hints, status = self.rng, case.hints, case.status
         depth = {CaseStatus.ASSESSMENT: 2 if rng.random() < 0.6 else 1, CaseStatus.PLANNING: 3,
@@ -110,7 +113,9 @@ class _PlannerCourse:
             case.active_until = self.yesterday
         case.path, case.depth = path, depth
 
-    def intake(self, case: CasePlan, person: PersonPlan, visitor) -> IntakePlan:
+    def intake(
+        self, case: CasePlan, person: PersonPlan, visitor: tuple[str, str] | None
+    ) -> IntakePlan:
         """相談受付: who came, how, and what they asked."""
         rng, group = self.rng, self.group(person)
         if visitor:
@@ -186,10 +191,13 @@ class _PlannerCourse:
 
     # the workflow
 
-    def flow(self, case: CasePlan, person: PersonPlan, children=()) -> None:
+    def flow(
+        self, case: CasePlan, person: PersonPlan, children: tuple[PersonPlan, ...] = ()
+    ) -> None:
         """Every workflow step of the case, dated between its opening and active_until."""
         rng, hints, steps = self.rng, case.hints, case.steps
         start, end = case.opened_on, case.active_until
+        assert end is not None  # set by course()
         group = self.group(person)
         closed = case.status == CaseStatus.CLOSED
         concerns = (case.main_concern, *case.other_concerns)
@@ -197,6 +205,7 @@ class _PlannerCourse:
             screened = case.closed_on
         else:
             screened = self.between(start, min(start + _days(7), end))
+        assert screened is not None  # an info_only case is closed
 
         # 緊急支援 comes in the first days, before any plan.
         kind = next((EMERGENCY_FOR[c] for c in concerns if c in EMERGENCY_FOR), None)
@@ -225,8 +234,9 @@ class _PlannerCourse:
             data = {"result": ScreeningResult.REFER, "note": note}
             steps.append(Step("screening", screened, data))
             if closed:
+                assert case.closed_on is not None
                 target = self.agency_key(target, person) or "external"
-                reason = ClosureReason.TRANSFERRED
+                reason: str = ClosureReason.TRANSFERRED
                 steps.append(self.closure(case, case.closed_on, reason, target=target))
             return
 
@@ -289,6 +299,7 @@ class _PlannerCourse:
 
         last = max(step.on for step in steps)
         if closed:
+            assert case.closed_on is not None
             steps.append(self.closure(case, case.closed_on, case.reason))
             if "reopen" in hints:
                 reason = REOPEN_REASONS.get(GROUPS[case.main_concern], REOPEN_OTHER)
@@ -307,9 +318,12 @@ class _PlannerCourse:
                 )
             )
 
-    def monitored(self, case: CasePlan, person: PersonPlan, plan_start, employment) -> None:
+    def monitored(
+        self, case: CasePlan, person: PersonPlan, plan_start: datetime.date, employment: bool
+    ) -> None:
         """An approved plan with its monitoring, sometimes revised after a re-assessment."""
         rng, hints, steps, end = self.rng, case.hints, case.steps, case.active_until
+        assert end is not None  # set by course()
         closed = case.status == CaseStatus.CLOSED
         good_end = closed and case.reason == ClosureReason.GOAL_ACHIEVED
         overdue = not closed and ("overdue" in hints or rng.random() < 0.15)
@@ -340,6 +354,7 @@ class _PlannerCourse:
                     self.plan(case, person, 2, second_start, "submitted", second_next, employment)
                 )
         if good_end:
+            assert case.closed_on is not None
             last = max(s.on for s in steps)
             day = self.between(min(last + _days(14), case.closed_on), case.closed_on)
             steps.append(
@@ -355,7 +370,9 @@ class _PlannerCourse:
                 )
             )
 
-    def monitoring_days(self, start, until, overdue: bool):
+    def monitoring_days(
+        self, start: datetime.date, until: datetime.date, overdue: bool
+    ) -> tuple[list[datetime.date], datetime.date]:
         """Monitoring days from a plan's start to `until`, and the day the next one is due
         (already past when the monitoring is overdue)."""
         rng = self.rng
@@ -374,7 +391,13 @@ class _PlannerCourse:
             day = self.between(due, self.yesterday)
         return days, day
 
-    def monitoring(self, case: CasePlan, days, next_on, good_end: bool = False) -> None:
+    def monitoring(
+        self,
+        case: CasePlan,
+        days: list[datetime.date],
+        next_on: datetime.date,
+        good_end: bool = False,
+    ) -> None:
         """Monitoring entries on those days; with good_end the last one finds the plan on
         track (the case is about to close with its goals achieved)."""
         rng = self.rng

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Iterable
 
-from casework.demo.plans import DAY, CasePlan, PersonPlan, _age_on, _cohort, _days, _years_before
+from casework.demo.plans import (
+    DAY,
+    CasePlan,
+    PersonPlan,
+    _age_on,
+    _cohort,
+    _days,
+    _PlannerBase,
+    _years_before,
+)
 from casework.demo.texts import (
     AGENCIES,
     BUILDINGS,
@@ -21,15 +31,16 @@ from casework.demo.texts import (
     TOWNS,
 )
 from casework.models import (
+    CaseStatus,
     Role,
     Sex,
 )
 
 
-class _PlannerPeople:
+class _PlannerPeople(_PlannerBase):
     """Who the demo persons are: names, ages, addresses, phones; their cases drawn."""
 
-    def __init__(self, today: datetime.date):
+    def __init__(self, today: datetime.date) -> None:
         self.rng = random.Random(SEED)
         self.today = today
         self.yesterday = today - DAY
@@ -64,7 +75,9 @@ class _PlannerPeople:
     def birth_date(self, age: int) -> datetime.date:
         return _years_before(self.today, age) - _days(self.rng.randint(0, 364))
 
-    def name(self, sex: str, birth: datetime.date, family=None) -> tuple[str, str, str, str]:
+    def name(
+        self, sex: str, birth: datetime.date, family: tuple[str, str] | None = None
+    ) -> tuple[str, str, str, str]:
         cohort = _cohort(birth.year)
         for _ in range(50):
             fam = family or self.rng.choice(FAMILY_NAMES)
@@ -100,7 +113,8 @@ class _PlannerPeople:
         return self.rng.randint(low, high)
 
     def person(self, *, agency: str, age: int, district: str, sex: str | None = None,
-               family=None, address=None, phone=None) -> PersonPlan:  # fmt: skip
+               family: tuple[str, str] | None = None, address: str | None = None,
+               phone: str | None = None) -> PersonPlan:  # fmt: skip
         if sex is None:
             # Women outlive men: the older the caseload, the more of them.
             sex = Sex.FEMALE if self.rng.random() < (0.6 if age >= 65 else 0.5) else Sex.MALE
@@ -122,9 +136,10 @@ class _PlannerPeople:
 
     # cases
 
-    def case(self, person: PersonPlan, *, status: str, main: str, pool, role: str = "",
-             opened_on: datetime.date | None = None, closed_on: datetime.date | None = None,
-             hints=frozenset(), visitor: tuple[str, str] | None = None,
+    def case(self, person: PersonPlan, *, status: CaseStatus, main: str, pool: Iterable[str],
+             role: str = "", opened_on: datetime.date | None = None,
+             closed_on: datetime.date | None = None, hints: Iterable[str] = frozenset(),
+             visitor: tuple[str, str] | None = None,
              children: tuple[PersonPlan, ...] = ()) -> CasePlan:  # fmt: skip
         if opened_on is None:
             low, high = OPENED_DAYS_AGO[status]

@@ -4,9 +4,13 @@ steps."""
 from __future__ import annotations
 
 import datetime
+import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from casework.demo.texts import C
+from casework.models import CaseStatus
 
 # --- the plan: everything drawn from the seed, before touching the database ------------------
 
@@ -45,7 +49,7 @@ class Step:
 
     kind: str
     on: datetime.date
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # what the step's service takes
 
 
 @dataclass
@@ -53,7 +57,7 @@ class CasePlan:
     worker: str
     supervisor: str
     agency: str
-    status: str
+    status: CaseStatus
     opened_on: datetime.date
     main_concern: str
     other_concerns: tuple[str, ...]
@@ -126,3 +130,104 @@ HOUKATSU = {"north": "hokubu", "east": "toubu", "central": "toubu", "south": "se
 EMPLOYMENT_CONCERNS = frozenset(
     {C.JOB_SEARCH, C.WORK_WORRY, C.INCOME, C.DEBT, C.RENT_LOAN, C.HOUSING, C.FOOD}
 )
+
+
+# --- what the planner's parts share ------------------------------------------------------
+
+
+class _PlannerBase:
+    """What the planner's parts (people, course, records) share: the attributes
+    _PlannerPeople sets, and the methods one part calls on another. Declarations only, for
+    the type checker: Planner inherits the real ones from the parts."""
+
+    rng: random.Random
+    today: datetime.date
+    yesterday: datetime.date
+    fy_start: datetime.date
+
+    if TYPE_CHECKING:
+        # _PlannerPeople
+        def between(self, low: datetime.date, high: datetime.date) -> datetime.date: ...
+        def group(self, person: PersonPlan) -> str: ...
+        def age(self, bands: tuple[tuple[int, int, int], ...]) -> int: ...
+        def person(
+            self,
+            *,
+            agency: str,
+            age: int,
+            district: str,
+            sex: str | None = None,
+            family: tuple[str, str] | None = None,
+            address: str | None = None,
+            phone: str | None = None,
+        ) -> PersonPlan: ...
+        def case(
+            self,
+            person: PersonPlan,
+            *,
+            status: CaseStatus,
+            main: str,
+            pool: Iterable[str],
+            role: str = "",
+            opened_on: datetime.date | None = None,
+            closed_on: datetime.date | None = None,
+            hints: Iterable[str] = frozenset(),
+            visitor: tuple[str, str] | None = None,
+            children: tuple[PersonPlan, ...] = (),
+        ) -> CasePlan: ...
+
+        # _PlannerCourse
+        def course(
+            self, case: CasePlan, person: PersonPlan, closed_on: datetime.date | None
+        ) -> None: ...
+        def intake(
+            self, case: CasePlan, person: PersonPlan, visitor: tuple[str, str] | None
+        ) -> IntakePlan: ...
+        def flow(
+            self, case: CasePlan, person: PersonPlan, children: tuple[PersonPlan, ...] = ()
+        ) -> None: ...
+
+        # _PlannerRecords
+        def agency_key(self, key: str | None, person: PersonPlan) -> str | None: ...
+        def assessment(
+            self, case: CasePlan, person: PersonPlan, version: int
+        ) -> dict[str, Any]: ...
+        def plan(
+            self,
+            case: CasePlan,
+            person: PersonPlan,
+            version: int,
+            start: datetime.date,
+            state: str,
+            next_on: datetime.date,
+            employment: bool,
+        ) -> Step: ...
+        def fiscal_window(
+            self, case: CasePlan, screened: datetime.date
+        ) -> tuple[datetime.date, datetime.date] | None: ...
+        def children(
+            self,
+            case: CasePlan,
+            children: tuple[PersonPlan, ...],
+            since: datetime.date,
+            window: tuple[datetime.date, datetime.date] | None,
+        ) -> None: ...
+        def enrolment(
+            self,
+            case: CasePlan,
+            who: int | None,
+            programme: str,
+            since: datetime.date,
+            window: tuple[datetime.date, datetime.date] | None = None,
+        ) -> Step: ...
+        def closure(
+            self,
+            case: CasePlan,
+            day: datetime.date,
+            reason: str,
+            *,
+            decision: str | None = "approve",
+            decision_note: str = "",
+            target: str | None = None,
+        ) -> Step: ...
+        def contacts(self, case: CasePlan) -> list[ContactPlan]: ...

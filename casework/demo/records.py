@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from casework.demo.plans import (
     Step,
     _age_on,
     _days,
+    _PlannerBase,
     _school_year,
 )
 from casework.demo.texts import (
@@ -56,6 +59,7 @@ from casework.demo.texts import (
     STATUS_WEIGHTS,
     TRANSFER_NOTES,
     C,
+    Contact,
 )
 from casework.models import (
     CaseStatus,
@@ -67,13 +71,13 @@ from casework.models import (
 )
 
 
-class _PlannerRecords:
+class _PlannerRecords(_PlannerBase):
     """The records of a case: assessments, plans, enrolments, closure, contacts; the whole world."""
 
     def agency_key(self, key: str | None, person: PersonPlan) -> str | None:
         return HOUKATSU[person.district] if key == "houkatsu" else key
 
-    def assessment(self, case: CasePlan, person: PersonPlan, version: int) -> dict:
+    def assessment(self, case: CasePlan, person: PersonPlan, version: int) -> dict[str, Any]:
         """インテーク・アセスメントシート: the first version drawn from the person's situation,
         a re-assessment from the one before and what monitoring found since."""
         rng, group = self.rng, self.group(person)
@@ -157,8 +161,8 @@ class _PlannerRecords:
             "summary": summary,
         }
 
-    def plan(self, case: CasePlan, person: PersonPlan, version: int, start, state: str,
-             next_on, employment: bool) -> Step:  # fmt: skip
+    def plan(self, case: CasePlan, person: PersonPlan, version: int, start: datetime.date,
+             state: str, next_on: datetime.date, employment: bool) -> Step:  # fmt: skip
         rng = self.rng
         text = PLANS[case.main_concern]
         actions = list(text.actions[: rng.randint(2, len(text.actions))])
@@ -188,16 +192,25 @@ class _PlannerRecords:
         data = {"fields": fields, "actions": actions, "state": state, "district": person.district}
         return Step("plan", start, data)
 
-    def fiscal_window(self, case: CasePlan, screened):
+    def fiscal_window(
+        self, case: CasePlan, screened: datetime.date
+    ) -> tuple[datetime.date, datetime.date] | None:
         """The days a case's enrolments fall in when they must be in a given fiscal year."""
         if "fy:previous" in case.hints:
+            assert case.active_until is not None  # set by course()
             previous_start = self.fy_start.replace(year=self.fy_start.year - 1)
             return max(screened, previous_start), min(self.fy_start - DAY, case.active_until)
         if "fy:current" in case.hints:
             return max(screened, self.fy_start), self.today
         return None
 
-    def children(self, case: CasePlan, children, since, window) -> None:
+    def children(
+        self,
+        case: CasePlan,
+        children: tuple[PersonPlan, ...],
+        since: datetime.date,
+        window: tuple[datetime.date, datetime.date] | None,
+    ) -> None:
         rng = self.rng
         for child in children:
             case.steps.append(Step("child", case.opened_on, {"person": child}))
@@ -206,10 +219,11 @@ class _PlannerRecords:
                 step = self.enrolment(case, index, Programme.CHILD_STUDY, since, window)
                 case.steps.append(step)
 
-    def enrolment(self, case: CasePlan, who: int | None, programme: str, since,
-                  window=None) -> Step:  # fmt: skip
+    def enrolment(self, case: CasePlan, who: int | None, programme: str, since: datetime.date,
+                  window: tuple[datetime.date, datetime.date] | None = None) -> Step:  # fmt: skip
         """A programme enrolment of the case's person (who=None) or of a child."""
         rng, end = self.rng, case.active_until
+        assert end is not None  # set by course()
         closed = case.status == CaseStatus.CLOSED
         if window:
             enrolled = self.between(*window)
@@ -242,12 +256,13 @@ class _PlannerRecords:
         data = {"who": who, "programme": programme, "outcomes": outcomes, "left_on": left_on}
         return Step("enrol", enrolled, data)
 
-    def closure(self, case: CasePlan, day, reason: str, *, decision: str | None = "approve",
-                decision_note: str = "", target: str | None = None) -> Step:  # fmt: skip
+    def closure(self, case: CasePlan, day: datetime.date, reason: str, *,
+                decision: str | None = "approve", decision_note: str = "",
+                target: str | None = None) -> Step:  # fmt: skip
         rng = self.rng
         notes = CLOSURE_NOTES.get(reason)
         if reason == ClosureReason.GOAL_ACHIEVED:
-            note = notes[GROUPS[case.main_concern]]
+            note = cast(dict[str, str], notes)[GROUPS[case.main_concern]]
         elif reason == ClosureReason.TRANSFERRED:
             if target is None:  # handed over later on: to another agency than its own
                 centre = case.agency in ("hokubu", "toubu", "seibu")
@@ -256,7 +271,7 @@ class _PlannerRecords:
                 target = rng.choice(choices)
             note = TRANSFER_NOTES[target]
         else:
-            note = rng.choice(notes)
+            note = rng.choice(cast(tuple[str, ...], notes))
         data = {"reason": reason, "note": note, "decision": decision,
                 "decision_note": decision_note}  # fmt: skip
         return Step("closure", day, data)
@@ -275,6 +290,8 @@ class _PlannerRecords:
             count = self.rng.randint(2, 4)
         else:
             count = self.rng.randint(*CONTACT_COUNT[case.status])
+        assert case.active_until is not None  # set by course()
+        assert case.intake is not None  # drawn before the contacts
         last = min(case.active_until, self.yesterday)
         span = (last - case.opened_on).days
         days = sorted(case.opened_on + _days(self.rng.randint(0, span)) for _ in range(count - 1))
@@ -292,7 +309,7 @@ class _PlannerRecords:
         )
         concerns = {case.main_concern, *case.other_concerns}
 
-        def fitting(contacts):
+        def fitting(contacts: Iterable[Contact]) -> list[Contact]:
             return [c for c in contacts if not c.topics or c.topics & concerns]
 
         pool = fitting(CONTACTS)
@@ -308,7 +325,7 @@ class _PlannerRecords:
             contact = self.rng.choice(fitting(CLOSING_CONTACTS[case.reason]) if closing else pool)
             records.append(
                 ContactPlan(
-                    occurred_at=self.at(case.closed_on if closing else day),
+                    occurred_at=self.at(cast(datetime.date, case.closed_on) if closing else day),
                     method=contact.method,
                     minutes=self.rng.randint(*contact.minutes),
                     summary=contact.summary,
@@ -323,7 +340,7 @@ class _PlannerRecords:
                 record.occurred_at = previous.occurred_at + datetime.timedelta(minutes=30)
         return records
 
-    def statuses(self, count: int) -> list[str]:
+    def statuses(self, count: int) -> list[CaseStatus]:
         total = sum(w for _, w in STATUS_WEIGHTS)
         statuses = [s for s, w in STATUS_WEIGHTS for _ in range(max(1, round(count * w / total)))]
         while len(statuses) < count:
@@ -369,7 +386,7 @@ class _PlannerRecords:
                 )
             )
             if child_agency:
-                main = C.WITHDRAWAL if child_agency == "shakyo" else C.JOB_SEARCH
+                main: str = C.WITHDRAWAL if child_agency == "shakyo" else C.JOB_SEARCH
                 relation = "母" if parent.sex == Sex.FEMALE else "父"
                 child.cases.append(
                     self.case(
@@ -409,9 +426,9 @@ class _PlannerRecords:
             opened_on = self.today - _days(rng.randint(low, high))
             if year == "previous":
                 opened_on = self.fy_start - _days(rng.randint(60, 200))
-            hints = {f"fy:{year}"} if year else set()
+            family_hints = {f"fy:{year}"} if year else set()
             if works:
-                hints.add("employment")
+                family_hints.add("employment")
             parent.cases.append(
                 self.case(
                     parent,
@@ -420,7 +437,7 @@ class _PlannerRecords:
                     pool=(C.CHILDCARE, C.INCOME, C.FAMILY, C.WITHDRAWAL),
                     role="family",
                     opened_on=opened_on,
-                    hints=hints,
+                    hints=family_hints,
                     children=tuple(children),
                 )
             )
@@ -439,7 +456,7 @@ class _PlannerRecords:
         scenarios = {agency: list(items) for agency, items in AGENCY_SCENARIOS.items()}
         for plan, status in zip(with_case, self.statuses(len(with_case)), strict=True):
             load = CASELOADS[plan.agency]
-            hints = frozenset()
+            hints: set[str] | frozenset[str] = frozenset()
             if plan.tag == "sougou_0":
                 status = CaseStatus.SUPPORT  # shared with the independence agency
             elif plan.tag == "toubu_0":

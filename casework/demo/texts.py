@@ -517,7 +517,7 @@ VISITORS = {
 
 
 # 主訴: what the person (or whoever came) asks about, by main concern.
-CHIEF_COMPLAINTS = {
+CHIEF_COMPLAINTS: dict[str, tuple[str, ...]] = {
     C.HEALTH: (
         "持病が悪化し、通院が途切れがちになっている。",
         "体調が悪く家事や買い物ができなくなってきた。医療費の支払いも心配。",
@@ -586,7 +586,7 @@ CHIEF_COMPLAINTS = {
 
 
 # For a child, the parent or the school speaks.
-CHILD_COMPLAINTS = {
+CHILD_COMPLAINTS: dict[str, str] = {
     C.CHILDCARE: "家で勉強する場所も時間もなく、学習の遅れが心配。",
     C.WITHDRAWAL: "秋から学校に行けておらず、昼夜逆転の生活になっている。",
     C.FAMILY: "親子げんかが絶えず、子どもが家に帰りたがらない。",
@@ -607,7 +607,7 @@ COMPLAINT_8050_REPORTED = (
 )
 
 
-COMPLAINT_8050_CHILD = {
+COMPLAINT_8050_CHILD: dict[str, str] = {
     C.WITHDRAWAL: "子が20年近く自宅にこもっている。親も高齢になり、この先が心配。",
     C.JOB_SEARCH: "子が長く働いておらず、親の年金で暮らしている。親亡き後の生活が心配。",
 }
@@ -732,7 +732,7 @@ CONTACTS_FAMILY = (
 
 
 # The last contact of a closed case, by the reason it closed.
-CLOSING_CONTACTS = {
+CLOSING_CONTACTS: dict[str, tuple[Contact, ...]] = {
     ClosureReason.GOAL_ACHIEVED: (
         Contact(
             M.VISIT_OFFICE,
@@ -795,7 +795,7 @@ NEXT_ACTIONS = (
 # --- what the workflow records say --------------------------------------------------------
 
 # Short words for a concern, as a worker writes them in a summary.
-CONCERN_WORDS = {
+CONCERN_WORDS: dict[str, str] = {
     C.HEALTH: "病気・健康", C.HOUSING: "住まい", C.INCOME: "収入・生活費",
     C.RENT_LOAN: "家賃の滞納", C.TAX_UTILITIES: "税・公共料金の滞納", C.DEBT: "債務",
     C.JOB_SEARCH: "仕事探し", C.WORK_WORRY: "仕事上の不安", C.COMMUNITY: "地域からの孤立",
@@ -806,7 +806,7 @@ CONCERN_WORDS = {
 
 
 # Concerns grouped the way monitoring notes and closure notes speak of them.
-GROUPS = {
+GROUPS: dict[str, str] = {
     C.INCOME: "money", C.DEBT: "money", C.RENT_LOAN: "money", C.TAX_UTILITIES: "money",
     C.FOOD: "money", C.JOB_SEARCH: "job", C.WORK_WORRY: "job", C.CARE: "care",
     C.HEALTH: "care", C.COMMUNITY: "isolation", C.WITHDRAWAL: "isolation",
@@ -850,7 +850,7 @@ SCREENING_INFO_ONLY = (
 SCREENING_INFO_ONLY_OTHER = "制度の案内のみで解決した。再度の相談があれば受けることを伝えた。"
 
 
-EMERGENCY_FOR = {
+EMERGENCY_FOR: dict[str, EmergencyKind] = {
     C.FOOD: EmergencyKind.FOOD,
     C.INCOME: EmergencyKind.FOOD,
     C.RENT_LOAN: EmergencyKind.LOAN,
@@ -1087,7 +1087,7 @@ class PlanText(NamedTuple):
     actions: tuple[tuple[str, str | None, str, str], ...]
 
 
-PLANS = {
+PLANS: dict[str, PlanText] = {
     C.CARE: PlanText(
         "介護サービスを利用しながら、住み慣れた自宅で安心して暮らし続ける。",
         ("要介護認定を申請し、ケアプランを作ってもらう", "週1回は外出し、人と話す機会をつくる",
@@ -1274,7 +1274,7 @@ MONITORING_WORSE = (
 EVALUATION_ACHIEVED = "短期目標をすべて達成した。本人も生活が安定したと話している。"
 
 
-PROGRESS_WEIGHTS = (
+PROGRESS_WEIGHTS: tuple[tuple[MonitoringProgress, int], ...] = (
     (MonitoringProgress.ON_TRACK, 4),
     (MonitoringProgress.PARTLY, 4),
     (MonitoringProgress.STALLED, 2),
@@ -1284,7 +1284,17 @@ PROGRESS_WEIGHTS = (
 
 # --- closure
 
-CLOSURE_NOTES = {
+# Handed over to another agency (TRANSFER_NOTES names the agency for the ward's own).
+_TRANSFERRED = (
+    "生活保護の受給が決まり、生活福祉課に引き継いだ。",
+    "要介護認定を受け、地域包括支援センターとケアマネジャーに引き継いだ。",
+    "障害福祉サービスの利用が決まり、障害者支援課に引き継いだ。",
+)
+
+
+# By reason: a note by concern group (GROUPS) when the goals were achieved, else notes to
+# choose from.
+CLOSURE_NOTES: dict[str, dict[str, str] | tuple[str, ...]] = {
     ClosureReason.GOAL_ACHIEVED: {
         "money": "滞納が解消し、本人が自分で家計を管理できるようになった。",
         "job": "就労が定着し、収入が安定した。",
@@ -1294,11 +1304,7 @@ CLOSURE_NOTES = {
         "family": "家族それぞれが必要な支援につながり、生活が落ち着いた。",
         "other": "必要な手続きが済み、困りごとは解消した。",
     },
-    ClosureReason.TRANSFERRED: (
-        "生活保護の受給が決まり、生活福祉課に引き継いだ。",
-        "要介護認定を受け、地域包括支援センターとケアマネジャーに引き継いだ。",
-        "障害福祉サービスの利用が決まり、障害者支援課に引き継いだ。",
-    ),
+    ClosureReason.TRANSFERRED: _TRANSFERRED,
     ClosureReason.MOVED: (
         "区外の親族宅へ転居した。転居先の相談窓口に本人の同意を得て情報提供した。",
         "区外の介護付き有料老人ホームに入居した。",
@@ -1315,11 +1321,11 @@ CLOSURE_NOTES = {
 
 # Where a case referred at screening was handed over, by the agency it went to.
 TRANSFER_NOTES = {
-    "seiho": CLOSURE_NOTES[ClosureReason.TRANSFERRED][0],
-    "hokubu": CLOSURE_NOTES[ClosureReason.TRANSFERRED][1],
-    "toubu": CLOSURE_NOTES[ClosureReason.TRANSFERRED][1],
-    "seibu": CLOSURE_NOTES[ClosureReason.TRANSFERRED][1],
-    "shougai": CLOSURE_NOTES[ClosureReason.TRANSFERRED][2],
+    "seiho": _TRANSFERRED[0],
+    "hokubu": _TRANSFERRED[1],
+    "toubu": _TRANSFERRED[1],
+    "seibu": _TRANSFERRED[1],
+    "shougai": _TRANSFERRED[2],
     "kodomo": "子ども家庭支援センターでの支援が始まったことを確認し、引き継いだ。",
     "hoken": "保健センターの保健師による支援が始まったことを確認し、引き継いだ。",
     "jiritsu": "自立相談支援機関での支援が始まったことを確認し、引き継いだ。",
@@ -1370,7 +1376,7 @@ class MeetingPlan(NamedTuple):
     # explicit case tags, or the agency whose cases are discussed and how many
     tags: tuple[str, ...] = ()
     agency: str = ""
-    count: int = 0
+    count: int = 0  # type: ignore[assignment]  # shadows tuple.count; read as meeting.count
     days_ago: tuple[int, int] = (7, 60)
     concern: str = ""  # prefer cases with this main concern
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,12 +34,13 @@ class AssessmentForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("assessed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Django's clean returns cleaned_data
         if data.get("abuse_suspected") and not (data.get("abuse_note") or "").strip():
             self.add_error("abuse_note", _("虐待の疑いがある場合は、その内容を記入してください。"))
         return data

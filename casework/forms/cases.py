@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +15,9 @@ from casework.models import (
     CaseStatus,
     Concern,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class CaseOpenForm(forms.Form):
@@ -25,18 +32,19 @@ class CaseOpenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("opened_on", timezone.localdate())
         super().__init__(*args, **kwargs)
 
-    def clean_opened_on(self):
+    def clean_opened_on(self) -> datetime.date:
         value = self.cleaned_data["opened_on"]
         if value > timezone.localdate():
             raise forms.ValidationError(_("受付日に未来の日付は指定できません。"))
         return value
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Django's clean returns cleaned_data
         main = data.get("main_concern")
         if main and main in data.get("other_concerns", []):
             self.add_error(
@@ -58,12 +66,22 @@ class ReopenForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    from_worker = forms.ModelChoiceField(label=_("現在の担当"), queryset=None)
-    to_worker = forms.ModelChoiceField(label=_("新しい担当"), queryset=None)
+    from_worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("現在の担当"), queryset=None
+    )
+    to_worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("新しい担当"), queryset=None
+    )
 
-    def __init__(self, *args, current=None, workers=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        current: QuerySet[User] | None = None,
+        workers: QuerySet[User] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from_worker"].queryset = current
-        self.fields["to_worker"].queryset = workers
+        cast("forms.ModelChoiceField[User]", self.fields["from_worker"]).queryset = current
+        cast("forms.ModelChoiceField[User]", self.fields["to_worker"]).queryset = workers
         for name in ("from_worker", "to_worker"):
-            self.fields[name].label_from_instance = _staff_label
+            self.fields[name].label_from_instance = _staff_label  # type: ignore[attr-defined]  # a ModelChoiceField

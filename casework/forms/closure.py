@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,7 @@ class ClosureRequestForm(forms.Form):
         label=_("説明"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("closing_on", timezone.localdate())
         super().__init__(*args, **kwargs)
 
@@ -40,8 +42,9 @@ class ClosureDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Django's clean returns cleaned_data
         if data.get("decision") == "reject" and not (data.get("note") or "").strip():
             self.add_error("note", _("差し戻しの理由を入力してください。"))
         return data

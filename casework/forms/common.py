@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,9 @@ from casework.models import (
     MAX_ID,
     validate_record_date,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -44,5 +49,5 @@ class ReasonForm(forms.Form):
     )
 
 
-def _staff_label(user) -> str:
+def _staff_label(user: User) -> str:
     return f"{user.last_name} {user.first_name}".strip() or user.get_username()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +29,11 @@ class ConsentForm(forms.ModelForm):
         }
         field_classes = {"agencies": BoundedModelMultipleChoiceField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = Agency.objects.order_by("name")
+        agencies = cast("forms.ModelMultipleChoiceField[Agency]", self.fields["agencies"])
+        agencies.queryset = Agency.objects.order_by("name")
 
     def _get_validation_exclusions(self):
         return super()._get_validation_exclusions() | {"person", "recorded_by"}
@@ -39,6 +42,6 @@ class ConsentForm(forms.ModelForm):
 class ConsentWithdrawForm(forms.Form):
     withdrawn_on = RecordDateField(label=_("撤回日"), widget=DATE_WIDGET)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("withdrawn_on", timezone.localdate())
         super().__init__(*args, **kwargs)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 
 from casework.models import (
+    Case,
     ContactRecord,
 )
 
@@ -22,13 +25,14 @@ class ContactRecordForm(forms.ModelForm):
             "next_action": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         self.case = case
         kwargs.setdefault("initial", {}).setdefault(
             "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
-        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        occurred_at = cast(forms.DateTimeField, self.fields["occurred_at"])
+        occurred_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
     def _get_validation_exclusions(self):
         exclusions = super()._get_validation_exclusions()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,15 +49,16 @@ class IntakeForm(CaseOpenForm):
         "consent_status",
     ]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Django's clean returns cleaned_data
         if data.get("came_in_person") is False:
             for name in ("visitor_name", "visitor_relation"):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, _("本人以外が相談に来た場合は入力してください。"))
         return data
 
-    def service_kwargs(self) -> dict:
+    def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["received_on"] = data.pop("opened_on")
         return data
@@ -71,7 +74,7 @@ class ScreeningForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("decided_on", timezone.localdate())
         super().__init__(*args, **kwargs)
 
@@ -85,7 +88,7 @@ class EmergencySupportForm(forms.ModelForm):
         fields = ["provided_on", "kind", "description"]
         widgets = {"provided_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("provided_on", timezone.localdate())
         super().__init__(*args, **kwargs)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,14 +32,17 @@ class MeetingForm(forms.Form):
         label=_("決定事項"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
     )
 
-    def __init__(self, *args, visible_cases=None, **kwargs):
+    def __init__(
+        self, *args: Any, visible_cases: QuerySet[Case] | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["attending_agencies"].queryset = Agency.objects.order_by("name")
-        self.fields["cases"].queryset = visible_cases
-        self.fields["cases"].label_from_instance = lambda c: f"{c.number} {c.person}"
+        agencies = cast("forms.ModelChoiceField[Agency]", self.fields["attending_agencies"])
+        agencies.queryset = Agency.objects.order_by("name")
+        cast("forms.ModelChoiceField[Case]", self.fields["cases"]).queryset = visible_cases
+        self.fields["cases"].label_from_instance = lambda c: f"{c.number} {c.person}"  # type: ignore[attr-defined]  # a ModelChoiceField
 
-    def clean_held_on(self):
+    def clean_held_on(self) -> datetime.date:
         value = self.cleaned_data["held_on"]
         if value > timezone.localdate():
             raise forms.ValidationError(_("未来の日付は指定できません。"))

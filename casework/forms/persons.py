@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,9 +31,10 @@ class PersonForm(forms.ModelForm):
         ]
         widgets = {"birth_date": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.all()
+        district = cast("forms.ModelChoiceField[District]", self.fields["district"])
+        district.queryset = District.objects.all()
 
     def _post_clean(self):
         # registered_by_agency is set by the service; validate everything else here.

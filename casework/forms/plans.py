@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +36,9 @@ class SupportPlanForm(forms.ModelForm):
             "next_monitoring_on": DATE_WIDGET,
         }
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Django's clean returns cleaned_data
         start, end, nxt = (
             data.get("period_start"),
             data.get("period_end"),
@@ -68,12 +71,14 @@ class PlanActionForm(forms.Form):
     agency_note = forms.CharField(label=_("担当(機関外)"), max_length=100, required=False)
     frequency = forms.CharField(label=_("頻度"), max_length=100, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.order_by("name")
+        agency = cast("forms.ModelChoiceField[Agency]", self.fields["agency"])
+        agency.queryset = Agency.objects.order_by("name")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Django's clean returns cleaned_data
         if not (data.get("description") or "").strip() and (
             data.get("agency") or data.get("agency_note") or data.get("frequency")
         ):
@@ -98,7 +103,7 @@ class MonitoringForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("monitored_on", timezone.localdate())
         super().__init__(*args, **kwargs)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +22,10 @@ class EnrolmentForm(forms.Form):
     person = forms.ModelChoiceField(label=_("参加者"), queryset=Person.objects.none())
     enrolled_on = RecordDateField(label=_("登録日"), widget=DATE_WIDGET)
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args: Any, people: QuerySet[Person] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("enrolled_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        cast("forms.ModelChoiceField[Person]", self.fields["person"]).queryset = people
 
 
 class EnrolmentLeaveForm(forms.Form):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
@@ -13,9 +16,11 @@ class _UsernameLengthChecked:
     which stores it in a 255-character column (a 500 on PostgreSQL). Refuse it next to the
     field, before anyone tries to sign in with it."""
 
-    def __init__(self, *args, **kwargs):
+    fields: dict[str, forms.Field]  # the form's, for the type checker
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
+        username = cast(forms.CharField, self.fields["username"])
         username.validators.append(validators.MaxLengthValidator(username.max_length))
 
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from casework import access
 from casework.forms.common import DATE_WIDGET, RecordDateField, _staff_label
 from casework.models import MAX_ID
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 class AccessLogFilterForm(forms.Form):
-    worker = forms.ModelChoiceField(label=_("職員"), queryset=None, required=False)
+    worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("職員"), queryset=None, required=False
+    )
     date_from = RecordDateField(label=_("開始日"), required=False, widget=DATE_WIDGET)
     date_to = RecordDateField(label=_("終了日"), required=False, widget=DATE_WIDGET)
     case = forms.CharField(
@@ -22,31 +30,40 @@ class AccessLogFilterForm(forms.Form):
     )
     person = forms.IntegerField(label=_("本人番号"), required=False, min_value=1, max_value=MAX_ID)
 
-    def __init__(self, *args, workers=None, user=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        workers: QuerySet[User] | None = None,
+        user: User | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["worker"].queryset = workers
-        self.fields["worker"].label_from_instance = _staff_label
+        cast("forms.ModelChoiceField[User]", self.fields["worker"]).queryset = workers
+        self.fields["worker"].label_from_instance = _staff_label  # type: ignore[attr-defined]  # a ModelChoiceField
 
-    def clean_case(self):
+    def clean_case(self) -> int | None:
         raw = self.cleaned_data["case"].strip()
         if not raw:
             return None
         if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
             raise forms.ValidationError(_("ケース番号は数字で入力してください(例: 000123)。"))
+        user = cast("User", self.user)  # the view passes the supervisor
         # Only a case the supervisor sees: another agency's number would say what it listed.
-        if not access.cases_visible_to(self.user).filter(pk=int(raw)).exists():
+        if not access.cases_visible_to(user).filter(pk=int(raw)).exists():
             raise forms.ValidationError(_("この番号のケースは表示できません。"))
         return int(raw)
 
-    def clean_person(self):
+    def clean_person(self) -> int | None:
         pk = self.cleaned_data["person"]
-        if pk is not None and not access.persons_visible_to(self.user).filter(pk=pk).exists():
+        user = cast("User", self.user)  # the view passes the supervisor
+        if pk is not None and not access.persons_visible_to(user).filter(pk=pk).exists():
             raise forms.ValidationError(_("この番号の本人は表示できません。"))
         return pk
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Django's clean returns cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("終了日は開始日以降にしてください。"))
         return data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Prefetch, QuerySet
 
@@ -20,10 +22,13 @@ from casework.models import (
 )
 from casework.selectors.persons import case_household
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MY_CASES_SCOPES = ("assigned", "shared", "agency")
 
 
-def my_cases(user, *, status: str | None = None, scope: str = "assigned") -> QuerySet[Case]:
+def my_cases(user: User, *, status: str | None = None, scope: str = "assigned") -> QuerySet[Case]:
     """担当ケース: the cases the user works on, or those shared with them, or (supervisors)
     the whole agency. One query for the page, whatever the number of rows."""
     cases = access.cases_visible_to(user)
@@ -62,7 +67,7 @@ def case_active_shares(case: Case) -> QuerySet[CaseShare]:
     )
 
 
-def case_workflow(user, case: Case) -> dict:
+def case_workflow(user: User, case: Case) -> dict[str, object]:
     """Everything the case page shows beyond the timeline, in a fixed number of queries."""
     plans = list(
         case.plans.select_related("author", "approved_by", "assessment")
@@ -101,7 +106,7 @@ def case_workflow(user, case: Case) -> dict:
     }
 
 
-def case_workers(case: Case) -> QuerySet:
+def case_workers(case: Case) -> QuerySet[User]:
     return get_user_model().objects.filter(
         case_assignments__case=case, case_assignments__ended_at__isnull=True
     )

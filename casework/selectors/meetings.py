@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from casework import access
@@ -11,8 +14,11 @@ from casework.models import (
     Meeting,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def meetings_for(user) -> QuerySet[Meeting]:
+
+def meetings_for(user: User) -> QuerySet[Meeting]:
     return (
         access.meetings_visible_to(user)
         .select_related("convening_agency")
@@ -21,7 +27,7 @@ def meetings_for(user) -> QuerySet[Meeting]:
     )
 
 
-def cases_of_meetings(user, meetings) -> list[Case]:
+def cases_of_meetings(user: User, meetings: Iterable[Meeting]) -> list[Case]:
     """The readable cases the listed meetings are about, in one query."""
     return list(
         access.cases_readable_by(user)
@@ -30,7 +36,7 @@ def cases_of_meetings(user, meetings) -> list[Case]:
     )
 
 
-def meeting_cases(user, meeting: Meeting) -> QuerySet[Case]:
+def meeting_cases(user: User, meeting: Meeting) -> QuerySet[Case]:
     return (
         access.cases_readable_by(user)
         .filter(meetings=meeting)
@@ -38,7 +44,7 @@ def meeting_cases(user, meeting: Meeting) -> QuerySet[Case]:
     )
 
 
-def meeting_case_choices(user) -> QuerySet[Case]:
+def meeting_case_choices(user: User) -> QuerySet[Case]:
     """The open cases a meeting record may be linked to: only those the user may see."""
     return (
         access.cases_readable_by(user)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from casework import access
 from casework.models import (
     Case,
+    Consent,
     HouseholdMember,
     Person,
 )
 from casework.normalize import normalize_name, person_search_key
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def person_search(
-    user, *, query: str = "", birth_date: datetime.date | None = None
+    user: User, *, query: str = "", birth_date: datetime.date | None = None
 ) -> QuerySet[Person]:
     """Search the persons the user may see, by name or kana in any script and width."""
     persons = access.persons_visible_to(user)
@@ -28,7 +33,7 @@ def person_search(
     return persons.select_related("district").order_by("search_key", "pk")
 
 
-def person_cases(user, person: Person) -> QuerySet[Case]:
+def person_cases(user: User, person: Person) -> QuerySet[Case]:
     """The person's cases that the user may read in full. A case shared as a summary is
     not listed: its number, agency, status and dates are not part of what was shared."""
     return (
@@ -40,7 +45,7 @@ def person_cases(user, person: Person) -> QuerySet[Case]:
 
 
 def case_household(
-    user, person: Person
+    user: User, person: Person
 ) -> tuple[list[HouseholdMember] | None, dict[int, list[Case]]]:
     """The other members of the person's household, and of their cases only those the
     user may see (keyed by person id). None for a household the user may not read."""
@@ -71,7 +76,7 @@ def household_member_choices(case: Case) -> QuerySet[Person]:
 
 
 def likely_duplicates(
-    user,
+    user: User,
     *,
     family_name: str,
     given_name: str,
@@ -88,7 +93,7 @@ def likely_duplicates(
     return list(access.persons_visible_to(user).filter(match).select_related("district")[:10])
 
 
-def person_consents(user, person: Person):
+def person_consents(user: User, person: Person) -> QuerySet[Consent]:
     return (
         access.consents_of(user, person)
         .select_related("recorded_by", "withdrawn_by")
@@ -96,6 +101,6 @@ def person_consents(user, person: Person):
     )
 
 
-def person_readable(user, person: Person) -> bool:
+def person_readable(user: User, person: Person) -> bool:
     """Does the user read a case of this person in full (more than a shared summary)?"""
     return access.cases_readable_by(user).filter(person=person).exists()

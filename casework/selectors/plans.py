@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from casework.models import (
+    Assessment,
     Case,
     MonitoringEntry,
     PlanAction,
@@ -13,7 +14,7 @@ from casework.models import (
 )
 
 
-def latest_assessment(case: Case):
+def latest_assessment(case: Case) -> Assessment | None:
     return case.assessments.order_by("-version").first()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
@@ -22,12 +23,27 @@ from casework.models import (
     SupportPlan,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # --- the supervisor's view ----------------------------------------------------------------
 
 NO_CONTACT_DAYS = 30
 
 
 CASELOAD_METRICS = ("active", "recent_contacts", "no_contact", "monitoring_overdue", "awaiting")
+
+
+class CaseloadRow(TypedDict):
+    """One worker's line of the caseload review."""
+
+    worker: User
+    role: str
+    active: int
+    recent_contacts: int
+    no_contact: int
+    monitoring_overdue: int
+    awaiting: int
 
 
 def _agency_active_assignments(agency_cases: QuerySet[Case]) -> QuerySet[CaseAssignment]:
@@ -46,7 +62,7 @@ def _no_contact_cases(agency_cases: QuerySet[Case], today: datetime.date) -> Que
     )
 
 
-def caseload_review(supervisor) -> list[dict]:
+def caseload_review(supervisor: User) -> list[CaseloadRow]:
     """Per worker of the supervisor's agency: the week's review figures, in six queries."""
     membership = access.require_supervisor(supervisor)
     agency_cases = access.agency_cases(supervisor)
@@ -59,7 +75,9 @@ def caseload_review(supervisor) -> list[dict]:
     )
     assignments = _agency_active_assignments(agency_cases)
 
-    def per_worker(queryset, field="worker_id"):
+    def per_worker(
+        queryset: QuerySet[CaseAssignment] | QuerySet[ContactRecord], field: str = "worker_id"
+    ) -> dict[int, int]:
         return dict(
             queryset.values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n")
         )
@@ -76,7 +94,7 @@ def caseload_review(supervisor) -> list[dict]:
         ContactRecord.objects.filter(case__in=agency_cases, occurred_at__gte=since),
         field="worker_id",
     )
-    rows = []
+    rows: list[CaseloadRow] = []
     for m in workers:
         uid = m.user_id
         rows.append(
@@ -93,7 +111,7 @@ def caseload_review(supervisor) -> list[dict]:
     return rows
 
 
-def caseload_cases(supervisor, worker, metric: str) -> QuerySet[Case]:
+def caseload_cases(supervisor: User, worker: User, metric: str) -> QuerySet[Case]:
     """The cases behind one figure of the caseload review."""
     agency_cases = access.agency_cases(supervisor)
     today = timezone.localdate()
@@ -117,7 +135,7 @@ def caseload_cases(supervisor, worker, metric: str) -> QuerySet[Case]:
     )
 
 
-def plans_awaiting_approval(supervisor) -> QuerySet[SupportPlan]:
+def plans_awaiting_approval(supervisor: User) -> QuerySet[SupportPlan]:
     return (
         SupportPlan.objects.filter(
             state=PlanState.SUBMITTED, case__in=access.agency_cases(supervisor)
@@ -128,7 +146,7 @@ def plans_awaiting_approval(supervisor) -> QuerySet[SupportPlan]:
     )
 
 
-def closures_awaiting_decision(supervisor) -> QuerySet[ClosureRequest]:
+def closures_awaiting_decision(supervisor: User) -> QuerySet[ClosureRequest]:
     return (
         ClosureRequest.objects.filter(
             state=ClosureRequest.State.PENDING, case__in=access.agency_cases(supervisor)
@@ -139,9 +157,9 @@ def closures_awaiting_decision(supervisor) -> QuerySet[ClosureRequest]:
 
 
 def agency_access_log(
-    supervisor,
+    supervisor: User,
     *,
-    worker=None,
+    worker: User | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     case: int | None = None,
@@ -166,7 +184,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def agency_workers(supervisor) -> QuerySet:
+def agency_workers(supervisor: User) -> QuerySet[User]:
     membership = access.require_supervisor(supervisor)
     return (
         get_user_model()
@@ -178,7 +196,7 @@ def agency_workers(supervisor) -> QuerySet:
     )
 
 
-def agency_staff(user) -> QuerySet:
+def agency_staff(user: User) -> QuerySet[User]:
     """The case-handling staff of the user's own agency."""
     membership = access.require_case_role(user)
     return (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,9 +24,14 @@ from casework.services.common import (
     _set_status,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
-def assessment_add(*, actor, case: Case, assessed_on: datetime.date, **sections) -> Assessment:
+def assessment_add(
+    *, actor: User, case: Case, assessed_on: datetime.date, **sections: str | bool
+) -> Assessment:
     """A new version of the assessment; earlier versions stay as they were."""
     _require(access.WORK, actor, case)
     _lock(case)

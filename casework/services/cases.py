@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,16 +26,19 @@ from casework.models import (
 )
 from casework.services.common import Refusal, _lock, _require, _set_status
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
 def case_open(
     *,
-    actor,
+    actor: User,
     person: Person,
     opened_on: datetime.date,
     main_concern: str,
     other_concerns: Iterable[str] = (),
-    worker=None,
+    worker: User | None = None,
 ) -> Case:
     """Open a case at the actor's agency and assign it to `worker` (the actor by default)."""
     membership = access.require_case_role(actor)
@@ -59,7 +63,7 @@ def case_open(
     return case
 
 
-def _check_worker_of(case: Case, worker) -> None:
+def _check_worker_of(case: Case, worker: User) -> None:
     membership = access.membership_of(worker)
     if (
         membership is None
@@ -69,7 +73,7 @@ def _check_worker_of(case: Case, worker) -> None:
         raise ValidationError({"worker": _("担当にできるのは担当機関の相談職員だけです。")})
 
 
-def _assign(*, case: Case, worker, actor) -> CaseAssignment:
+def _assign(*, case: Case, worker: User, actor: User) -> CaseAssignment:
     _check_worker_of(case, worker)
     if CaseAssignment.objects.filter(case=case, worker=worker, ended_at__isnull=True).exists():
         raise ValidationError({"worker": _("この職員はすでに担当です。")})
@@ -81,7 +85,7 @@ def _assign(*, case: Case, worker, actor) -> CaseAssignment:
 
 
 @transaction.atomic
-def case_assign(*, actor, case: Case, worker) -> CaseAssignment:
+def case_assign(*, actor: User, case: Case, worker: User) -> CaseAssignment:
     """A supervisor of the owning agency adds a worker to the case."""
     if access.SUPERVISE not in access.case_permissions(actor, case):
         raise PermissionDenied
@@ -89,7 +93,7 @@ def case_assign(*, actor, case: Case, worker) -> CaseAssignment:
 
 
 @transaction.atomic
-def case_unassign(*, actor, case: Case, worker) -> None:
+def case_unassign(*, actor: User, case: Case, worker: User) -> None:
     if access.SUPERVISE not in access.case_permissions(actor, case):
         raise PermissionDenied
     updated = CaseAssignment.objects.filter(case=case, worker=worker, ended_at__isnull=True).update(
@@ -101,7 +105,7 @@ def case_unassign(*, actor, case: Case, worker) -> None:
 
 
 @transaction.atomic
-def case_share(*, actor, case: Case, user, consent: Consent | None = None) -> CaseShare:
+def case_share(*, actor: User, case: Case, user: User, consent: Consent | None = None) -> CaseShare:
     """Give a user read access to the case.
 
     Inside the owning agency no basis is needed. For another agency's staff the person's
@@ -146,7 +150,7 @@ def case_share(*, actor, case: Case, user, consent: Consent | None = None) -> Ca
     return share
 
 
-def _revoke_share(*, share: CaseShare, actor, reason: str) -> None:
+def _revoke_share(*, share: CaseShare, actor: User, reason: str) -> None:
     share.revoked_at = timezone.now()
     share.revoke_reason = reason[:200]
     share.save(update_fields=["revoked_at", "revoke_reason"])
@@ -154,7 +158,7 @@ def _revoke_share(*, share: CaseShare, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def share_revoke(*, actor, share: CaseShare, reason: str = "") -> None:
+def share_revoke(*, actor: User, share: CaseShare, reason: str = "") -> None:
     if access.WORK not in access.case_permissions(actor, share.case):
         raise PermissionDenied
     if share.revoked_at is not None:
@@ -163,7 +167,7 @@ def share_revoke(*, actor, share: CaseShare, reason: str = "") -> None:
 
 
 @transaction.atomic
-def case_reopen(*, actor, case: Case, reason: str) -> Case:
+def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     """A supervisor reopens a closed case; the history stays and says who and why."""
     _require(access.SUPERVISE, actor, case)
     _lock(case)
@@ -181,7 +185,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_reassign(*, actor, case: Case, from_worker, to_worker) -> None:
+def case_reassign(*, actor: User, case: Case, from_worker: User, to_worker: User) -> None:
     """Hand a case from one worker to another in the agency; grants move with it, logged."""
     _require(access.SUPERVISE, actor, case)
     _lock(case)  # two reassignments of one case run one after the other

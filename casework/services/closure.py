@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,10 +26,13 @@ from casework.services.common import (
     _set_status,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
 def closure_request_submit(
-    *, actor, case: Case, reason: str, closing_on: datetime.date, note: str = ""
+    *, actor: User, case: Case, reason: str, closing_on: datetime.date, note: str = ""
 ) -> ClosureRequest:
     _require(access.WORK, actor, case)
     _lock(case)
@@ -56,7 +60,7 @@ def closure_request_submit(
 
 @transaction.atomic
 def closure_decide(
-    *, actor, request: ClosureRequest, approve: bool, note: str = ""
+    *, actor: User, request: ClosureRequest, approve: bool, note: str = ""
 ) -> ClosureRequest:
     """A supervisor of the owning agency approves (the case closes) or sends it back."""
     _require(access.SUPERVISE, actor, request.case)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -17,10 +18,13 @@ from casework.models import (
     Person,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 Refusal = ValidationError
 
 
-def _require(perm: str, actor, case: Case) -> frozenset[str]:
+def _require(perm: str, actor: User, case: Case) -> frozenset[str]:
     perms = access.case_permissions(actor, case)
     if perm not in perms:
         raise PermissionDenied
@@ -42,7 +46,7 @@ def _not_before_opening(case: Case, day: datetime.date | None, field: str) -> No
         raise Refusal({field: _("受付日より前の日付は指定できません。")})
 
 
-def lock_person(person_id: int) -> None:
+def person_lock(person_id: int) -> None:
     """The first lock of any change that touches a person's consent, cases or referrals."""
     list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
 
@@ -54,7 +58,14 @@ def _lock(case: Case) -> Case:
     return case
 
 
-def _set_status(*, case: Case, status: str, actor, reason: str = "", closed_on=None) -> None:
+def _set_status(
+    *,
+    case: Case,
+    status: str,
+    actor: User,
+    reason: str = "",
+    closed_on: datetime.date | None = None,
+) -> None:
     if case.status == status:
         return
     if status == CaseStatus.CLOSED:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,13 +20,16 @@ from casework.models import (
     Person,
 )
 from casework.services.cases import _revoke_share
-from casework.services.common import lock_person
+from casework.services.common import person_lock
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @transaction.atomic
 def consent_record(
     *,
-    actor,
+    actor: User,
     person: Person,
     basis: str,
     agencies: Iterable[Agency],
@@ -41,13 +45,15 @@ def consent_record(
         raise ValidationError({"basis": _("選択できない根拠です。")})
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("未来の日付は指定できません。")})
+    membership = access.membership_of(actor)
+    assert membership is not None  # the person is in the actor's agency's scope
     consent = Consent(
         person=person,
         basis=basis,
         given_on=given_on,
         note=note,
         recorded_by=actor,
-        recorded_by_agency_id=access.membership_of(actor).agency_id,
+        recorded_by_agency_id=membership.agency_id,
     )
     consent.full_clean()
     consent.save()
@@ -56,10 +62,12 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor, consent: Consent, withdrawn_on: datetime.date | None = None):
+def consent_withdraw(
+    *, actor: User, consent: Consent, withdrawn_on: datetime.date | None = None
+) -> Consent:
     """Withdraw a consent; every share that rested on it ends at once, and is logged."""
     # Lock order, everywhere a consent and a case meet: the person, then the rest.
-    lock_person(consent.person_id)
+    person_lock(consent.person_id)
     consent = (
         Consent.objects.select_for_update(of=("self",)).select_related("person").get(pk=consent.pk)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,11 +17,14 @@ from casework.models import (
 )
 from casework.services.common import _lock
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
 def contact_record_add(
     *,
-    actor,
+    actor: User,
     case: Case,
     occurred_at: datetime.datetime,
     method: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,13 +33,16 @@ from casework.services.common import (
 )
 from casework.services.persons import person_create
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
 def case_intake(
     *,
-    actor,
+    actor: User,
     person: Person | None = None,
-    new_person: dict | None = None,
+    new_person: dict[str, Any] | None = None,
     received_on: datetime.date,
     route: str,
     main_concern: str,
@@ -48,7 +52,7 @@ def case_intake(
     visitor_name: str = "",
     visitor_relation: str = "",
     consent_status: str = IntakeConsent.PENDING,
-    worker=None,
+    worker: User | None = None,
 ) -> Case:
     """相談受付: open the case and record how the consultation came in. For someone not yet
     registered, `new_person` holds the person's fields: the person is made in the same
@@ -89,7 +93,7 @@ def case_intake(
 
 @transaction.atomic
 def screening_decide(
-    *, actor, case: Case, result: str, decided_on: datetime.date, note: str = ""
+    *, actor: User, case: Case, result: str, decided_on: datetime.date, note: str = ""
 ) -> Screening:
     """The screening ends the intake: information only (closes), refer, or continue."""
     _require(access.WORK, actor, case)
@@ -123,7 +127,7 @@ def screening_decide(
 
 @transaction.atomic
 def emergency_support_add(
-    *, actor, case: Case, provided_on: datetime.date, kind: str, description: str
+    *, actor: User, case: Case, provided_on: datetime.date, kind: str, description: str
 ) -> EmergencySupport:
     _require(access.WORK, actor, case)
     _lock(case)

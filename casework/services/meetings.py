@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,11 +17,14 @@ from casework.models import (
 )
 from casework.services.common import Refusal, _not_future
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
 def meeting_record(
     *,
-    actor,
+    actor: User,
     kind: str,
     held_on: datetime.date,
     title: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -10,8 +11,11 @@ from casework.models import (
     Notification,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def notify(*, recipients: Iterable, message: str, url: str = "") -> int:
+
+def notification_send(*, recipients: Iterable[User | None], message: str, url: str = "") -> int:
     """Put a message in each recipient's notification list (once per person)."""
     unique = {user.pk: user for user in recipients if user is not None}
     Notification.objects.bulk_create(
@@ -20,7 +24,7 @@ def notify(*, recipients: Iterable, message: str, url: str = "") -> int:
     return len(unique)
 
 
-def notifications_mark_read(*, actor, notification_id: int | None = None) -> int:
+def notifications_mark_read(*, actor: User, notification_id: int | None = None) -> int:
     """Mark one of the actor's notifications, or all of them, as read."""
     unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_id is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,9 +15,14 @@ from casework.models import (
     CaseUserObjectPermission,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
-def staff_membership_revoke_grants(*, actor, user, previous: tuple[int, str] | None) -> int:
+def staff_membership_revoke_grants(
+    *, actor: User, user: User, previous: tuple[int, str] | None
+) -> int:
     """After a user's agency or role changed: end every assignment and share they held, so
     that no grant outlives the job it was given for. Returns how many cases lost access.
 

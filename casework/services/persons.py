@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,18 +11,22 @@ from django.utils.translation import gettext as _
 
 from casework import access
 from casework.models import (
+    District,
     Household,
     HouseholdMember,
     Person,
     Relation,
 )
-from casework.services.common import Refusal, lock_person
+from casework.services.common import Refusal, person_lock
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @transaction.atomic
 def person_create(
     *,
-    actor,
+    actor: User,
     family_name: str,
     given_name: str = "",
     family_name_kana: str,
@@ -29,7 +34,7 @@ def person_create(
     birth_date: datetime.date | None = None,
     sex: str = "unknown",
     address: str = "",
-    district=None,
+    district: District | None = None,
     phone: str = "",
 ) -> Person:
     membership = access.require_case_role(actor)
@@ -58,11 +63,11 @@ def _household_of(person: Person) -> Household | None:
 @transaction.atomic
 def household_member_add(
     *,
-    actor,
+    actor: User,
     person: Person,
     person_relation: str,
     member: Person | None = None,
-    new_member: dict | None = None,
+    new_member: dict[str, Any] | None = None,
     member_relation: str,
 ) -> Household:
     """Add someone to the person's household: a person the actor may see (`member`), or a
@@ -80,7 +85,7 @@ def household_member_add(
 
 @transaction.atomic
 def household_link(
-    *, actor, person: Person, person_relation: str, member: Person, member_relation: str
+    *, actor: User, person: Person, person_relation: str, member: Person, member_relation: str
 ) -> Household:
     """Put two persons the actor may see in one household, with their 続柄."""
     membership = access.require_case_role(actor)
@@ -96,7 +101,7 @@ def household_link(
         raise PermissionDenied
     # Check-then-insert: lock both persons (in a fixed order) so two links cannot race.
     for person_id in sorted({person.pk, member.pk}):
-        lock_person(person_id)
+        person_lock(person_id)
     if person.pk == member.pk:
         raise Refusal({"member": _("同じ方は追加できません。")})
     for relation, field in ((person_relation, "person_relation"), (member_relation, "relation")):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,8 +29,15 @@ from casework.services.common import (
     _set_status,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _validate_plan_dates(period_start, period_end, next_monitoring_on) -> None:
+
+def _validate_plan_dates(
+    period_start: datetime.date | None,
+    period_end: datetime.date | None,
+    next_monitoring_on: datetime.date | None,
+) -> None:
     if period_start and period_end and period_end < period_start:
         raise Refusal({"period_end": _("計画期間の終了は開始より後にしてください。")})
     if next_monitoring_on and period_start and next_monitoring_on < period_start:
@@ -38,7 +46,7 @@ def _validate_plan_dates(period_start, period_end, next_monitoring_on) -> None:
         )
 
 
-def _save_actions(plan: SupportPlan, actions: Iterable[dict]) -> None:
+def _save_actions(plan: SupportPlan, actions: Iterable[dict[str, Any]]) -> None:
     rows = []
     for index, action in enumerate(actions):
         description = (action.get("description") or "").strip()
@@ -70,15 +78,30 @@ PLAN_FIELDS = (
 )
 
 
-def _plan_fields(fields: dict) -> dict:
+class PlanFields(TypedDict, total=False):
+    """The plan's own fields (PLAN_FIELDS), as plan_create and plan_update take them."""
+
+    long_term_goal: str
+    short_term_goals: str
+    services_used: str
+    period_start: datetime.date
+    period_end: datetime.date
+    next_monitoring_on: datetime.date
+
+
+def _plan_fields(fields: PlanFields) -> PlanFields:
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"not plan fields: {sorted(unknown)}")
-    return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    return cast(
+        "PlanFields", {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    )
 
 
 @transaction.atomic
-def plan_create(*, actor, case: Case, actions: Iterable[dict] = (), **fields) -> SupportPlan:
+def plan_create(
+    *, actor: User, case: Case, actions: Iterable[dict[str, Any]] = (), **fields: Unpack[PlanFields]
+) -> SupportPlan:
     """A new draft plan version, based on the latest assessment.
 
     A case has at most one plan being written; a plan that replaces an approved one needs
@@ -126,14 +149,22 @@ def _lock_plan(plan: SupportPlan) -> SupportPlan:
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: SupportPlan, actions: Iterable[dict] = (), **fields) -> SupportPlan:
+def plan_update(
+    *,
+    actor: User,
+    plan: SupportPlan,
+    actions: Iterable[dict[str, Any]] = (),
+    **fields: Unpack[PlanFields],
+) -> SupportPlan:
     fields = _plan_fields(fields)
     _require(access.WORK, actor, plan.case)
     plan = _lock_plan(plan)
     _require_open(plan.case)
     if plan.state != PlanState.DRAFT:
         raise Refusal(_("下書きのプランだけを編集できます。承認済みのプランは変更できません。"))
-    merged = {name: fields.get(name, getattr(plan, name)) for name in PLAN_FIELDS}
+    merged = cast(
+        "PlanFields", {name: fields.get(name, getattr(plan, name)) for name in PLAN_FIELDS}
+    )
     _validate_plan_dates(merged["period_start"], merged["period_end"], merged["next_monitoring_on"])
     _not_before_opening(plan.case, merged["period_start"], "period_start")
     for name, value in fields.items():
@@ -146,7 +177,7 @@ def plan_update(*, actor, plan: SupportPlan, actions: Iterable[dict] = (), **fie
 
 
 @transaction.atomic
-def plan_submit(*, actor, plan: SupportPlan) -> SupportPlan:
+def plan_submit(*, actor: User, plan: SupportPlan) -> SupportPlan:
     _require(access.WORK, actor, plan.case)
     plan = _lock_plan(plan)
     _require_open(plan.case)
@@ -164,7 +195,7 @@ def plan_submit(*, actor, plan: SupportPlan) -> SupportPlan:
 
 
 @transaction.atomic
-def plan_return(*, actor, plan: SupportPlan, note: str) -> SupportPlan:
+def plan_return(*, actor: User, plan: SupportPlan, note: str) -> SupportPlan:
     """A supervisor sends a submitted plan back to its author with the reason."""
     _require(access.SUPERVISE, actor, plan.case)
     plan = _lock_plan(plan)
@@ -180,7 +211,7 @@ def plan_return(*, actor, plan: SupportPlan, note: str) -> SupportPlan:
 
 
 @transaction.atomic
-def plan_approve(*, actor, plan: SupportPlan) -> SupportPlan:
+def plan_approve(*, actor: User, plan: SupportPlan) -> SupportPlan:
     """Only a supervisor of the owning agency approves, and never the plan's author."""
     _require(access.SUPERVISE, actor, plan.case)
     plan = _lock_plan(plan)
@@ -208,7 +239,7 @@ def plan_approve(*, actor, plan: SupportPlan) -> SupportPlan:
 @transaction.atomic
 def monitoring_add(
     *,
-    actor,
+    actor: User,
     plan: SupportPlan,
     monitored_on: datetime.date,
     progress: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,14 +23,17 @@ from casework.services.common import (
     _not_future,
     _require,
     _require_open,
-    lock_person,
+    person_lock,
 )
 from casework.services.persons import _household_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @transaction.atomic
 def enrolment_add(
-    *, actor, case: Case, person: Person, programme: str, enrolled_on: datetime.date
+    *, actor: User, case: Case, person: Person, programme: str, enrolled_on: datetime.date
 ) -> ProgrammeEnrolment:
     """Enrol the case's person, or a member of their household, in a programme."""
     _require(access.WORK, actor, case)
@@ -47,7 +51,7 @@ def enrolment_add(
         age = person.age_on(enrolled_on)
         if age is not None and age >= 20:
             raise Refusal({"person": _("子どもの学習・生活支援事業の参加者は子どもです。")})
-    lock_person(person.pk)  # so two enrolments of the same person cannot race
+    person_lock(person.pk)  # so two enrolments of the same person cannot race
     if ProgrammeEnrolment.objects.filter(
         person=person, programme=programme, left_on__isnull=True
     ).exists():
@@ -62,7 +66,7 @@ def enrolment_add(
 
 @transaction.atomic
 def enrolment_leave(
-    *, actor, enrolment: ProgrammeEnrolment, left_on: datetime.date
+    *, actor: User, enrolment: ProgrammeEnrolment, left_on: datetime.date
 ) -> ProgrammeEnrolment:
     _require(access.WORK, actor, enrolment.case)
     if enrolment.left_on is not None:
@@ -79,7 +83,7 @@ def enrolment_leave(
 @transaction.atomic
 def outcome_add(
     *,
-    actor,
+    actor: User,
     enrolment: ProgrammeEnrolment,
     kind: str,
     achieved_on: datetime.date,

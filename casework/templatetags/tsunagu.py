@@ -1,9 +1,17 @@
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils import timezone, translation
 
 from casework import wareki
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from casework.models import Person
 
 register = template.Library()
 
@@ -34,12 +42,12 @@ def fy_label(fy: int) -> str:
 
 
 @register.simple_tag
-def age(person):
+def age(person: Person) -> int | None:
     return person.age_on(timezone.localdate())
 
 
 @register.filter
-def staff_name(user) -> str:
+def staff_name(user: User) -> str:
     """Family name first, as names are written in Japan; the login name if none is set."""
     full = f"{user.last_name} {user.first_name}".strip()
     return full or user.get_username()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -16,15 +19,20 @@ from casework.models import (
     AccessLog,
     Assessment,
 )
-from casework.views.common import _case_url, _form_page
+from casework.pages import AuthenticatedHttpRequest
+from casework.views.common import _case_url, _form_page, _record_case
+
+if TYPE_CHECKING:
+    from django.db.models import Field
+    from django_stubs_ext import StrOrPromise
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def assessment_new(request, pk):
+def assessment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.WORK)
     latest = selectors.latest_assessment(case)
-    initial = {}
+    initial: dict[str, Any] = {}
     if latest:
         initial = {
             name: getattr(latest, name)
@@ -45,9 +53,9 @@ def assessment_new(request, pk):
 
 @never_cache
 @require_GET
-def assessment_detail(request, pk):
+def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = access.case_record_for_user(request.user, Assessment, pk)
-    case = assessment.record_case
+    case = _record_case(assessment)
     access.log_access(
         request.user,
         person=case.person,
@@ -62,9 +70,12 @@ def assessment_detail(request, pk):
     )
 
 
-def _assessment_fields(assessment) -> list[tuple[str, str]]:
+def _assessment_fields(assessment: Assessment) -> list[tuple[StrOrPromise, str]]:
     rows = [
-        (Assessment._meta.get_field(name).verbose_name, getattr(assessment, name))
+        (
+            cast("Field[Any, Any]", Assessment._meta.get_field(name)).verbose_name,
+            getattr(assessment, name),
+        )
         for name in Assessment.SECTIONS
     ]
     rows.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -23,16 +23,18 @@ from casework.forms import (
 )
 from casework.models import (
     AccessLog,
+    Person,
 )
-from casework.pages import form_status, page_of
-from casework.views.common import _case_url, _form_page, apply_errors, case_form
+from casework.pages import AuthenticatedHttpRequest, form_status, page_of
+from casework.views.common import _case_url, _form_page, _user_perms, apply_errors, case_form
 
 
 @require_GET
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = access.membership_of(request.user)
     if not access.handles_cases(request.user):
         return render(request, "casework/no_case_access.html", {"membership": membership})
+    assert membership is not None  # handles_cases
     form = MyCasesFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     scopes = ["assigned", "shared"] + (["agency"] if membership.role == "supervisor" else [])
@@ -51,7 +53,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.VIEW)
     access.log_access(
         request.user,
@@ -60,7 +62,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action=AccessLog.Action.VIEW_CASE,
         detail=_noop("ケースの画面"),
     )
-    perms = case.user_perms
+    perms = _user_perms(case)
     context = {
         "case": case,
         "concerns": selectors.case_concerns(case),
@@ -77,7 +79,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def case_open_new_person(request: HttpRequest) -> HttpResponse:
+def case_open_new_person(request: AuthenticatedHttpRequest) -> HttpResponse:
     """相談受付 for a person not yet registered. Likely duplicates among the persons the
     user may see are shown first; a new person is made only once the worker confirms."""
     access.require_case_role(request.user)
@@ -85,7 +87,7 @@ def case_open_new_person(request: HttpRequest) -> HttpResponse:
     person_form = PersonForm(data, prefix="person")
     case_form = IntakeForm(data, prefix="case")
     confirm_form = ConfirmNewPersonForm(data, prefix="confirm")
-    duplicates = []
+    duplicates: list[Person] = []
     if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
         confirm_form.is_valid()
         if not confirm_form.cleaned_data.get("confirm_new"):
@@ -131,7 +133,7 @@ def case_open_new_person(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def case_open_for_person(request: HttpRequest, pk: int) -> HttpResponse:
+def case_open_for_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Only staff who handle cases see any person, so the lookup alone refuses the rest (404).
     person = access.person_for_user(request.user, pk)
     if not access.may_open_case_for(request.user, person):
@@ -158,7 +160,7 @@ def case_open_for_person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def case_reopen(request, pk):
+def case_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return case_form(
         request,
         pk,
@@ -172,7 +174,7 @@ def case_reopen(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def case_reassign(request, pk):
+def case_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.SUPERVISE)
     current = selectors.case_workers(case)
     form = ReassignForm(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -15,12 +16,13 @@ from casework.forms import (
 from casework.models import (
     ClosureRequest,
 )
-from casework.views.common import _case_url, _form_page, case_form
+from casework.pages import AuthenticatedHttpRequest
+from casework.views.common import _case_url, _form_page, _record_case, case_form
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def closure_request_new(request, pk):
+def closure_request_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return case_form(
         request,
         pk,
@@ -33,7 +35,7 @@ def closure_request_new(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def closure_decide(request, pk):
+def closure_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     closure = access.case_record_for_user(request.user, ClosureRequest, pk, access.SUPERVISE)
     form = ClosureDecisionForm(request.POST or None)
     return _form_page(
@@ -48,8 +50,8 @@ def closure_decide(request, pk):
             ).case
         ),
         title=_lazy("終結の申請を判断"),
-        back=closure.record_case,
+        back=_record_case(closure),
         success=_("終結の申請を判断しました。"),
-        case=closure.record_case,
+        case=_record_case(closure),
         record=closure,
     )

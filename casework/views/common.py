@@ -2,38 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from django.db.models import Model, QuerySet
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casework import access
+from casework.models import Case
 from casework.pages import PAGE_SIZE as PAGE_SIZE
+from casework.pages import AuthenticatedHttpRequest, form_page
 from casework.pages import apply_errors as apply_errors
-from casework.pages import form_page
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _form_page(
-    request,
-    form,
-    on_valid,
+    request: AuthenticatedHttpRequest,
+    form: BaseForm,
+    on_valid: Callable[[dict[str, Any]], Any],
     *,
-    title: str,
-    back,
-    success: str,
-    submit: str = "",
+    title: StrOrPromise,
+    back: Model | None,
+    success: StrOrPromise,
+    submit: StrOrPromise = "",
     template: str = "casework/form_page.html",
-    shows=None,
-    **context,
-):
+    shows: QuerySet[Case] | None = None,
+    **context: Any,
+) -> HttpResponse:
     """casework's form page: on a valid POST call the service, show its refusal next to
     the field, or redirect to where `on_valid` says (a URL or a model with a case page).
 
     Each rendering shows the person the form is about (`case`, else `back`), or the cases
     the form offers to pick (`shows`): it is logged."""
 
-    def shown():
-        access.log_form_read(request.user, context.get("case") or back, title)
+    def shown() -> None:
+        # A lazy title is fine: the log keeps it in the ward's language.
+        detail = cast(str, title)
+        access.log_form_read(request.user, context.get("case") or back, detail)
         if shows is not None:
-            access.log_list(request.user, what=title, cases=shows)
+            access.log_list(request.user, what=detail, cases=shows)
 
     return form_page(
         request,
@@ -46,20 +58,42 @@ def _form_page(
     )
 
 
-def _case_url(case) -> str:
+def _case_url(case: Case) -> str:
     return reverse("casework:case_detail", kwargs={"pk": case.pk})
 
 
-def _plan_url(plan) -> str:
+def _plan_url(plan: Model) -> str:
     return reverse("casework:plan_detail", kwargs={"pk": plan.pk})
 
 
-def case_form(request, pk, form_class, service, *, title, success, perm=access.WORK):
+def _record_case(record: Model) -> Case:
+    """The case that access.case_record_for_user carries on the record it returns."""
+    case: Case = record.record_case  # type: ignore[attr-defined]  # set by case_record_for_user
+    return case
+
+
+def _user_perms(carrier: Model) -> frozenset[str]:
+    """What the user may do with the case, as access carries it on the case it returns
+    (case_for_user) or on the record (case_record_for_user)."""
+    perms: frozenset[str] = carrier.user_perms  # type: ignore[attr-defined]  # set by access
+    return perms
+
+
+def case_form(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    form_class: type[BaseForm],
+    service: Callable[..., object],
+    *,
+    title: StrOrPromise,
+    success: StrOrPromise,
+    perm: str = access.WORK,
+) -> HttpResponse:
     """A page with one form about a case: check `perm`, call `service(actor, case, **data)`,
     go back to the case."""
     case = access.case_for_user(request.user, pk, perm)
 
-    def save(data):
+    def save(data: dict[str, Any]) -> str:
         service(actor=request.user, case=case, **data)
         return _case_url(case)
 
@@ -68,14 +102,23 @@ def case_form(request, pk, form_class, service, *, title, success, perm=access.W
 
 
 def record_form(
-    request, pk, model, keyword, form_class, service, *, title, success, perm=access.WORK
-):
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    model: type[Model],
+    keyword: str,
+    form_class: type[BaseForm],
+    service: Callable[..., object],
+    *,
+    title: StrOrPromise,
+    success: StrOrPromise,
+    perm: str = access.WORK,
+) -> HttpResponse:
     """A page with one form about a record of a case (a plan, an enrolment): the record
     carries its case's permissions; `service(actor, <keyword>=record, **data)`."""
     record = access.case_record_for_user(request.user, model, pk, perm)
-    back = record if hasattr(record, "get_absolute_url") else record.record_case
+    back = record if hasattr(record, "get_absolute_url") else _record_case(record)
 
-    def save(data):
+    def save(data: dict[str, Any]) -> str:
         service(actor=request.user, **{keyword: record}, **data)
         return back.get_absolute_url()
 
@@ -87,6 +130,6 @@ def record_form(
         title=title,
         back=back,
         success=success,
-        case=record.record_case,
+        case=_record_case(record),
         record=None if back is record else record,
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -14,18 +17,19 @@ from casework.forms import (
     ConsentForm,
     ConsentWithdrawForm,
 )
+from casework.pages import AuthenticatedHttpRequest
 from casework.views.common import _form_page
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def consent_new(request, pk):
+def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_user(request.user, pk)
     if not access.person_in_agency_scope(request.user, person):
         raise PermissionDenied
     form = ConsentForm(request.POST or None)
 
-    def save(data):
+    def save(data: dict[str, Any]) -> str:
         services.consent_record(actor=request.user, person=person, **data)
         return reverse("casework:person_detail", kwargs={"pk": person.pk})
 
@@ -42,11 +46,11 @@ def consent_new(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request, pk):
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consent = access.consent_for_user(request.user, pk)
     form = ConsentWithdrawForm(request.POST or None)
 
-    def save(data):
+    def save(data: dict[str, Any]) -> str:
         services.consent_withdraw(actor=request.user, consent=consent, **data)
         return reverse("casework:person_detail", kwargs={"pk": consent.person_id})
 

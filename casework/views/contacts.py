@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.cache import never_cache
@@ -12,16 +14,17 @@ from casework import access, services
 from casework.forms import (
     ContactRecordForm,
 )
-from casework.pages import form_page
+from casework.models import Case
+from casework.pages import AuthenticatedHttpRequest, form_page
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.WORK)
     form = ContactRecordForm(request.POST or None, case=case)
 
-    def save(data):
+    def save(data: dict[str, Any]) -> Case:
         services.contact_record_add(actor=request.user, case=case, **data)
         return case
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -11,12 +12,13 @@ from casework.forms import (
     EmergencySupportForm,
     ScreeningForm,
 )
+from casework.pages import AuthenticatedHttpRequest
 from casework.views.common import case_form
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def screening_new(request, pk):
+def screening_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return case_form(
         request,
         pk,
@@ -29,7 +31,7 @@ def screening_new(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def emergency_new(request, pk):
+def emergency_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return case_form(
         request,
         pk,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,12 +18,12 @@ from casework.forms import (
 from casework.models import (
     AccessLog,
 )
-from casework.pages import page_of
+from casework.pages import AuthenticatedHttpRequest, page_of
 from casework.views.common import _form_page
 
 
 @require_GET
-def meeting_list(request):
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_case_role(request.user)
     page = page_of(request, selectors.meetings_for(request.user))
     # A meeting's title names the person: the list shows the cases it is about.
@@ -36,7 +37,7 @@ def meeting_list(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def meeting_new(request):
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_case_role(request.user)
     visible = selectors.meeting_case_choices(request.user)
     initial = {}
@@ -58,7 +59,7 @@ def meeting_new(request):
 
 
 @require_GET
-def meeting_detail(request, pk):
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for_user(request.user, pk)
     cases = list(selectors.meeting_cases(request.user, meeting))
     # The minutes are part of each linked person's record: one access-log row per case.

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from casework import access, selectors, services
-from casework.pages import page_of
+from casework.pages import AuthenticatedHttpRequest, page_of
 
 
 @require_GET
-def notification_list(request):
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = page_of(request, selectors.notifications_for(request.user), 30)
     return render(request, "casework/notifications.html", {"page": page})
 
 
 @require_POST
-def notifications_read(request):
+def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw = request.POST.get("id")
     services.notifications_mark_read(
         actor=request.user, notification_id=access.parse_id(raw) if raw else None

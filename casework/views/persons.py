@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
@@ -20,12 +22,12 @@ from casework.forms import (
 from casework.models import (
     AccessLog,
 )
-from casework.pages import form_status, page_of
+from casework.pages import AuthenticatedHttpRequest, form_status, page_of
 from casework.views.common import apply_errors
 
 
 @require_GET
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_case_role(request.user)
     form = PersonSearchForm(request.GET or None)
     page = None
@@ -44,7 +46,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
                 str(v) for v in (form.cleaned_data["q"], form.cleaned_data["birth_date"]) if v
             ),
         )
-    household_for = request.GET.get("household_for")
+    household_for: str | int | None = request.GET.get("household_for")
     if household_for:
         household_for = access.person_for_user(request.user, household_for).pk
     return render(
@@ -56,7 +58,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_user(request.user, pk)
     access.log_access(
         request.user,
@@ -74,6 +76,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     household_writable = in_scope and members is not None
+    membership = access.membership_of(request.user)
+    assert membership is not None  # person_for_user let only case staff in
     return render(
         request,
         "casework/person_detail.html",
@@ -83,9 +87,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household_members": members,
             "in_scope": in_scope,
             "may_open_case": access.may_open_case_for(request.user, person),
-            "is_supervisor": access.is_supervisor_of(
-                request.user, access.membership_of(request.user).agency_id
-            ),
+            "is_supervisor": access.is_supervisor_of(request.user, membership.agency_id),
             # Who may be told about the person is for the agency that holds them.
             "consents": selectors.person_consents(request.user, person) if in_scope else None,
             "household_writable": household_writable,
@@ -95,7 +97,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def household_add(request, pk):
+def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a member to the person's household: an existing person (?member=) or a new one."""
     person = access.person_for_user(request.user, pk)
     if not access.person_in_agency_scope(request.user, person):
@@ -107,14 +109,18 @@ def household_add(request, pk):
     )
     form = HouseholdLinkForm(request.POST or None)
     person_form = None if member else PersonForm(request.POST or None, prefix="member")
-    if request.method == "POST" and form.is_valid() and (member or person_form.is_valid()):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (member or cast(PersonForm, person_form).is_valid())
+    ):
         try:
             services.household_member_add(
                 actor=request.user,
                 person=person,
                 person_relation=form.cleaned_data["person_relation"],
                 member=member,
-                new_member=None if member else person_form.cleaned_data,
+                new_member=None if member else cast(PersonForm, person_form).cleaned_data,
                 member_relation=form.cleaned_data["relation"],
             )
         except ValidationError as error:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -13,21 +18,32 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casework import access, selectors, services
 from casework.forms import (
     MonitoringForm,
+    PlanActionForm,
     PlanActionFormSet,
     ReasonForm,
     SupportPlanForm,
 )
 from casework.models import (
     AccessLog,
+    Case,
     SupportPlan,
 )
-from casework.pages import form_status
-from casework.views.common import _plan_url, apply_errors, record_form
+from casework.pages import AuthenticatedHttpRequest, form_status
+from casework.views.common import (
+    _plan_url,
+    _record_case,
+    _user_perms,
+    apply_errors,
+    record_form,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def plan_return(request, pk):
+def plan_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return record_form(
         request,
         pk,
@@ -43,7 +59,7 @@ def plan_return(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def monitoring_new(request, pk):
+def monitoring_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return record_form(
         request,
         pk,
@@ -56,7 +72,11 @@ def monitoring_new(request, pk):
     )
 
 
-def _plan_forms(request, plan=None, source=None):
+def _plan_forms(
+    request: AuthenticatedHttpRequest,
+    plan: SupportPlan | None = None,
+    source: SupportPlan | None = None,
+) -> tuple[SupportPlanForm, BaseFormSet[PlanActionForm]]:
     """The plan form with its formset of actions, prefilled from `source` when revising."""
     base = plan or source
     initial = {name: getattr(base, name) for name in services.PLAN_FIELDS} if base else {}
@@ -79,7 +99,16 @@ def _plan_forms(request, plan=None, source=None):
     return form, formset
 
 
-def _plan_page(request, *, case, plan, form, formset, title, save):
+def _plan_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    case: Case,
+    plan: SupportPlan | None,
+    form: SupportPlanForm,
+    formset: BaseFormSet[PlanActionForm],
+    title: StrOrPromise,
+    save: Callable[[dict[str, Any], list[dict[str, Any]]], SupportPlan],
+) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
         actions = [f.cleaned_data for f in formset.forms if f.cleaned_data]
@@ -90,7 +119,8 @@ def _plan_page(request, *, case, plan, form, formset, title, save):
         else:
             messages.success(request, _("支援プランを保存しました。"))
             return redirect(_plan_url(saved))
-    access.log_form_read(request.user, case, title)
+    # A lazy title is fine: the log keeps it in the ward's language.
+    access.log_form_read(request.user, case, cast(str, title))
     return render(
         request,
         "casework/plan_form.html",
@@ -101,7 +131,7 @@ def _plan_page(request, *, case, plan, form, formset, title, save):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def plan_new(request, pk):
+def plan_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.WORK)
     current = selectors.current_plan(case)
     form, formset = _plan_forms(request, source=current)
@@ -120,7 +150,7 @@ def plan_new(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def plan_edit(request, pk):
+def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = access.case_record_for_user(request.user, SupportPlan, pk, access.WORK)
     if not plan.is_editable:
         messages.error(request, _("下書きのプランだけを編集できます。"))
@@ -128,7 +158,7 @@ def plan_edit(request, pk):
     form, formset = _plan_forms(request, plan=plan)
     return _plan_page(
         request,
-        case=plan.record_case,
+        case=_record_case(plan),
         plan=plan,
         form=form,
         formset=formset,
@@ -141,9 +171,9 @@ def plan_edit(request, pk):
 
 @never_cache
 @require_GET
-def plan_detail(request, pk):
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = access.case_record_for_user(request.user, SupportPlan, pk)
-    case = plan.record_case
+    case = _record_case(plan)
     access.log_access(
         request.user,
         person=case.person,
@@ -151,7 +181,7 @@ def plan_detail(request, pk):
         action=AccessLog.Action.VIEW_CASE,
         detail=f"支援プラン 第{plan.version}版",
     )
-    perms = plan.user_perms
+    perms = _user_perms(plan)
     return render(
         request,
         "casework/plan_detail.html",
@@ -168,7 +198,13 @@ def plan_detail(request, pk):
     )
 
 
-def _plan_action(request, pk, perm, service, success):
+def _plan_action(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    perm: str,
+    service: Callable[[SupportPlan], object],
+    success: StrOrPromise,
+) -> HttpResponse:
     plan = access.case_record_for_user(request.user, SupportPlan, pk, perm)
     try:
         service(plan)
@@ -181,7 +217,7 @@ def _plan_action(request, pk, perm, service, success):
 
 
 @require_POST
-def plan_submit(request, pk):
+def plan_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _plan_action(
         request,
         pk,
@@ -192,7 +228,7 @@ def plan_submit(request, pk):
 
 
 @require_POST
-def plan_approve(request, pk):
+def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _plan_action(
         request,
         pk,

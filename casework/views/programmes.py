@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -16,12 +17,13 @@ from casework.forms import (
 from casework.models import (
     ProgrammeEnrolment,
 )
+from casework.pages import AuthenticatedHttpRequest
 from casework.views.common import _case_url, _form_page, record_form
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def enrolment_leave(request, pk):
+def enrolment_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return record_form(
         request,
         pk,
@@ -36,7 +38,7 @@ def enrolment_leave(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def outcome_new(request, pk):
+def outcome_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return record_form(
         request,
         pk,
@@ -51,7 +53,7 @@ def outcome_new(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def enrolment_new(request, pk):
+def enrolment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.WORK)
     form = EnrolmentForm(request.POST or None, people=selectors.household_member_choices(case))
     return _form_page(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -18,7 +19,7 @@ from casework.forms import (
 class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         middleware.mark_login(self.request)
         return response
@@ -34,7 +35,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and compose: the database and the cache answer."""
     from django.core.cache import cache
 
-    checks = {}
+    checks: dict[str, str] = {}
     try:
         connection.ensure_connection()
         checks["database"] = "ok"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_GET
@@ -11,11 +12,12 @@ from casework import access, selectors
 from casework.forms import (
     AccessLogFilterForm,
 )
-from casework.pages import page_of
+from casework.models import AccessLog
+from casework.pages import AuthenticatedHttpRequest, page_of
 
 
 @require_GET
-def caseload(request):
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_supervisor(request.user)
     plans = list(selectors.plans_awaiting_approval(request.user))
     closures = list(selectors.closures_awaiting_decision(request.user))
@@ -37,7 +39,7 @@ def caseload(request):
 
 
 @require_GET
-def caseload_worker(request, pk):
+def caseload_worker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     worker = access.agency_worker_for_supervisor(request.user, pk)
     metric = request.GET.get("metric", "active")
     if metric not in selectors.CASELOAD_METRICS:
@@ -53,13 +55,13 @@ def caseload_worker(request, pk):
 
 
 @require_GET
-def access_log(request):
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_supervisor(request.user)
     workers = selectors.agency_workers(request.user)
     form = AccessLogFilterForm(request.GET or None, workers=workers, user=request.user)
     if form.is_bound and not form.is_valid():
         # A filter that cannot apply shows nothing, never everything.
-        empty = Paginator([], 50).get_page(1)
+        empty: Page[AccessLog] = Paginator([], 50).get_page(1)
         return render(
             request, "casework/access_log.html", {"form": form, "page": empty, "agency_id": None}
         )
@@ -73,7 +75,9 @@ def access_log(request):
         person=filters.get("person"),
     )
     page = page_of(request, rows, 50)
-    agency_id = access.membership_of(request.user).agency_id
+    membership = access.membership_of(request.user)
+    assert membership is not None  # require_supervisor
+    agency_id = membership.agency_id
     # The page names the persons the agency holds: it is a read of them too.
     for row in page.object_list:
         row.names_person = row.person is not None and (

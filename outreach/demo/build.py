@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,11 +51,15 @@ from outreach.demo.texts import (
 )
 from outreach.models import (
     AwarenessEvent,
+    OutreachVisit,
     ReporterKind,
     ReportUrgency,
     VisitResult,
     WatchReport,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _days(n: int) -> datetime.timedelta:
@@ -63,10 +69,10 @@ def _days(n: int) -> datetime.timedelta:
 class Command(BaseCommand):
     help = "Create demo outreach visits, watch reports and community work (after seed_demo)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_outreach refuses to run with DEBUG off. Use --force only on a "
@@ -81,7 +87,7 @@ class Command(BaseCommand):
 
 
 class _Seeder(CommunityMixin):
-    def __init__(self):
+    def __init__(self) -> None:
         self.rng = random.Random(SEED)
         self.today = timezone.localdate()
         self.now = timezone.now()
@@ -114,16 +120,16 @@ class _Seeder(CommunityMixin):
             return low
         return low + _days(self.rng.randint(0, (high - low).days))
 
-    def staff_of(self, code: str, index: int = 0):
+    def staff_of(self, code: str, index: int = 0) -> User:
         names = DISTRICT_STAFF[code]
         return self.users.get(names[min(index, len(names) - 1)]) or self.user(names[0])
 
-    def user(self, username: str):
+    def user(self, username: str) -> User:
         if username not in self.users:
             self.users[username] = get_user_model().objects.get(username=username)
         return self.users[username]
 
-    def partner(self, user):
+    def partner(self, user: User) -> User | None:
         return self.user(PARTNER[user.username]) if user.username in PARTNER else None
 
     def name(self, *, born: int, sex: str) -> tuple[str, str, str, str]:
@@ -171,20 +177,26 @@ class _Seeder(CommunityMixin):
             .order_by("case__pk", "pk")
         )
         for a in assignments:
-            code = a.case.person.district.code
+            district = a.case.person.district
+            assert district is not None  # filtered on above
+            code = district.code
             membership = access.membership_of(a.worker)
             if code in found or membership is None or not membership.handles_cases:
                 continue
             if membership.agency.district_id not in (None, a.case.person.district_id):
                 continue
-            a.case.worker = a.worker
+            a.case.worker = a.worker  # type: ignore[attr-defined]  # report() reads it back
             found[code] = a.case
         return found
 
     def report(self, code: str, kind: str, outcome: str, i: int, case: Case | None) -> None:
         district = self.districts[code]
         local = DISTRICT_STAFF[code]
-        receiver = case.worker if case else self.user(local[(i // 2) % len(local)])
+        receiver: User = (
+            case.worker  # type: ignore[attr-defined]  # set by linkable_cases()
+            if case
+            else self.user(local[(i // 2) % len(local)])
+        )
         days_ago = {"new": self.rng.randint(0, 10)}.get(outcome, self.rng.randint(8, 150))
         received_on = self.today - _days(days_ago)
         received_at = min(
@@ -221,6 +233,7 @@ class _Seeder(CommunityMixin):
         if outcome == "new":
             return
         if outcome == "linked":
+            assert case is not None  # reports() links only when it found a case
             services.report_link(actor=receiver, report=report, case=case)
             if access.WORK in access.case_permissions(receiver, case):
                 self.visit_case_once(case, receiver, report_day=received_on)
@@ -258,7 +271,17 @@ class _Seeder(CommunityMixin):
             actor=worker, report=report, reason=CLOSE_REASONS[(i + len(code)) % len(CLOSE_REASONS)]
         )
 
-    def open_case(self, report, actor, received_on, kind, names, born, sex, address) -> None:
+    def open_case(
+        self,
+        report: WatchReport,
+        actor: User,
+        received_on: datetime.date,
+        kind: str,
+        names: tuple[str, str, str, str],
+        born: int,
+        sex: str,
+        address: str,
+    ) -> None:
         family, given, family_kana, given_kana = names
         report = services.report_open_case(
             actor=actor,
@@ -295,7 +318,16 @@ class _Seeder(CommunityMixin):
 
     # --- outreach visits -------------------------------------------------------------------
 
-    def plan(self, actor, staff, day, *, case=None, report=None, purpose: str = ""):
+    def plan(
+        self,
+        actor: User,
+        staff: list[User],
+        day: datetime.date,
+        *,
+        case: Case | None = None,
+        report: WatchReport | None = None,
+        purpose: str = "",
+    ) -> OutreachVisit:
         visit = services.visit_plan(
             actor=actor,
             planned_at=self.at(day, self.rng.choice((10, 11, 13, 14, 15, 16))),
@@ -307,7 +339,15 @@ class _Seeder(CommunityMixin):
         self.counts["visits"] += 1
         return visit
 
-    def record(self, actor, visit, result, observations, *, next_visit_on=None):
+    def record(
+        self,
+        actor: User,
+        visit: OutreachVisit,
+        result: str,
+        observations: Sequence[str],
+        *,
+        next_visit_on: datetime.date | None = None,
+    ) -> None:
         visited_at = min(
             visit.planned_at + datetime.timedelta(minutes=self.rng.randint(0, 20)), self.now
         )
@@ -321,7 +361,7 @@ class _Seeder(CommunityMixin):
             next_visit_on=next_visit_on,
         )
 
-    def visit_case_once(self, case, actor, *, report_day) -> None:
+    def visit_case_once(self, case: Case, actor: User, *, report_day: datetime.date) -> None:
         partner = self.partner(actor)
         staff = [actor] + ([partner] if partner else [])
         day = self.between(max(report_day, case.opened_on) + _days(1), self.today - _days(1))
@@ -380,7 +420,7 @@ class _Seeder(CommunityMixin):
             staff = [worker, self.user(PARTNER["csw_shakyo1"])]
             self.plan(worker, staff, self.today + _days(k * 2), case=a.case)
 
-    def case_plan(self, case, worker, staff, plan: str) -> None:
+    def case_plan(self, case: Case, worker: User, staff: list[User], plan: str) -> None:
         low = max(case.opened_on + _days(1), self.today - _days(75))
         high = self.today - _days(3)
         if plan == "streak":

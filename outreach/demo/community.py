@@ -4,12 +4,15 @@ new life-support services, made through the services."""
 from __future__ import annotations
 
 import datetime
+import random
+from typing import TYPE_CHECKING
 
 from casework import services as casework_services
 from casework.demo.texts import (
     TOWNS,
 )
 from casework.models import (
+    District,
     Sex,
 )
 from outreach import services
@@ -21,15 +24,37 @@ from outreach.demo.texts import (
     SERVICES,
 )
 from outreach.models import (
+    ActivityGroup,
     EventTheme,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
-class CommunityMixin:
+class _SeederBase:
+    """What the community work uses of the seeder (outreach.demo.build._Seeder), which sets
+    and defines it all. Declarations only, for the type checker."""
+
+    rng: random.Random
+    today: datetime.date
+    districts: dict[str, District]
+    counts: dict[str, int]
+
+    if TYPE_CHECKING:
+
+        def between(self, low: datetime.date, high: datetime.date) -> datetime.date: ...
+        def staff_of(self, code: str, index: int = 0) -> User: ...
+        def user(self, username: str) -> User: ...
+        def name(self, *, born: int, sex: str) -> tuple[str, str, str, str]: ...
+        def address(self, code: str) -> tuple[str, str]: ...
+
+
+class CommunityMixin(_SeederBase):
     """Part of the outreach demo's seeder (outreach.demo.build): the community work."""
 
     def events(self) -> None:
@@ -82,7 +107,7 @@ class CommunityMixin:
                 if prevention:
                     self.participants(group, code)
 
-    def sessions(self, group, actor, every: int) -> None:
+    def sessions(self, group: ActivityGroup, actor: User, every: int) -> None:
         day = group.started_on + _days(self.rng.randint(0, 6))
         while day < self.today:
             year_end = (day.month == 12 and day.day >= 28) or (day.month == 1 and day.day <= 4)
@@ -97,7 +122,7 @@ class CommunityMixin:
                 self.counts["sessions"] += 1
             day += _days(every)
 
-    def participants(self, group, code: str) -> None:
+    def participants(self, group: ActivityGroup, code: str) -> None:
         # Persons are registered by the council's CSW of the district, who holds them.
         actor = self.staff_of(code, 0)
         for _ in range(self.rng.randint(5, 8)):

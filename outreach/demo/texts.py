@@ -169,7 +169,7 @@ SERVICE_TEXTS = {
 R = ReporterKind
 
 
-REPORTERS = {
+REPORTERS: dict[str, tuple[str, str]] = {
     R.MINSEI: ("民生委員 {name}", "03-37{n:02d}-{m:04d}"),
     R.NEIGHBOUR: ("近隣住民 {name}", "090-{m:04d}-{n:04d}"),
     R.NEWSPAPER: ("めぐろ新聞販売所 {town}店", "03-37{n:02d}-{m:04d}"),
@@ -183,7 +183,7 @@ REPORTERS = {
 }
 
 
-NOTICED = {
+NOTICED: dict[str, str] = {
     R.MINSEI: "一人暮らしの高齢者。この二週間ほど外出する姿を見かけず、訪ねても出てこない。",
     R.NEIGHBOUR: "隣の部屋から異臭がする。夜中に大きな声が聞こえることもある。",
     R.NEWSPAPER: "新聞が三日分たまっている。いつもは朝のうちに取り込まれている。",
@@ -230,7 +230,7 @@ CLOSE_REASONS = (
 Obs = Observation
 
 
-VISIT_NOTES = {
+VISIT_NOTES: dict[str, tuple[str, ...]] = {
     VisitResult.MET: (
         "玄関先で本人と話せた。食事はとれているとのこと。次回は室内の様子も確認したい。",
         "本人と面会。困りごとを少しずつ話してくれた。地域のサロンを案内した。",

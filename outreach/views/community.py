@@ -3,6 +3,10 @@
 Groups are not personal data and read as they are; sessions and participants are recorded
 only on the user's agency's own groups, and participants are named only to its case staff."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -35,21 +39,25 @@ from outreach.views.common import (
     log_text,
     require_view,
     then,
+    user_of,
 )
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
 
 
 @require_GET
-def event_list(request):
+def event_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, selectors.events(), "outreach/event_list.html", tab="events")
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def event_new(request):
+def event_new(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         EventForm(request.POST or None),
-        lambda data: then(services.event_record(actor=request.user, **data), "outreach:events"),
+        lambda data: then(services.event_record(actor=user_of(request), **data), "outreach:events"),
         title=_("啓発活動を記録"),
         success=_("啓発活動を記録しました。"),
         back=reverse("outreach:events"),
@@ -57,24 +65,24 @@ def event_new(request):
 
 
 @require_GET
-def group_list(request):
+def group_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, selectors.groups(), "outreach/group_list.html", tab="groups")
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def group_new(request):
+def group_new(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         GroupForm(request.POST or None),
-        lambda data: services.group_create(actor=request.user, **data).get_absolute_url(),
+        lambda data: services.group_create(actor=user_of(request), **data).get_absolute_url(),
         title=_("活動グループを登録"),
         success=_("活動グループを登録しました。"),
         back=reverse("outreach:groups"),
     )
 
 
-def _group(pk) -> ActivityGroup:
+def _group(pk: str | int) -> ActivityGroup:
     group = (
         ActivityGroup.objects.select_related("district", "supporting_agency")
         .filter(pk=access.parse_id(pk))
@@ -87,13 +95,13 @@ def _group(pk) -> ActivityGroup:
 
 @never_cache
 @require_GET
-def group_detail(request, pk):
-    require_view(request.user)
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_view(user_of(request))
     group = _group(pk)
-    shown, total = selectors.group_participants(request.user, group)
+    shown, total = selectors.group_participants(user_of(request), group)
     sessions = page_of(request, selectors.group_sessions(group))
     access.log_list(
-        request.user,
+        user_of(request),
         what=log_text(GROUP_PARTICIPANTS, name=group.name),
         persons=[participant.person for participant in shown],
     )
@@ -105,20 +113,20 @@ def group_detail(request, pk):
             "page": sessions,
             "participants": shown,
             "hidden_participants": total - len(shown),
-            "can_record": outreach_access.may_record_on_group(request.user, group),
+            "can_record": outreach_access.may_record_on_group(user_of(request), group),
         },
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def session_new(request, pk):
-    group = outreach_access.group_for_recording(request.user, pk)
+def session_new(request: HttpRequest, pk: int) -> HttpResponse:
+    group = outreach_access.group_for_recording(user_of(request), pk)
     return form_page(
         request,
         SessionForm(request.POST or None),
         lambda data: services.session_record(
-            actor=request.user, group=group, **data
+            actor=user_of(request), group=group, **data
         ).group.get_absolute_url(),
         title=_("実施回を記録"),
         success=_("実施回を記録しました。"),
@@ -128,15 +136,15 @@ def session_new(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def participant_new(request, pk):
+def participant_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Register a participant: a new person registered by the worker's agency."""
-    group = outreach_access.group_for_recording(request.user, pk)
+    group = outreach_access.group_for_recording(user_of(request), pk)
     form = ParticipantForm(request.POST or None)
     person_form = PersonForm(request.POST or None, prefix="person")
     if request.method == "POST" and form.is_valid() and person_form.is_valid():
         try:
             services.participant_register(
-                actor=request.user,
+                actor=user_of(request),
                 group=group,
                 new_person=person_form.cleaned_data,
                 **form.cleaned_data,
@@ -156,8 +164,8 @@ def participant_new(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def participant_edit(request, pk):
-    participant = outreach_access.participant_for_user(request.user, pk)
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = outreach_access.participant_for_user(user_of(request), pk)
     form = ParticipantUpdateForm(
         request.POST or None, initial={"in_community_activity": participant.in_community_activity}
     )
@@ -165,13 +173,13 @@ def participant_edit(request, pk):
         request,
         form,
         lambda data: services.participant_update(
-            actor=request.user, participant=participant, **data
+            actor=user_of(request), participant=participant, **data
         ).group.get_absolute_url(),
         title=_("参加者の情報を更新"),
         success=_("参加者の情報を更新しました。"),
         back=participant.group.get_absolute_url(),
         log=lambda: access.log_form_read(
-            request.user,
+            user_of(request),
             participant.person,
             log_text(PARTICIPANT_EDIT, name=participant.group.name),
         ),
@@ -180,19 +188,23 @@ def participant_edit(request, pk):
 
 
 @require_GET
-def service_list(request):
+def service_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, selectors.services(), "outreach/service_list.html", tab="services")
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def service_new(request):
-    access.require_case_role(request.user)
-    form = ServiceForm(request.POST or None, workers=casework_selectors.agency_staff(request.user))
+def service_new(request: HttpRequest) -> HttpResponse:
+    access.require_case_role(user_of(request))
+    form = ServiceForm(
+        request.POST or None, workers=casework_selectors.agency_staff(user_of(request))
+    )
     return form_page(
         request,
         form,
-        lambda data: then(services.service_record(actor=request.user, **data), "outreach:services"),
+        lambda data: then(
+            services.service_record(actor=user_of(request), **data), "outreach:services"
+        ),
         title=_("新たな生活支援サービスを記録"),
         success=_("新たな生活支援サービスを記録しました。"),
         back=reverse("outreach:services"),

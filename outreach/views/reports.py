@@ -1,5 +1,9 @@
 """The watch network: the triage queue, a report and what is done with it."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -25,17 +29,24 @@ from outreach.views.common import (
     form_page,
     log_read,
     log_text,
+    user_of,
 )
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from casework.models import Case, Person
+    from outreach.models import WatchReport
 
 
 class ReportIntakeForm(IntakeForm):
     """相談受付 from a watch report: the route is the watch network."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["route"]
 
-    def service_kwargs(self) -> dict:
+    def service_kwargs(self) -> dict[str, Any]:
         data = super().service_kwargs()
         data.pop("route", None)
         return data
@@ -43,9 +54,10 @@ class ReportIntakeForm(IntakeForm):
 
 @never_cache
 @require_GET
-def report_queue(request):
-    access.require_case_role(request.user)
-    membership = access.membership_of(request.user)
+def report_queue(request: HttpRequest) -> HttpResponse:
+    access.require_case_role(user_of(request))
+    membership = access.membership_of(user_of(request))
+    assert membership is not None  # require_case_role above
     district = None
     chosen = request.GET.get("district")
     if chosen:
@@ -54,7 +66,7 @@ def report_queue(request):
         district = membership.agency.district
     show_all = request.GET.get("all") == "1"
     page = page_of(
-        request, selectors.triage_queue(request.user, district=district, show_all=show_all)
+        request, selectors.triage_queue(user_of(request), district=district, show_all=show_all)
     )
     # A report not linked yet may name someone not registered: the row lists its number.
     unlinked = [f"No.{r.pk}" for r in page if not r.case_id and not r.person_id]
@@ -62,7 +74,7 @@ def report_queue(request):
     if unlinked:
         what += log_text(UNLINKED_REPORTS, numbers="、".join(unlinked))
     access.log_list(
-        request.user,
+        user_of(request),
         what=what,
         cases=[r.case_id for r in page if r.case_id],
         persons=[r.person_id for r in page if r.person_id],
@@ -83,11 +95,11 @@ def report_queue(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def report_new(request):
+def report_new(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         ReportForm(request.POST or None),
-        lambda data: services.report_receive(actor=request.user, **data).get_absolute_url(),
+        lambda data: services.report_receive(actor=user_of(request), **data).get_absolute_url(),
         title=_("見守り通報を受け付ける"),
         success=_("見守り通報を受け付けました。"),
         back=reverse("outreach:reports"),
@@ -96,10 +108,10 @@ def report_new(request):
 
 @never_cache
 @require_GET
-def report_detail(request, pk):
-    report = outreach_access.report_for_user(request.user, pk)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = outreach_access.report_for_user(user_of(request), pk)
     log_read(
-        request.user,
+        user_of(request),
         case=report.case,
         person=report.person,
         detail=log_text(REPORT_DETAIL, number=report.pk),
@@ -115,22 +127,24 @@ def report_detail(request, pk):
     )
 
 
-def _report_for_action(request, pk):
-    report = outreach_access.report_for_user(request.user, pk)
-    access.require_case_role(request.user)
+def _report_for_action(request: HttpRequest, pk: int) -> WatchReport:
+    report = outreach_access.report_for_user(user_of(request), pk)
+    access.require_case_role(user_of(request))
     return report
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def report_assign(request, pk):
+def report_assign(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for_action(request, pk)
-    form = WorkerForm(request.POST or None, workers=casework_selectors.agency_staff(request.user))
+    form = WorkerForm(
+        request.POST or None, workers=casework_selectors.agency_staff(user_of(request))
+    )
     return form_page(
         request,
         form,
         lambda data: services.report_assign(
-            actor=request.user, report=report, **data
+            actor=user_of(request), report=report, **data
         ).get_absolute_url(),
         title=_("担当者を決める"),
         success=_("担当者を決めました。"),
@@ -140,17 +154,18 @@ def report_assign(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def report_link(request, pk):
+def report_link(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for_action(request, pk)
 
-    def link(data):
-        case = person = None
+    def link(data: dict[str, Any]) -> str:
+        case: Case | None = None
+        person: Person | None = None
         if data.get("case_number"):
-            case = access.case_for_user(request.user, data["case_number"])
+            case = access.case_for_user(user_of(request), data["case_number"])
         else:
-            person = access.person_for_user(request.user, data["person_number"])
+            person = access.person_for_user(user_of(request), data["person_number"])
         return services.report_link(
-            actor=request.user, report=report, case=case, person=person
+            actor=user_of(request), report=report, case=case, person=person
         ).get_absolute_url()
 
     return form_page(
@@ -165,13 +180,13 @@ def report_link(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def report_close(request, pk):
+def report_close(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for_action(request, pk)
     return form_page(
         request,
         CloseReportForm(request.POST or None),
         lambda data: services.report_close(
-            actor=request.user, report=report, **data
+            actor=user_of(request), report=report, **data
         ).get_absolute_url(),
         title=_("懸念なしで終了"),
         success=_("通報を終了しました。"),
@@ -181,7 +196,7 @@ def report_close(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def report_open_case(request, pk):
+def report_open_case(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for_action(request, pk)
     data = request.POST or None
     family, _sep, given = report.subject_name.partition(" ")
@@ -201,7 +216,7 @@ def report_open_case(request, pk):
     if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
         try:
             report = services.report_open_case(
-                actor=request.user,
+                actor=user_of(request),
                 report=report,
                 person_fields=person_form.cleaned_data,
                 intake_fields=case_form.service_kwargs(),
@@ -210,9 +225,10 @@ def report_open_case(request, pk):
             apply_errors(case_form, error)
         else:
             messages.success(request, _("通報からケースを開始しました。"))
+            assert report.case is not None  # the service opened it
             return redirect(report.case.get_absolute_url())
     log_read(
-        request.user,
+        user_of(request),
         case=report.case,
         person=report.person,
         detail=log_text(REPORT_OPEN_CASE, number=report.pk),

@@ -3,6 +3,10 @@
 Staff on a visit who do not work its case read, on the visit's pages and their schedule,
 the visited person's name, address and phone, and nothing else of the case."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,20 +27,34 @@ from outreach.views.common import (
     form_page,
     log_read,
     log_text,
+    user_of,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
 
-def _plan_visit(request, *, case=None, report=None, back):
+    from casework.models import Case
+    from outreach.models import OutreachVisit, WatchReport
+    from outreach.selectors import Visited
+
+
+def _plan_visit(
+    request: HttpRequest,
+    *,
+    case: Case | None = None,
+    report: WatchReport | None = None,
+    back: str,
+) -> HttpResponse:
     form = VisitPlanForm(
         request.POST or None,
-        workers=casework_selectors.agency_staff(request.user),
+        workers=casework_selectors.agency_staff(user_of(request)),
         initial={"staff": [request.user.pk]},
     )
     return form_page(
         request,
         form,
         lambda data: services.visit_plan(
-            actor=request.user, case=case, report=report, **data
+            actor=user_of(request), case=case, report=report, **data
         ).get_absolute_url(),
         title=_("訪問を計画"),
         success=_("訪問を計画しました。"),
@@ -46,33 +64,35 @@ def _plan_visit(request, *, case=None, report=None, back):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def visit_plan_for_case(request, pk):
-    case = access.case_for_user(request.user, pk, access.WORK)
+def visit_plan_for_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.case_for_user(user_of(request), pk, access.WORK)
     return _plan_visit(request, case=case, back=case.get_absolute_url())
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def visit_plan_for_report(request, pk):
-    report = outreach_access.report_for_user(request.user, pk)
-    access.require_case_role(request.user)
+def visit_plan_for_report(request: HttpRequest, pk: int) -> HttpResponse:
+    report = outreach_access.report_for_user(user_of(request), pk)
+    access.require_case_role(user_of(request))
     return _plan_visit(request, report=report, back=report.get_absolute_url())
 
 
-def _log_visit(request, visit, visited, *, form: bool = False) -> None:
+def _log_visit(
+    request: HttpRequest, visit: OutreachVisit, visited: Visited, *, form: bool = False
+) -> None:
     day = day_label(visit.visited_at or visit.planned_at)
     if visit.report_id:
         message = REPORT_VISIT_RECORD if form else REPORT_VISIT_DETAIL
         detail = log_text(message, number=visit.report_id, day=day)
     else:
         detail = log_text(VISIT_RECORD if form else VISIT_DETAIL, day=day)
-    log_read(request.user, case=visited.case, person=visited.person, detail=detail, form=form)
+    log_read(user_of(request), case=visited.case, person=visited.person, detail=detail, form=form)
 
 
 @never_cache
 @require_GET
-def visit_detail(request, pk):
-    visit = outreach_access.visit_for_user(request.user, pk)
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = outreach_access.visit_for_user(user_of(request), pk)
     visited = selectors.visited(visit)
     _log_visit(request, visit, visited)
     return render(
@@ -83,24 +103,24 @@ def visit_detail(request, pk):
             "visited": visited,
             "staff": visit.staff.all(),
             # Visit staff who do not work the case get no way into it from here.
-            "case_link": outreach_access.may_open_visit_case(request.user, visit),
-            "report_link": outreach_access.may_open_visit_report(request.user, visit),
+            "case_link": outreach_access.may_open_visit_case(user_of(request), visit),
+            "report_link": outreach_access.may_open_visit_report(user_of(request), visit),
             "can_record": not visit.is_recorded
-            and outreach_access.may_record_visit(request.user, visit),
+            and outreach_access.may_record_visit(user_of(request), visit),
         },
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def visit_record(request, pk):
-    visit = outreach_access.visit_for_user(request.user, pk, record=True)
+def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = outreach_access.visit_for_user(user_of(request), pk, record=True)
     visited = selectors.visited(visit)
     return form_page(
         request,
         VisitRecordForm(request.POST or None, visit=visit),
         lambda data: services.visit_record(
-            actor=request.user, visit=visit, **data
+            actor=user_of(request), visit=visit, **data
         ).get_absolute_url(),
         title=_("訪問の結果を記録"),
         success=_("訪問の結果を記録しました。"),
@@ -112,10 +132,10 @@ def visit_record(request, pk):
 
 @never_cache
 @require_GET
-def my_visits(request):
-    access.require_case_role(request.user)
-    visits = selectors.my_visits_this_week(request.user)
-    schedule = selectors.agency_schedule(request.user)
+def my_visits(request: HttpRequest) -> HttpResponse:
+    access.require_case_role(user_of(request))
+    visits = selectors.my_visits_this_week(user_of(request))
+    schedule = selectors.agency_schedule(user_of(request))
     cases, persons = selectors.shown_on_schedule(visits, schedule)
-    access.log_list(request.user, what=log_text(VISIT_SCHEDULE), cases=cases, persons=persons)
+    access.log_list(user_of(request), what=log_text(VISIT_SCHEDULE), cases=cases, persons=persons)
     return render(request, "outreach/my_visits.html", {"visits": visits, "schedule": schedule})

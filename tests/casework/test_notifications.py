@@ -6,7 +6,7 @@ from casework.models import Notification
 
 
 def test_bell_counts_unread_and_the_list_marks_them_read(client, cast):
-    services.notify(
+    services.notification_send(
         recipients=[cast.csw_a, cast.csw_a, None], message="つなぎが届きました", url="/"
     )
     client.force_login(cast.csw_a)
@@ -18,7 +18,7 @@ def test_bell_counts_unread_and_the_list_marks_them_read(client, cast):
 
 
 def test_one_notification_is_marked_read_only_by_its_recipient(client, cast):
-    services.notify(recipients=[cast.csw_a], message="x")
+    services.notification_send(recipients=[cast.csw_a], message="x")
     note = Notification.objects.get()
     client.force_login(cast.csw_b)
     client.post(reverse("casework:notifications_read"), {"id": note.pk})

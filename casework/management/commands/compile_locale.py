@@ -1,8 +1,9 @@
 """Compile the committed .po message files with polib, so no gettext install is needed."""
 
 from pathlib import Path
+from typing import Any
 
-import polib
+import polib  # type: ignore[import-untyped]  # polib ships no type stubs
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Compile locale/*/LC_MESSAGES/*.po into .mo files (no GNU gettext needed)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         count = 0
         for locale_dir in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):

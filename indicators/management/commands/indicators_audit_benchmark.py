@@ -8,10 +8,13 @@ printed.
 A benchmark, not a test: it asserts nothing.
 """
 
+from __future__ import annotations
+
 import random
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from indicators.joint import protect_document
 from indicators.publish import _flat_2d, one_way, rate_raw, rate_table, suppression_k, two_way
@@ -19,7 +22,7 @@ from indicators.publish import _flat_2d, one_way, rate_raw, rate_table, suppress
 DISTRICTS = ["北部", "中央", "東部", "南部", "西部", "区全域", "地区不明"]
 
 
-def _noisy(rng, cells, changes):
+def _noisy(rng: random.Random, cells: list[list[int]], changes: int) -> list[list[int]]:
     out = [list(r) for r in cells]
     for _ in range(changes):
         i, j = rng.randrange(len(out)), rng.randrange(len(out[0]))
@@ -30,15 +33,15 @@ def _noisy(rng, cells, changes):
 class Command(BaseCommand):
     help = "Time the joint small-cell audit on tables of the plan's shapes."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--years", type=int, default=4)
         parser.add_argument("--versions", type=int, default=3)
         parser.add_argument("--seed", type=int, default=1)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         rng = random.Random(options["seed"])
         k = suppression_k()
-        held: list = []
+        held: list[tuple[int, dict[str, Any]]] = []
         started = time.perf_counter()
         cumulative = {
             c: [rng.choice([0, 3, 8, 15, 30]) for _ in DISTRICTS] for c in ("P1-2a", "P1-2b")
@@ -58,6 +61,8 @@ class Command(BaseCommand):
             for code in cumulative:
                 cumulative[code] = [v + rng.choice([0, 1, 3, 6, 12]) for v in cumulative[code]]
             for v in range(options["versions"]):
+                doc: dict[str, Any]
+                raw: dict[tuple[str, int], list[int]]
                 doc, raw = {"fiscal_year": fy, "indicators": {}}, {}
                 for code, cells in base.items():
                     cells = _noisy(rng, cells, 2 * v)

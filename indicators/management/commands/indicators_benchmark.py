@@ -7,10 +7,13 @@ records and the programme, group and event records the indicators read, with set
 time and the number of queries. A benchmark, not a test: it asserts nothing.
 """
 
+from __future__ import annotations
+
 import time
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -136,12 +139,12 @@ class _Rollback(Exception):
 class Command(BaseCommand):
     help = "Benchmark the indicators roll-up over generated records (PostgreSQL only)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cases", type=int, default=100_000)
         parser.add_argument("--contacts", type=int, default=1_000_000)
         parser.add_argument("--fy", type=int, default=None)
 
-    def handle(self, *args, cases, contacts, fy, **options):
+    def handle(self, *args: Any, cases: int, contacts: int, fy: int | None, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("indicators_benchmark needs PostgreSQL (DATABASE_URL=postgres://…)")
         if cases < 1 or contacts < 0:
@@ -154,11 +157,11 @@ class Command(BaseCommand):
         except _Rollback:
             self.stdout.write("rolled back: the database is as it was")
 
-    def _run(self, cases, contacts, fy):
+    def _run(self, cases: int, contacts: int, fy: int) -> None:
         agency = Agency.objects.create(name="負荷試験機関", kind=Agency.Kind.OTHER)
         user = get_user_model().objects.create(username="indicators_benchmark")
         districts = list(District.objects.order_by("sort_order").values_list("pk", flat=True))
-        params = {
+        params: dict[str, int | list[int | None]] = {
             "agency": agency.pk,
             "user": user.pk,
             "cases": cases,

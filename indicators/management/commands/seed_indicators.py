@@ -5,12 +5,15 @@ Run by seed_demo after the other seeders. Idempotent: once any indicator figure 
 exists it does nothing. Refuses DEBUG off unless --force.
 """
 
+from __future__ import annotations
+
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from casework.models import Role
@@ -39,10 +42,10 @@ REPORTS = [
 class Command(BaseCommand):
     help = "Create demo indicator figures and snapshots (after seed_demo)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_indicators refuses to run with DEBUG off. Use --force only on a "
@@ -78,11 +81,11 @@ class Command(BaseCommand):
                             survey_name="目黒区区民意識調査",
                             surveyed_on=survey_day,
                         )
-                for code, body, first, step in REPORTS:
+                for code, body, count, change in REPORTS:
                     services.reported_record(
                         actor=officer,
                         indicator=code,
-                        value=first + step * n,
+                        value=count + change * n,
                         reporting_body=body,
                         as_of=start,
                         note="4月1日現在の会員数",

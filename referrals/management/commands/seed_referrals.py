@@ -3,10 +3,13 @@
 Idempotent: it does nothing when any referral exists. Refuses DEBUG off unless --force.
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +18,9 @@ from casework import services as casework_services
 from casework.models import Agency, Case, CaseAssignment, ConsentBasis, Role, StaffMembership
 from referrals import services
 from referrals.models import Referral
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Where a concern is usually referred to, by agency kind.
 TARGET_KIND = {
@@ -32,7 +38,7 @@ TARGET_KIND = {
     "housing": Agency.Kind.GENERAL_CONSULTATION,
 }
 
-REASONS = {
+REASONS: dict[str, str] = {
     Agency.Kind.COMPREHENSIVE_CENTER: (
         "物忘れが進み、介護保険の申請と見守りの体制づくりをお願いしたい。"
     ),
@@ -59,10 +65,10 @@ OUTCOMES = [
 class Command(BaseCommand):
     help = "Create demo referrals between the demo agencies (after seed_demo)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_referrals refuses to run with DEBUG off. Use --force only on a "
@@ -77,7 +83,8 @@ class Command(BaseCommand):
 
     def _seed(self) -> int:
         today = timezone.localdate()
-        agencies = {}
+        # By kind; looked up with None for a concern that has no usual target.
+        agencies: dict[str | None, Agency] = {}
         for agency in Agency.objects.order_by("pk"):
             agencies.setdefault(agency.kind, agency)
         made = 0
@@ -130,7 +137,7 @@ class Command(BaseCommand):
         return made
 
     @staticmethod
-    def _receiver(agency):
+    def _receiver(agency: Agency) -> User | None:
         membership = (
             StaffMembership.objects.filter(
                 agency=agency, role__in=[Role.CONSULTATION, Role.CSW, Role.SUPERVISOR]
@@ -142,7 +149,7 @@ class Command(BaseCommand):
         return membership.user if membership else None
 
     @staticmethod
-    def _answer(referral, outcome, receiver, sender):
+    def _answer(referral: Referral, outcome: str, receiver: User, sender: User) -> None:
         if outcome == "sent":
             return
         if outcome == "declined":

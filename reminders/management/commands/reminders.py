@@ -7,8 +7,9 @@ status  how many reminders are in each state, by rule.
 """
 
 from collections import Counter
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count
 
 from reminders import services
@@ -18,7 +19,7 @@ from reminders.models import Reminder, ReminderState
 class Command(BaseCommand):
     help = "Scan for due reminders, hand them out, or show their state."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["scan", "sweep", "status"])
         parser.add_argument(
             "--deliver",
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             help="deliver in this process instead of handing out to the workers",
         )
 
-    def handle(self, *args, action, deliver, **options):
+    def handle(self, *args: Any, action: str, deliver: bool, **options: Any) -> None:
         if action == "scan":
             added = services.reminder_scan()
             for rule, n in added.items():
@@ -51,11 +52,11 @@ class Command(BaseCommand):
             for row in rows:
                 self.stdout.write(f"{row['rule']}\t{row['state']}\t{row['n']}")
 
-    def _deliver_here(self):
+    def _deliver_here(self) -> None:
         ids = list(
             Reminder.objects.filter(state=ReminderState.PENDING).values_list("pk", flat=True)
         )
-        outcome = Counter()
+        outcome: Counter[str] = Counter()
         for start in range(0, len(ids), services.DELIVERY_BATCH):
             outcome += services.reminder_deliver(ids[start : start + services.DELIVERY_BATCH])
         self.stdout.write("delivered: " + ", ".join(f"{k} {v}" for k, v in outcome.items()))

@@ -7,8 +7,9 @@ A benchmark prints figures; it is not a test and asserts nothing about time.
 """
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -20,12 +21,14 @@ from reminders.models import Reminder
 class Command(BaseCommand):
     help = "Time one reminder scan over many open cases and plans."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cases", type=int, default=100_000)
         parser.add_argument("--contacts-per-case", type=int, default=3)
         parser.add_argument("--repeat", type=int, default=3)
 
-    def handle(self, *args, cases, contacts_per_case, repeat, **options):
+    def handle(
+        self, *args: Any, cases: int, contacts_per_case: int, repeat: int, **options: Any
+    ) -> None:
         if Case.objects.exists():
             raise CommandError("this database already holds cases: use an empty one")
         from django.contrib.auth import get_user_model
