@@ -8,4 +8,17 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("ケースワーク")
 
     def ready(self):
-        from casework import lookups  # noqa: F401  (registers the `in` lookup)
+        from django.contrib.auth.signals import user_logged_in
+
+        from casework import (
+            lookups,  # noqa: F401  (registers the `in` lookup)
+            tasks,  # noqa: F401  (registers the Celery tasks)
+        )
+        from casework.middleware import mark_login
+
+        # Every sign-in starts the session's clocks (the login page, and the test client).
+        user_logged_in.connect(
+            lambda sender, request, user, **kwargs: mark_login(request),
+            weak=False,
+            dispatch_uid="casework.mark_login",
+        )

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from casework import access, selectors
 
 
@@ -10,4 +12,6 @@ def staff(request):
         "membership": membership,
         "handles_cases": bool(membership and membership.handles_cases),
         "unread_notifications": (selectors.unread_notification_count(user) if authenticated else 0),
+        # For the page's script: the idle timeout it warns of and keeps at bay while typing.
+        "idle_seconds": settings.SESSION_IDLE_TIMEOUT_MINUTES * 60,
     }

@@ -1,5 +1,5 @@
-"""The absolute session lifetime. The idle timeout is Django's own: SESSION_COOKIE_AGE with
-SESSION_SAVE_EVERY_REQUEST renews the session on each request and lets it lapse when idle."""
+"""Sessions: the idle timeout and the absolute lifetime; default deny; the language; what a
+response may be cached as; input no screen sends."""
 
 from __future__ import annotations
 
@@ -7,23 +7,46 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import middleware as auth_middleware
-from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from casework.models.drafts import DraftKind
+
 SESSION_KEY = "tsunagu_login_at"
+SEEN_KEY = "tsunagu_seen_at"
+# The idle clock is written to the session at most this often (seconds), not on every request.
+TOUCH_EVERY = 30
 
 
 def mark_login(request: HttpRequest) -> None:
-    """Start the absolute lifetime at login (called by the login view)."""
-    request.session[SESSION_KEY] = int(time.time())
+    """Start the absolute lifetime and the idle clock at login (called by the login view)."""
+    now = int(time.time())
+    request.session[SESSION_KEY] = now
+    request.session[SEEN_KEY] = now
+
+
+def _csrf_passes(request: HttpRequest) -> bool:
+    """Would Django's CSRF check let this POST through? Asked before the view is reached,
+    so that what a lapsed session sent is kept only when the user's own page sent it."""
+    request.tsunagu_csrf_probe = True  # type: ignore[attr-defined]  # csrf_failure answers plainly
+    check = CsrfViewMiddleware(lambda r: HttpResponse())
+    no_view: Any = None  # no view is asked about, so none is csrf_exempt
+    try:
+        return check.process_view(request, no_view, (), {}) is None
+    finally:
+        request.tsunagu_csrf_probe = False  # type: ignore[attr-defined]
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
@@ -46,6 +69,11 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
 
 
 class SessionLifetimeMiddleware:
+    """The idle timeout (SESSION_IDLE_TIMEOUT_MINUTES since the last request) and the
+    absolute lifetime (SESSION_ABSOLUTE_HOURS since login). A form sent after either has
+    ended is not lost: what it held is kept as the user's draft and put back into the form
+    after they sign in again."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
@@ -54,13 +82,72 @@ class SessionLifetimeMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             started = request.session.setdefault(SESSION_KEY, now)
+            seen = request.session.setdefault(SEEN_KEY, now)
             if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
-                logout(request)
-                messages.info(
+                return self._ended(
                     request, _("ログインから時間が経ったため、もう一度ログインしてください。")
                 )
-                return redirect(settings.LOGIN_URL)
+            if now - seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+                return self._ended(request, _("一定時間操作がなかったため、ログアウトしました。"))
+            if now - seen >= min(TOUCH_EVERY, settings.SESSION_IDLE_TIMEOUT_MINUTES * 15):
+                request.session[SEEN_KEY] = now
         return self.get_response(request)
+
+    def _ended(self, request: HttpRequest, why: str) -> HttpResponseBase:
+        from casework import services  # the services import the models: not at load time
+        from casework.pages import rendered_for
+
+        match = getattr(request, "resolver_match", None) or _resolve(request.path)
+        if match is not None and match.url_name in BACKGROUND_VIEWS:
+            # The page's own script (keep-alive, autosave) does not end the session: the
+            # form's next real sending does, and keeps what it holds.
+            return JsonResponse({"ended": True}, status=401)
+        user = request.user
+        kept = None
+        own_form = rendered_for(request) is not False  # no token, or one rendered for them
+        if request.method == "POST" and own_form and _csrf_passes(request):
+            kept = services.draft_keep(
+                user=user,  # type: ignore[arg-type]  # signed in: checked by the caller
+                path=request.path,
+                data=request.POST,
+                kind=DraftKind.LAPSED,
+            )
+        logout(request)
+        if kept is not None:
+            why = _(
+                "セッションが切れたため、入力内容を下書きとして保存しました。"
+                "もう一度ログインすると、入力した内容が画面に戻ります。"
+            )
+        messages.info(request, why)
+        if request.method != "POST":
+            back = request.get_full_path()
+        elif kept is not None:
+            back = request.path  # the form, where the draft comes back
+        else:
+            back = _local_referer(request)  # a button's POST: the page it was on
+        return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}")
+
+
+# The views the page's script calls in the background (casework.urls names).
+BACKGROUND_VIEWS = {"session_keepalive", "draft_autosave"}
+
+
+def _resolve(path: str) -> Any:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+def _local_referer(request: HttpRequest) -> str:
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        path = urlsplit(referer).path
+        if path:
+            return path
+    return resolve_url("casework:home")
 
 
 class LanguageMiddleware:

@@ -7,15 +7,23 @@ Views stay thin: they authorize through casework.access, build the form, and han
 
 from __future__ import annotations
 
+import hashlib
+import re
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, transaction
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _lazy
+
+from casework.models.drafts import DraftKind, FormSubmission
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -64,10 +72,162 @@ def submitted(request: HttpRequest, form: BaseForm, save: Callable[[dict], Any])
     if request.method != "POST" or not form.is_valid():
         return False, None
     try:
-        return True, save(form.cleaned_data)
+        saved, _url, fresh = save_once(request, lambda: save(form.cleaned_data), lambda s: "")
     except ValidationError as error:
         apply_errors(form, error)
+        stale_changes(form, error)
         return False, None
+    except SavedBefore:
+        form.add_error(None, CHANGED_AFTER_SAVE)
+        return False, None
+    if fresh:
+        draft_saved(request)
+    return True, saved
+
+
+# The one-time token each rendered form carries ({% form_once %}): the first POST with it
+# saves; a second one with the same content (a double click, the browser's resubmit) saves
+# nothing and is sent where the first went. The token names the user it was rendered for.
+ONCE_FIELD = "form_once"
+_ONCE = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{16})$")
+ALREADY_SAVED = _lazy("この内容はすでに保存されています(二重送信は保存していません)。")
+CHANGED_AFTER_SAVE = _lazy(
+    "この画面の内容はすでに一度保存されています。あとから変えた入力内容は下書きとして残しました。"
+    "確かめてから、もう一度保存してください。"
+)
+
+
+def _once_mac(user_id: int, nonce: str) -> str:
+    return salted_hmac("tsunagu.form_once", f"{user_id}:{nonce}").hexdigest()[:16]
+
+
+def once_token(user: Any) -> str:
+    """A new one-time token for a form rendered for `user`."""
+    nonce = uuid.uuid4().hex
+    return f"{nonce}.{_once_mac(getattr(user, 'pk', None) or 0, nonce)}"
+
+
+def rendered_for(request: HttpRequest) -> bool | None:
+    """Was the form sent rendered for the signed-in user? None when it carries no token."""
+    match = _ONCE.match(request.POST.get(ONCE_FIELD, ""))
+    if match is None:
+        return None
+    expected = _once_mac(getattr(request.user, "pk", None) or 0, match.group(1))
+    return constant_time_compare(expected, match.group(2))
+
+
+def _digest(data: QueryDict) -> str:
+    kept = sorted(
+        (key, values)
+        for key, values in data.lists()
+        if key not in ("csrfmiddlewaretoken", ONCE_FIELD)
+    )
+    return hashlib.sha256(repr(kept).encode()).hexdigest()
+
+
+def save_once(
+    request: HttpRequest, save: Callable[[], Any], url_of: Callable[[Any], str]
+) -> tuple[Any, str, bool]:
+    """Call `save()` unless this form's token was used already. Returns (what save
+    returned, the URL to go to, True); for the same form sent again with the same content
+    (None, the first one's URL, False). The token is claimed in the same transaction as
+    the service's write: a twin POST arriving meanwhile waits for it, then finds it.
+
+    Sent again with other content (typed on while the first was saving): nothing is saved
+    and nothing is lost; what it held is kept as the user's draft and the form is shown
+    again with it (SavedBefore)."""
+    token = request.POST.get(ONCE_FIELD, "")
+    user = request.user
+    if not rendered_for(request) or not user.is_authenticated:
+        saved = save()
+        return saved, url_of(saved), True
+    digest = _digest(request.POST)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = FormSubmission.objects.create(token=token, user=user, digest=digest)
+        except IntegrityError:
+            first = FormSubmission.objects.filter(token=token, user=user).first()
+            if first is not None and first.digest and first.digest != digest:
+                raise SavedBefore() from None
+            return None, (first.result_url if first else "") or request.path, False
+        saved = save()
+        url = url_of(saved)
+        claim.result_url = url[:300]
+        claim.save(update_fields=["result_url"])
+        return saved, url, True
+
+
+class SavedBefore(Exception):
+    """The form was saved once already, and was sent again with other content."""
+
+
+def saved_before(request: HttpRequest) -> HttpResponse:
+    """Keep what the second sending held as the user's draft and show the form with it."""
+    from casework import services
+
+    services.draft_keep(
+        user=request.user,  # type: ignore[arg-type]  # signed in: save_once checked it
+        path=request.path,
+        data=request.POST,
+        kind=DraftKind.LAPSED,
+    )
+    messages.warning(request, CHANGED_AFTER_SAVE)
+    return redirect(request.path)
+
+
+def form_data(request: HttpRequest) -> QueryDict | None:
+    """What a form is bound to: the POST; or, on opening the form again, what the user typed
+    and could not save (their draft): put back at once after a lapsed session, or on
+    asking for it (?draft=restore). An autosaved draft not yet asked for is offered on the
+    page (`request.draft_offered`)."""
+    if request.method == "POST":
+        return request.POST
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    from casework import selectors, services  # they import the models: not at load time
+
+    draft = selectors.draft_for(user, request.path)
+    if draft is None:
+        return None
+    if draft.kind == DraftKind.LAPSED or request.GET.get("draft") == "restore":
+        if draft.kind == DraftKind.LAPSED:
+            messages.info(
+                request,
+                _lazy("保存できなかった入力内容を戻しました。内容を確かめて保存してください。"),
+            )
+            # Put back once; after that it is offered like any draft, until it expires.
+            services.draft_offer(draft=draft)
+        # Restored: the page still offers to throw it away.
+        request.draft_restored = draft  # type: ignore[attr-defined]  # read by base.html
+        return selectors.draft_data(draft)
+    request.draft_offered = draft  # type: ignore[attr-defined]  # read by base.html
+    return None
+
+
+def draft_saved(request: HttpRequest) -> None:
+    """The form was saved: its draft is no longer needed."""
+    if request.user.is_authenticated:
+        from casework import services
+
+        services.draft_discard(user=request.user, path=request.path)
+
+
+def stale_changes(form: BaseForm, error: ValidationError) -> None:
+    """A save refused because the record changed since the form was opened: the form keeps
+    what was typed, lists what changed meanwhile (`form.stale_changes`) and now carries the
+    record's present version, so that saving again, after a look, goes through."""
+    changes = getattr(error, "changes", None)
+    if changes is None:
+        return
+    form.stale_changes = changes  # type: ignore[attr-defined]  # read by form_errors.html
+    version = getattr(error, "version", None)
+    if "version" in form.fields and version is not None:
+        data = QueryDict(mutable=True)
+        data.update(form.data)
+        data[form.add_prefix("version")] = str(version)
+        form.data = data
 
 
 def form_page(
@@ -85,10 +245,21 @@ def form_page(
     is shown and the browser goes to `then(what save returned)` (a URL, a URL name or a
     model with get_absolute_url). Otherwise the page is rendered (`shown()` first, where
     the page records what it reads), with 400 if the form came back with errors."""
-    done, saved = submitted(request, form, save)
-    if done:
-        messages.success(request, success)
-        return redirect(then(saved))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _saved, url, fresh = save_once(
+                request, lambda: save(form.cleaned_data), lambda s: resolve_url(then(s))
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            stale_changes(form, error)
+        except SavedBefore:
+            return saved_before(request)
+        else:
+            if fresh:
+                draft_saved(request)
+            messages.success(request, success if fresh else ALREADY_SAVED)
+            return redirect(url)
     if shown is not None:
         shown()
     return render(request, template, {"form": form, **context}, status=form_status(request, form))

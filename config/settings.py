@@ -37,8 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "guardian",
     "axes",
+    "simple_history",
     "casework",
     "referrals",
     "outreach",
@@ -68,6 +70,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Form widgets render through the project's templates (templates/django/forms/ first).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -81,6 +86,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "casework.context_processors.staff",
             ],
+            # {% jdate %}, {% form_once %}, … in every template without a {% load %}.
+            "builtins": ["casework.templatetags.tsunagu"],
         },
     },
 ]
@@ -148,11 +155,25 @@ BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_VERBOSE = False
 
-# Sessions: an idle timeout (renewed on every request) and an absolute lifetime.
+# Field history (django-simple-history): a correction's reason may be longer than 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Sessions: an idle timeout and an absolute lifetime, both kept by
+# casework.middleware.SessionLifetimeMiddleware. The session row itself lives as long as the
+# absolute lifetime, so that a form sent after the idle timeout still says whose it was:
+# what was typed is kept as that user's draft, then the user signs in again.
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 10, minimum=1)
-SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# (the row outlives the absolute lifetime by a day: a form left open overnight is still
+# known as the user's, and kept as their draft)
+SESSION_COOKIE_AGE = (SESSION_ABSOLUTE_HOURS + 24) * 3600
+SESSION_SAVE_EVERY_REQUEST = False
+# What a user typed and could not save (the session lapsed, a stale CSRF token, a long
+# form's autosave) is kept for them alone this long.
+DRAFT_HOURS = env_int("DRAFT_HOURS", 24, minimum=1)
+# A form sent with a stale CSRF token (signed in again in another tab) keeps what was typed.
+CSRF_FAILURE_VIEW = "casework.views.site.csrf_failure"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

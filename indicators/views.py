@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework.pages import form_page
+from casework.pages import ALREADY_SAVED, form_data, form_page, save_once
 from casework.wareki import fiscal_year_label
 from indicators import access, exports, selectors, services, tasks
 from indicators.charts import bar_chart
@@ -165,7 +165,11 @@ def compute(request: HttpRequest) -> HttpResponse:
             logger.exception("could not enqueue the indicators computation")
             failed.append(fy)
 
-    transaction.on_commit(enqueue)
+    # A double click starts one computation (the form's one-time token).
+    _none, _url, fresh = save_once(request, lambda: transaction.on_commit(enqueue), lambda _s: "")
+    if not fresh:
+        messages.info(request, ALREADY_SAVED)
+        return redirect("indicators:dashboard")
     if failed:
         messages.error(
             request, _("集計を開始できませんでした。時間をおいてもう一度お試しください。")
@@ -189,7 +193,7 @@ def _entry_form(
     success: str,
 ) -> HttpResponse:
     access.require_officer(request.user)
-    form = form_class(request.POST or None)
+    form = form_class(form_data(request))
     return form_page(
         request,
         form,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from casework import access
 from casework.models import AccessLog
-from casework.pages import form_page, page_of
+from casework.pages import form_data, form_page, page_of
 from referrals import selectors, services
 from referrals.access_rules import mark_identities, may_withdraw, referral_for_user
 from referrals.forms import AcceptForm, CompleteForm, DeclineForm, ReferralForm, WithdrawForm
@@ -73,7 +73,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         # The form lists the case's contact records to choose from.
         access.log_form_read(_user(request), case, _noop("他機関へつなぐ(経過記録の選択)"))
-    form = ReferralForm(request.POST or None, case=case)
+    form = ReferralForm(form_data(request), case=case)
     return _form(
         request,
         form,
@@ -165,7 +165,7 @@ def _answer(
     if request.method == "GET" and referral.identifies:
         # A lazy title is fine: the log keeps it in the ward's language.
         access.log_form_read(_user(request), referral.case, cast(str, title))
-    form = form_class(request.POST or None, **(form_kwargs(referral) if form_kwargs else {}))
+    form = form_class(form_data(request), **(form_kwargs(referral) if form_kwargs else {}))
     return _form(
         request,
         form,

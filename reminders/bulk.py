@@ -19,6 +19,7 @@ from casework.models import (
     CaseAssignment,
     CaseStatus,
     ContactRecord,
+    ContactRecordVersion,
     Person,
     PlanState,
     SupportPlan,
@@ -140,7 +141,28 @@ def build_cases(
                     )
                 )
             if len(rows) >= BATCH:
-                ContactRecord.objects.bulk_create(rows, batch_size=BATCH)
+                _contacts_create(rows)
                 rows = []
-        ContactRecord.objects.bulk_create(rows, batch_size=BATCH)
+        _contacts_create(rows)
     return [c.pk for c in cases]
+
+
+def _contacts_create(rows: list[ContactRecord]) -> None:
+    """Each 経過記録 with its first version, as the service writes them."""
+    ContactRecord.objects.bulk_create(rows, batch_size=BATCH)
+    ContactRecordVersion.objects.bulk_create(
+        [
+            ContactRecordVersion(
+                record=r,
+                number=1,
+                occurred_at=r.occurred_at,
+                method=r.method,
+                minutes=r.minutes,
+                summary=r.summary,
+                next_action=r.next_action,
+                author=r.worker,
+            )
+            for r in rows
+        ],
+        batch_size=BATCH,
+    )

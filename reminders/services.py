@@ -103,6 +103,47 @@ def reminder_scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
     return {rule: new.get(rule, 0) for rule in rules.RULES}
 
 
+def reminder_resolve() -> int:
+    """A reminder whose condition no longer holds (the monitoring was recorded, the referral
+    answered, the visit recorded, the report triaged) leaves the unread count: its unread
+    notification is marked read. Returns how many were.
+
+    As at delivery, each reminder is checked as of its own scan: its rule is run on today's
+    records at the scan's moment, so only a change of the records resolves it, never the
+    passing of time (a visit's day coming, a due date passing)."""
+    groups: dict[tuple[str, datetime.datetime], list[tuple[int, datetime.date, int, int]]] = (
+        defaultdict(list)
+    )
+    for (
+        rule,
+        created_at,
+        object_id,
+        due_on,
+        recipient_id,
+        notification_id,
+    ) in Reminder.objects.filter(
+        state=ReminderState.SENT,
+        notification__isnull=False,
+        notification__read_at__isnull=True,
+    ).values_list("rule", "created_at", "object_id", "due_on", "recipient_id", "notification_id"):
+        groups[(rule, created_at)].append((object_id, due_on, recipient_id, notification_id))
+    resolved: list[int] = []
+    for (rule, scanned_at), rows in groups.items():
+        find = rules.RULES.get(rule)
+        if find is None:
+            continue
+        ctx = rules.ScanContext.load(scanned_at)
+        holds = {c.key for c in find(ctx, object_ids={row[0] for row in rows})}
+        resolved += [
+            notification
+            for object_id, due_on, recipient, notification in rows
+            if (rule, object_id, due_on, recipient) not in holds
+        ]
+    return Notification.objects.filter(pk__in=resolved, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 # --- handing out -----------------------------------------------------------------------------
 
 

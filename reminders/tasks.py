@@ -12,9 +12,10 @@ from . import services
 def scan() -> dict[str, object]:
     """Periodic (django-celery-beat): insert the reminders now due and hand them out."""
     added = services.reminder_scan()
+    resolved = services.reminder_resolve()
     services.reminder_release_stale()
     handed_out = services.reminder_dispatch()
-    return {"added": added, "handed_out": handed_out}
+    return {"added": added, "resolved": resolved, "handed_out": handed_out}
 
 
 @shared_task(name="reminders.sweep")

@@ -240,9 +240,28 @@ def records_of_every_kind(cast, case_a, workflow) -> dict:
         planned_at=timezone.now() + datetime.timedelta(days=1),
         staff=[cast.csw_a],
     )
+    contact = services.contact_record_add(
+        actor=cast.csw_a,
+        case=case_a,
+        occurred_at=timezone.now() - datetime.timedelta(hours=1),
+        method="phone",
+        minutes=10,
+        summary="電話で近況を確認した。",
+    )
+    services.household_member_add(
+        actor=cast.csw_a,
+        person=case_a.person,
+        person_relation="head",
+        new_member={"family_name": "世帯", "family_name_kana": "せたい"},
+        member_relation="spouse",
+    )
+    services.notification_send(recipients=[cast.csw_a], message="お知らせ", url="/cases/")
     return {
         "case": case_a,
         "person": case_a.person,
+        "contact": contact,
+        "notification": cast.csw_a.notifications.get(message="お知らせ"),
+        "household_member": case_a.person.household_member.get(left_on__isnull=True),
         "assessment": assessment,
         "plan": plan,
         "enrolment": enrolment,

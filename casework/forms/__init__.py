@@ -16,6 +16,11 @@ from casework.forms.common import RecordDateField as RecordDateField
 from casework.forms.consent import ConsentForm as ConsentForm
 from casework.forms.consent import ConsentWithdrawForm as ConsentWithdrawForm
 from casework.forms.contacts import ContactRecordForm as ContactRecordForm
+from casework.forms.corrections import ContactCorrectionForm as ContactCorrectionForm
+from casework.forms.corrections import ContactVoidForm as ContactVoidForm
+from casework.forms.corrections import HouseholdLeaveForm as HouseholdLeaveForm
+from casework.forms.corrections import HouseholdRelationForm as HouseholdRelationForm
+from casework.forms.corrections import PersonCorrectionForm as PersonCorrectionForm
 from casework.forms.intake import EmergencySupportForm as EmergencySupportForm
 from casework.forms.intake import IntakeForm as IntakeForm
 from casework.forms.intake import ScreeningForm as ScreeningForm
@@ -34,3 +39,4 @@ from casework.forms.programmes import OutcomeForm as OutcomeForm
 from casework.forms.site import AdminLoginForm as AdminLoginForm
 from casework.forms.site import LoginForm as LoginForm
 from casework.forms.supervision import AccessLogFilterForm as AccessLogFilterForm
+from casework.forms.supervision import HandoverForm as HandoverForm

@@ -15,6 +15,9 @@ from casework.models import (
 
 
 class AssessmentForm(forms.ModelForm):
+    # The latest version when the form was opened (0: none yet): see assessment_add.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = Assessment
         fields = [

@@ -55,7 +55,9 @@ class CaseOpenForm(forms.Form):
 
 class MyCasesFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("状況"), required=False, choices=[("", _("すべて")), *CaseStatus.choices]
+        label=_("状況"),
+        required=False,
+        choices=[("", _("すべて")), *[c for c in CaseStatus.choices if c[0] != CaseStatus.CLOSED]],
     )
 
 
@@ -67,7 +69,10 @@ class ReopenForm(forms.Form):
 
 class ReassignForm(forms.Form):
     from_worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=_("現在の担当"), queryset=None
+        label=_("現在の担当"),
+        queryset=None,
+        required=False,
+        help_text=_("空のままにすると、新しい担当を追加します(担当者がいないケースの割り当て)。"),
     )
     to_worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("新しい担当"), queryset=None

@@ -27,9 +27,11 @@ class ContactRecordForm(forms.ModelForm):
 
     def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         self.case = case
-        kwargs.setdefault("initial", {}).setdefault(
-            "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
-        )
+        if kwargs.get("instance") is None:
+            # A new record defaults to now; a correction opens on the record's own time.
+            kwargs.setdefault("initial", {}).setdefault(
+                "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
         super().__init__(*args, **kwargs)
         occurred_at = cast(forms.DateTimeField, self.fields["occurred_at"])
         occurred_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]

@@ -56,8 +56,36 @@ class ConfirmNewPersonForm(forms.Form):
     confirm_new = forms.BooleanField(
         label=_("上の方とは別の人として新しく登録する"), required=False
     )
+    # The likely duplicates the worker saw when confirming (their ids, comma-separated): one
+    # registered meanwhile by a colleague is shown again, not passed over.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+    def seen_ids(self) -> set[int]:
+        raw = self.cleaned_data.get("seen", "") if hasattr(self, "cleaned_data") else ""
+        return {int(p) for p in raw.split(",") if p.strip().isdigit()}
 
 
 class HouseholdLinkForm(forms.Form):
+    """Two 続柄: of the person whose page it is (asked only while they have no household)
+    and of the one added. 世帯主 is not offered where the household has one."""
+
     person_relation = forms.ChoiceField(label=_("この方の続柄"), choices=Relation.choices)
     relation = forms.ChoiceField(label=_("追加する方の続柄"), choices=Relation.choices)
+
+    def __init__(
+        self,
+        *args,
+        current_relation: str = "",
+        head_taken: bool = False,
+        person_head_taken: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        without_head = [c for c in Relation.choices if c[0] != Relation.HEAD]
+        if current_relation:
+            self.fields["person_relation"].widget = forms.HiddenInput()
+            self.fields["person_relation"].initial = current_relation
+        if head_taken:
+            cast(forms.ChoiceField, self.fields["relation"]).choices = without_head
+        if person_head_taken:
+            cast(forms.ChoiceField, self.fields["person_relation"]).choices = without_head

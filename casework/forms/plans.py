@@ -17,6 +17,9 @@ from casework.models import (
 
 
 class SupportPlanForm(forms.ModelForm):
+    # The draft's revision the form was opened on (none for a new plan).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     class Meta:
         model = SupportPlan
         fields = [

@@ -67,3 +67,48 @@ class AccessLogFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("終了日は開始日以降にしてください。"))
         return data
+
+
+class HandoverForm(forms.Form):
+    """One choice per open case of the worker: whom it goes to (blank: it stays), and one
+    choice for all of them at once."""
+
+    all_to: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("すべてのケースを引き継ぐ職員"),
+        queryset=None,
+        required=False,
+        help_text=_("ケースごとに選んだ職員が優先されます。"),
+    )
+
+    def __init__(self, *args, cases=(), targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases = list(cases)
+        self.fields["all_to"].queryset = targets
+        self.fields["all_to"].label_from_instance = _staff_label
+        for case in self.cases:
+            field = forms.ModelChoiceField(
+                label=f"{case.number} {case.person}",
+                queryset=targets,
+                required=False,
+                empty_label=_("(引き継がない)"),
+            )
+            field.label_from_instance = _staff_label
+            self.fields[f"to_{case.pk}"] = field
+
+    def case_fields(self):
+        return [(case, self[f"to_{case.pk}"]) for case in self.cases]
+
+    def moves(self) -> list:
+        everyone = self.cleaned_data.get("all_to")
+        moves = []
+        for case in self.cases:
+            to_worker = self.cleaned_data.get(f"to_{case.pk}") or everyone
+            if to_worker is not None:
+                moves.append((case, to_worker))
+        return moves
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.moves():
+            raise forms.ValidationError(_("引き継ぐ職員を選んでください。"))
+        return cleaned

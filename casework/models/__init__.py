@@ -28,8 +28,13 @@ from casework.models.common import valid_choice as valid_choice
 from casework.models.common import validate_record_date as validate_record_date
 from casework.models.consent import Consent as Consent
 from casework.models.consent import ConsentBasis as ConsentBasis
+from casework.models.contacts import SUMMARY_MAX_LENGTH as SUMMARY_MAX_LENGTH
 from casework.models.contacts import ContactMethod as ContactMethod
 from casework.models.contacts import ContactRecord as ContactRecord
+from casework.models.contacts import ContactRecordVersion as ContactRecordVersion
+from casework.models.drafts import Draft as Draft
+from casework.models.drafts import DraftKind as DraftKind
+from casework.models.drafts import FormSubmission as FormSubmission
 from casework.models.intake import EmergencyKind as EmergencyKind
 from casework.models.intake import EmergencySupport as EmergencySupport
 from casework.models.intake import Intake as Intake
@@ -48,6 +53,7 @@ from casework.models.org import Role as Role
 from casework.models.org import StaffMembership as StaffMembership
 from casework.models.persons import Household as Household
 from casework.models.persons import HouseholdMember as HouseholdMember
+from casework.models.persons import LeaveReason as LeaveReason
 from casework.models.persons import Person as Person
 from casework.models.persons import Relation as Relation
 from casework.models.persons import Sex as Sex

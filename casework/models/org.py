@@ -1,6 +1,7 @@
 """The ward's organisation: districts, agencies, staff and their roles."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,13 @@ class Agency(models.Model):
         null=True,
         blank=True,
         related_name="agencies",
+    )
+    # How long the author of a 経過記録 may correct it; after that, only a supervisor.
+    correction_window_days = models.PositiveSmallIntegerField(
+        _("経過記録を作成者が訂正できる日数"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_("この日数を過ぎた経過記録は、スーパーバイザーだけが訂正できます。"),
     )
 
     class Meta:

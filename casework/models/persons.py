@@ -1,5 +1,7 @@
 """Persons and the households they live in."""
 
+from __future__ import annotations
+
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from casework.models.common import kana_validator, phone_validator, valid_choice
 from casework.models.org import Agency, District
@@ -47,7 +50,30 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="registered_persons",
     )
+    died_on = models.DateField(_("死亡日"), null=True, blank=True)
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now, editable=False)
+    # Raised by every correction: a form opened on an older version is refused, not saved.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Who changed what, when and why (訂正の履歴): one row per saved version.
+    history = HistoricalRecords(
+        excluded_fields=["search_key", "created_at", "registered_by_agency"],
+        cascade_delete_history=False,
+        verbose_name=_("本人の履歴"),
+        verbose_name_plural=_("本人の履歴"),
+    )
+
+    # What a correction may change, in the order the history shows them.
+    CORRECTABLE = (
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "birth_date",
+        "sex",
+        "address",
+        "district",
+        "phone",
+    )
 
     class Meta:
         ordering = ["search_key", "pk"]
@@ -90,6 +116,10 @@ class Person(models.Model):
             raise ValidationError(
                 {"birth_date": _("生年月日は1900年以降の日付を入力してください。")}
             )
+        if self.died_on and self.died_on > timezone.localdate():
+            raise ValidationError({"died_on": _("死亡日に未来の日付は指定できません。")})
+        if self.died_on and self.birth_date and self.died_on < self.birth_date:
+            raise ValidationError({"died_on": _("死亡日は生年月日より後の日付にしてください。")})
 
     def age_on(self, day: datetime.date) -> int | None:
         if not self.birth_date:
@@ -126,18 +156,62 @@ class Household(models.Model):
         return _("世帯 %(number)s") % {"number": self.pk}
 
 
+class LeaveReason(models.TextChoices):
+    MOVED_OUT = "moved_out", _("転出")
+    DIED = "died", _("死亡")
+
+
+class HouseholdMemberQuerySet(models.QuerySet["HouseholdMember"]):
+    def current(self) -> HouseholdMemberQuerySet:
+        """Who lives in the household now: not those who left or died."""
+        return self.filter(left_on__isnull=True)
+
+
 class HouseholdMember(models.Model):
+    """A person's place in a household. Leaving keeps the row (with the date and why), so
+    the household's past stays on record; a person belongs to one household at a time."""
+
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    person = models.OneToOneField(
+    person = models.ForeignKey(
         Person, verbose_name=_("世帯員"), on_delete=models.PROTECT, related_name="household_member"
     )
     relation = models.CharField(_("続柄"), max_length=20, choices=Relation.choices)
+    left_on = models.DateField(_("転出・死亡の日"), null=True, blank=True)
+    left_reason = models.CharField(
+        _("理由"), max_length=20, choices=LeaveReason.choices, blank=True
+    )
+    history = HistoricalRecords(
+        cascade_delete_history=False,
+        verbose_name=_("世帯員の履歴"),
+        verbose_name_plural=_("世帯員の履歴"),
+    )
+
+    objects = HouseholdMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("世帯員")
         verbose_name_plural = _("世帯員")
-        constraints = [valid_choice("relation", Relation, "household_relation_valid")]
+        constraints = [
+            valid_choice("relation", Relation, "household_relation_valid"),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(left_on__isnull=True),
+                name="household_one_current_per_person",
+                violation_error_message=_("この方は別の世帯に登録されています。"),
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(left_on__isnull=True, relation="head"),
+                name="household_one_head",
+                violation_error_message=_("世帯主はすでに登録されています。"),
+            ),
+            models.CheckConstraint(
+                condition=(Q(left_on__isnull=True) & Q(left_reason=""))
+                | (Q(left_on__isnull=False) & Q(left_reason__in=LeaveReason.values)),
+                name="household_left_with_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_relation_display()})"

@@ -25,6 +25,8 @@ class SupportPlan(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(_("版"))
+    # Raised by every saved edit of the draft: a form opened on an older one is refused.
+    revision = models.PositiveIntegerField(default=1, editable=False)
     state = models.CharField(
         _("状態"), max_length=20, choices=PlanState.choices, default=PlanState.DRAFT
     )

@@ -10,6 +10,12 @@ from casework.selectors.cases import case_timeline as case_timeline
 from casework.selectors.cases import case_workers as case_workers
 from casework.selectors.cases import case_workflow as case_workflow
 from casework.selectors.cases import my_cases as my_cases
+from casework.selectors.corrections import contact_versions as contact_versions
+from casework.selectors.corrections import household_changes as household_changes
+from casework.selectors.corrections import person_corrections as person_corrections
+from casework.selectors.corrections import voided_contacts as voided_contacts
+from casework.selectors.drafts import draft_data as draft_data
+from casework.selectors.drafts import draft_for as draft_for
 from casework.selectors.meetings import cases_of_meetings as cases_of_meetings
 from casework.selectors.meetings import meeting_case_choices as meeting_case_choices
 from casework.selectors.meetings import meeting_cases as meeting_cases
@@ -18,9 +24,12 @@ from casework.selectors.notifications import notifications_for as notifications_
 from casework.selectors.notifications import unread_notification_count as unread_notification_count
 from casework.selectors.persons import case_household as case_household
 from casework.selectors.persons import household_member_choices as household_member_choices
+from casework.selectors.persons import household_membership as household_membership
+from casework.selectors.persons import household_past_members as household_past_members
 from casework.selectors.persons import likely_duplicates as likely_duplicates
 from casework.selectors.persons import person_cases as person_cases
 from casework.selectors.persons import person_consents as person_consents
+from casework.selectors.persons import person_household as person_household
 from casework.selectors.persons import person_readable as person_readable
 from casework.selectors.persons import person_search as person_search
 from casework.selectors.plans import current_plan as current_plan
@@ -36,4 +45,7 @@ from casework.selectors.supervision import agency_workers as agency_workers
 from casework.selectors.supervision import caseload_cases as caseload_cases
 from casework.selectors.supervision import caseload_review as caseload_review
 from casework.selectors.supervision import closures_awaiting_decision as closures_awaiting_decision
+from casework.selectors.supervision import handover_cases as handover_cases
+from casework.selectors.supervision import handover_targets as handover_targets
 from casework.selectors.supervision import plans_awaiting_approval as plans_awaiting_approval
+from casework.selectors.supervision import unassigned_cases as unassigned_cases

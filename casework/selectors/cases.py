@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from casework import access
 from casework.models import (
@@ -13,6 +13,7 @@ from casework.models import (
     CaseAssignment,
     CaseConcern,
     CaseShare,
+    CaseStatus,
     ContactRecord,
     Intake,
     MonitoringEntry,
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
 MY_CASES_SCOPES = ("assigned", "shared", "agency")
 
 
-def my_cases(user: User, *, status: str | None = None, scope: str = "assigned") -> QuerySet[Case]:
+def my_cases(
+    user: User, *, status: str | None = None, scope: str = "assigned", closed: bool = False
+) -> QuerySet[Case]:
     """担当ケース: the cases the user works on, or those shared with them, or (supervisors)
     the whole agency. One query for the page, whatever the number of rows."""
     cases = access.cases_visible_to(user)
@@ -40,11 +43,18 @@ def my_cases(user: User, *, status: str | None = None, scope: str = "assigned") 
         cases = cases.filter(shares__user=user, shares__revoked_at__isnull=True).distinct()
     elif scope == "agency":
         cases = access.agency_cases(user)
-    if status:
-        cases = cases.filter(status=status)
+    # Open cases by default; the closed ones under their own tab.
+    if closed:
+        cases = cases.filter(status=CaseStatus.CLOSED)
+    else:
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+        if status:
+            cases = cases.filter(status=status)
     return (
         cases.select_related("person", "owning_agency")
-        .annotate(last_contact_at=Max("contacts__occurred_at"))
+        .annotate(
+            last_contact_at=Max("contacts__occurred_at", filter=Q(contacts__voided_at__isnull=True))
+        )
         .order_by("-opened_on", "-pk")
     )
 

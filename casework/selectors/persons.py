@@ -11,6 +11,7 @@ from casework import access
 from casework.models import (
     Case,
     Consent,
+    Household,
     HouseholdMember,
     Person,
 )
@@ -49,13 +50,16 @@ def case_household(
 ) -> tuple[list[HouseholdMember] | None, dict[int, list[Case]]]:
     """The other members of the person's household, and of their cases only those the
     user may see (keyed by person id). None for a household the user may not read."""
-    member = HouseholdMember.objects.filter(person=person).select_related("household").first()
+    member = (
+        HouseholdMember.objects.current().filter(person=person).select_related("household").first()
+    )
     if member is None:
         return [], {}
     if not access.household_readable(user, member.household):
         return None, {}
     members = list(
-        HouseholdMember.objects.filter(household_id=member.household_id)
+        HouseholdMember.objects.current()
+        .filter(household_id=member.household_id)
         .exclude(person=person)
         .select_related("person")
     )
@@ -65,13 +69,47 @@ def case_household(
     return members, cases
 
 
+def person_household(person: Person) -> Household | None:
+    """The household the person lives in now."""
+    member = household_membership(person)
+    return member.household if member else None
+
+
+def household_membership(person: Person) -> HouseholdMember | None:
+    return (
+        HouseholdMember.objects.current().filter(person=person).select_related("household").first()
+    )
+
+
+def household_past_members(household: Household) -> list[HouseholdMember]:
+    """Who lived in the household and left (転出) or died, each with `name_then`: their name
+    as recorded when they left (a later correction, by whichever agency holds them now, is
+    not this household's to know)."""
+    from casework.selectors.corrections import name_as_of
+
+    members = list(
+        household.members.filter(left_on__isnull=False)
+        .select_related("person")
+        .order_by("-left_on", "-pk")
+    )
+    for member in members:
+        left = member.history.filter(left_on__isnull=False).order_by("history_date").first()
+        moment = left.history_date if left is not None else None
+        member.name_then = name_as_of(member.person, moment)  # type: ignore[attr-defined]
+    return members
+
+
 def household_member_choices(case: Case) -> QuerySet[Person]:
     """Who may be enrolled for the case: its person and their household."""
-    member = HouseholdMember.objects.filter(person_id=case.person_id).first()
+    member = HouseholdMember.objects.current().filter(person_id=case.person_id).first()
     if member is None:
         return Person.objects.filter(pk=case.person_id)
     return Person.objects.filter(
-        Q(pk=case.person_id) | Q(household_member__household_id=member.household_id)
+        Q(pk=case.person_id)
+        | Q(
+            household_member__household_id=member.household_id,
+            household_member__left_on__isnull=True,
+        )
     ).order_by("pk")
 
 

@@ -6,7 +6,7 @@ import datetime
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from casework import access
@@ -120,7 +120,11 @@ def caseload_cases(supervisor: User, worker: User, metric: str) -> QuerySet[Case
     ).exclude(status=CaseStatus.CLOSED)
     if metric == "recent_contacts":
         since = timezone.now() - datetime.timedelta(days=NO_CONTACT_DAYS)
-        cases = agency_cases.filter(contacts__worker=worker, contacts__occurred_at__gte=since)
+        cases = agency_cases.filter(
+            contacts__worker=worker,
+            contacts__occurred_at__gte=since,
+            contacts__voided_at__isnull=True,
+        )
     elif metric == "no_contact":
         cases = cases.filter(pk__in=_no_contact_cases(agency_cases, today).values("pk"))
     elif metric == "monitoring_overdue":
@@ -130,7 +134,9 @@ def caseload_cases(supervisor: User, worker: User, metric: str) -> QuerySet[Case
     return (
         cases.distinct()
         .select_related("person", "owning_agency")
-        .annotate(last_contact_at=Max("contacts__occurred_at"))
+        .annotate(
+            last_contact_at=Max("contacts__occurred_at", filter=Q(contacts__voided_at__isnull=True))
+        )
         .order_by("-opened_on", "-pk")
     )
 
@@ -208,3 +214,44 @@ def agency_staff(user: User) -> QuerySet[User]:
         )
         .order_by("last_name", "first_name", "username")
     )
+
+
+def _has_active_worker() -> Exists:
+    return Exists(
+        CaseAssignment.objects.filter(
+            case_id=OuterRef("pk"), ended_at__isnull=True, worker__is_active=True
+        )
+    )
+
+
+def unassigned_cases(supervisor: User) -> QuerySet[Case]:
+    """担当者なし: the agency's open cases that no active worker has (a worker left, changed
+    role or was deactivated), oldest first."""
+    return (
+        access.agency_cases(supervisor)
+        .exclude(status=CaseStatus.CLOSED)
+        .exclude(_has_active_worker())
+        .select_related("person", "owning_agency")
+        .annotate(
+            last_contact_at=Max("contacts__occurred_at", filter=Q(contacts__voided_at__isnull=True))
+        )
+        .order_by("opened_on", "pk")
+    )
+
+
+def handover_cases(supervisor: User, worker: User) -> QuerySet[Case]:
+    """The worker's open cases of the supervisor's agency, to hand over."""
+    return (
+        access.agency_cases(supervisor)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(assignments__worker=worker, assignments__ended_at__isnull=True)
+        .distinct()
+        .select_related("person")
+        .order_by("opened_on", "pk")
+    )
+
+
+def handover_targets(supervisor: User, worker: User | None = None) -> QuerySet[User]:
+    """Whom cases may go to: the agency's active case workers (not the one handing over)."""
+    workers = agency_workers(supervisor).filter(is_active=True)
+    return workers.exclude(pk=worker.pk) if worker is not None else workers

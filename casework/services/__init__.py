@@ -4,6 +4,7 @@ A package split by the domain; every name is re-exported here."""
 
 from casework.services.assessments import assessment_add as assessment_add
 from casework.services.cases import case_assign as case_assign
+from casework.services.cases import case_handover as case_handover
 from casework.services.cases import case_open as case_open
 from casework.services.cases import case_reassign as case_reassign
 from casework.services.cases import case_reopen as case_reopen
@@ -17,6 +18,19 @@ from casework.services.common import person_lock as person_lock
 from casework.services.consent import consent_record as consent_record
 from casework.services.consent import consent_withdraw as consent_withdraw
 from casework.services.contacts import contact_record_add as contact_record_add
+from casework.services.corrections import CONTACT_FIELDS as CONTACT_FIELDS
+from casework.services.corrections import StaleRecord as StaleRecord
+from casework.services.corrections import contact_record_correct as contact_record_correct
+from casework.services.corrections import contact_record_void as contact_record_void
+from casework.services.corrections import household_head as household_head
+from casework.services.corrections import household_member_leave as household_member_leave
+from casework.services.corrections import household_relation_change as household_relation_change
+from casework.services.corrections import person_correct as person_correct
+from casework.services.drafts import draft_discard as draft_discard
+from casework.services.drafts import draft_keep as draft_keep
+from casework.services.drafts import draft_offer as draft_offer
+from casework.services.drafts import drafts_purge as drafts_purge
+from casework.services.intake import LikelyDuplicates as LikelyDuplicates
 from casework.services.intake import case_intake as case_intake
 from casework.services.intake import emergency_support_add as emergency_support_add
 from casework.services.intake import screening_decide as screening_decide

@@ -14,6 +14,7 @@ from casework.models import (
     Case,
     CaseStatus,
 )
+from casework.selectors.corrections import field_display, field_label
 from casework.services.common import (
     Refusal,
     _lock,
@@ -23,6 +24,7 @@ from casework.services.common import (
     _require_open,
     _set_status,
 )
+from casework.services.corrections import StaleRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -30,9 +32,16 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def assessment_add(
-    *, actor: User, case: Case, assessed_on: datetime.date, **sections: str | bool
+    *,
+    actor: User,
+    case: Case,
+    assessed_on: datetime.date,
+    based_on: int | None = None,
+    **sections: str | bool,
 ) -> Assessment:
-    """A new version of the assessment; earlier versions stay as they were."""
+    """A new version of the assessment; earlier versions stay as they were. `based_on` is
+    the latest version when the form was opened (0: none): if a colleague recorded a newer
+    one meanwhile, the save is refused (StaleRecord) with what that version says."""
     _require(access.WORK, actor, case)
     _lock(case)
     _require_open(case)
@@ -52,7 +61,16 @@ def assessment_add(
         raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
     if sections.get("abuse_suspected") and not str(sections.get("abuse_note", "")).strip():
         raise Refusal({"abuse_note": _("虐待の疑いがある場合は、その内容を記入してください。")})
-    last = case.assessments.order_by("-version").values_list("version", flat=True).first() or 0
+    latest = case.assessments.order_by("-version").first()
+    last = latest.version if latest else 0
+    if based_on is not None and last != based_on:
+        if latest is None:
+            raise Refusal(_("アセスメントの版が正しくありません。画面を開き直してください。"))
+        changes = [
+            (field_label(Assessment, f), field_display(latest, f))
+            for f in ("assessed_on", "summary")
+        ]
+        raise StaleRecord(changes, last)
     assessment = Assessment(
         case=case,
         version=last + 1,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from casework.models import (
     PlanState,
 )
 from casework.services.common import Refusal, _lock, _require, _set_status
+from casework.services.notifications import notification_send
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -198,3 +200,33 @@ def case_reassign(*, actor: User, case: Case, from_worker: User, to_worker: User
     if not ended:
         raise Refusal({"from_worker": _("この職員は担当ではありません。")})
     access.sync_case_grants(case=case, user=from_worker, actor=actor, reason="担当の変更")
+
+
+@transaction.atomic
+def case_handover(*, actor: User, from_worker: User, moves: list[tuple[Case, User]]) -> int:
+    """Hand several of a worker's cases to other workers in one step (the April rotation):
+    each move as case_reassign, all or nothing; each new worker is told how many."""
+    if not moves:
+        raise Refusal(_("引き継ぐケースと引き継ぐ職員を選んでください。"))
+    received: dict[int, list[Case]] = {}
+    workers: dict[int, User] = {}
+    for case, to_worker in sorted(moves, key=lambda move: move[0].pk):
+        try:
+            case_reassign(actor=actor, case=case, from_worker=from_worker, to_worker=to_worker)
+        except ValidationError as error:
+            # Nothing moves: say which case could not, and why.
+            reason = " ".join(error.messages)
+            raise Refusal(
+                _("%(case)s: %(reason)s") % {"case": case.number, "reason": reason}
+            ) from error
+        received.setdefault(to_worker.pk, []).append(case)
+        workers[to_worker.pk] = to_worker
+    previous = f"{from_worker.last_name} {from_worker.first_name}".strip()
+    for pk, cases in received.items():
+        notification_send(
+            recipients=[workers[pk]],
+            message=_("%(n)s件のケースを引き継ぎました(前任: %(from)s)。")
+            % {"n": len(cases), "from": previous or from_worker.username},
+            url=reverse("casework:my_cases"),
+        )
+    return len(moves)

@@ -16,6 +16,7 @@ from casework.models import (
     ClosureReason,
     ClosureRequest,
 )
+from casework.services import workflow_notices
 from casework.services.common import (
     Refusal,
     _lock,
@@ -55,6 +56,7 @@ def closure_request_submit(
     )
     request.full_clean()
     request.save()
+    workflow_notices.closure_requested(request, actor)
     return request
 
 
@@ -90,4 +92,5 @@ def closure_decide(
             reason=str(request.get_reason_display()),
             closed_on=request.closing_on,
         )
+    workflow_notices.closure_decided(request, actor)
     return request

@@ -14,6 +14,7 @@ from casework import access
 from casework.models import (
     Case,
     ContactRecord,
+    ContactRecordVersion,
 )
 from casework.services.common import _lock
 
@@ -40,10 +41,7 @@ def contact_record_add(
     _lock(case)
     if not case.is_open:
         raise ValidationError(_("終結したケースには経過記録を追加できません。"))
-    if occurred_at is not None and timezone.is_naive(occurred_at):
-        raise ValidationError({"occurred_at": _("日時をタイムゾーン付きで指定してください。")})
-    if occurred_at and timezone.localdate(occurred_at) < case.opened_on:
-        raise ValidationError({"occurred_at": _("受付日より前の日時は記録できません。")})
+    contact_fields_check(case, occurred_at)
     record = ContactRecord(
         case=case,
         worker=actor,
@@ -55,4 +53,28 @@ def contact_record_add(
     )
     record.full_clean()
     record.save()
+    contact_version_add(record, author=actor)
     return record
+
+
+def contact_fields_check(case: Case, occurred_at: datetime.datetime | None) -> None:
+    """What a 経過記録's date must be, written or corrected: aware, not before the case."""
+    if occurred_at is not None and timezone.is_naive(occurred_at):
+        raise ValidationError({"occurred_at": _("日時をタイムゾーン付きで指定してください。")})
+    if occurred_at and timezone.localdate(occurred_at) < case.opened_on:
+        raise ValidationError({"occurred_at": _("受付日より前の日時は記録できません。")})
+
+
+def contact_version_add(record: ContactRecord, *, author: User, reason: str = "") -> None:
+    """Keep the record's present fields as its version `record.version` (append-only)."""
+    ContactRecordVersion.objects.create(
+        record=record,
+        number=record.version,
+        occurred_at=record.occurred_at,
+        method=record.method,
+        minutes=record.minutes,
+        summary=record.summary,
+        next_action=record.next_action,
+        reason=reason,
+        author=author,
+    )

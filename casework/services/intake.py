@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from casework import access
+from casework import access, selectors
 from casework.models import (
+    Agency,
     Case,
     CaseStatus,
     ClosureReason,
@@ -33,6 +34,21 @@ from casework.services.common import (
 )
 from casework.services.persons import person_create
 
+# The fields that tell whether a new person is likely someone already registered.
+DUPLICATE_KEYS = ("family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date")
+
+
+class LikelyDuplicates(Refusal):
+    """A new person looks like persons already registered: `persons` lists them."""
+
+    def __init__(self, persons: list[Person]):
+        super().__init__(
+            _("同じ方がすでに登録されている可能性があります。確かめてから受け付けてください。"),
+            code="duplicates",
+        )
+        self.persons = persons
+
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -53,12 +69,32 @@ def case_intake(
     visitor_relation: str = "",
     consent_status: str = IntakeConsent.PENDING,
     worker: User | None = None,
+    check_duplicates: bool = False,
+    seen_duplicates: set[int] | None = None,
 ) -> Case:
     """相談受付: open the case and record how the consultation came in. For someone not yet
     registered, `new_person` holds the person's fields: the person is made in the same
-    transaction, so a refused intake leaves no person behind."""
+    transaction, so a refused intake leaves no person behind.
+
+    With `check_duplicates`, likely duplicates among the persons the actor may see refuse
+    the intake (LikelyDuplicates, listing them); `seen_duplicates` are those the worker
+    saw and confirmed to be someone else. The check and the registration hold the agency's
+    lock, so a colleague's intake of the same person at the same moment is found."""
     if person is None:
-        person = person_create(actor=actor, **(new_person or {}))
+        fields = new_person or {}
+        # Two intakes of the same person at once make one person: new registrations of an
+        # agency are checked for likely duplicates one after the other.
+        membership = access.require_case_role(actor)
+        Agency.objects.select_for_update().filter(pk=membership.agency_id).first()
+        if seen_duplicates is not None or check_duplicates:
+            found = selectors.likely_duplicates(
+                actor,
+                **{k: fields.get(k) for k in DUPLICATE_KEYS},  # type: ignore[arg-type]
+            )
+            unseen = [p for p in found if p.pk not in (seen_duplicates or set())]
+            if unseen:
+                raise LikelyDuplicates(found)
+        person = person_create(actor=actor, **fields)
     if not came_in_person and not (visitor_name.strip() and visitor_relation.strip()):
         raise Refusal(
             {

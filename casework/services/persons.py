@@ -51,12 +51,15 @@ def person_create(
         registered_by_agency=membership.agency,
     )
     person.full_clean()
+    person._history_user = actor  # type: ignore[attr-defined]  # simple-history
     person.save()
     return person
 
 
 def _household_of(person: Person) -> Household | None:
-    member = HouseholdMember.objects.filter(person=person).select_related("household").first()
+    member = (
+        HouseholdMember.objects.current().filter(person=person).select_related("household").first()
+    )
     return member.household if member else None
 
 
@@ -113,15 +116,31 @@ def household_link(
             raise Refusal({"member": _("この方はすでに同じ世帯です。")})
         raise Refusal({"member": _("この方は別の世帯に登録されています。")})
     household = mine or theirs
+    if household is not None:
+        # The household's own lock: a join and a change of 世帯主 run one after the other.
+        Household.objects.select_for_update().filter(pk=household.pk).first()
+    if household is None and person_relation == member_relation == Relation.HEAD:
+        raise Refusal({"relation": _("世帯主は一世帯にひとりです。")})
+    if household is not None:
+        head = household.members.current().filter(relation=Relation.HEAD).exists()
+        joining_as = member_relation if theirs is None else person_relation
+        if head and joining_as == Relation.HEAD:
+            field = "relation" if theirs is None else "person_relation"
+            raise Refusal({field: _("この世帯には世帯主がすでに登録されています。")})
     if household is not None and not all(
-        held(m.person) for m in household.members.select_related("person")
+        held(m.person) for m in household.members.current().select_related("person")
     ):
         # Joining a household would show its members: only one the agency holds in full.
         raise PermissionDenied
     if household is None:
         household = Household.objects.create(registered_by_agency=membership.agency)
-    if mine is None:
-        HouseholdMember.objects.create(household=household, person=person, relation=person_relation)
-    if theirs is None:
-        HouseholdMember.objects.create(household=household, person=member, relation=member_relation)
+    joins: tuple[tuple[Person, str, Household | None], ...] = (
+        (person, person_relation, mine),
+        (member, member_relation, theirs),
+    )
+    for newcomer, joining_relation, present in joins:
+        if present is None:
+            row = HouseholdMember(household=household, person=newcomer, relation=joining_relation)
+            row._history_user = actor  # type: ignore[attr-defined]  # simple-history
+            row.save()
     return household

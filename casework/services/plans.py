@@ -19,6 +19,8 @@ from casework.models import (
     PlanState,
     SupportPlan,
 )
+from casework.selectors.corrections import field_display, field_label
+from casework.services import workflow_notices
 from casework.services.common import (
     Refusal,
     _lock,
@@ -28,6 +30,7 @@ from casework.services.common import (
     _require_open,
     _set_status,
 )
+from casework.services.corrections import StaleRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -154,14 +157,31 @@ def plan_update(
     actor: User,
     plan: SupportPlan,
     actions: Iterable[dict[str, Any]] = (),
+    revision: int | None = None,
     **fields: Unpack[PlanFields],
 ) -> SupportPlan:
+    """Save an edit of a draft plan. `revision` is the one the form was opened on: over a
+    newer one the save is refused (StaleRecord), with the fields that differ. Only an edit
+    that changes something makes the actor a contributor (four eyes)."""
     fields = _plan_fields(fields)
     _require(access.WORK, actor, plan.case)
     plan = _lock_plan(plan)
     _require_open(plan.case)
     if plan.state != PlanState.DRAFT:
         raise Refusal(_("下書きのプランだけを編集できます。承認済みのプランは変更できません。"))
+    actions = list(actions)
+    sent: dict[str, Any] = dict(fields)
+    differ = [n for n in PLAN_FIELDS if n in sent and getattr(plan, n) != sent[n]]
+    actions_differ = _action_rows(actions) != _present_actions(plan)
+    if revision is not None and plan.revision != revision:
+        changes = [(field_label(SupportPlan, n), field_display(plan, n)) for n in differ]
+        if actions_differ:
+            changes.append(
+                (str(_("支援内容")), "; ".join(a.description for a in plan.actions.all()))
+            )
+        raise StaleRecord(changes, plan.revision)
+    if not differ and not actions_differ:
+        return plan  # nothing changed: nobody becomes a contributor
     merged = cast(
         "PlanFields", {name: fields.get(name, getattr(plan, name)) for name in PLAN_FIELDS}
     )
@@ -169,11 +189,38 @@ def plan_update(
     _not_before_opening(plan.case, merged["period_start"], "period_start")
     for name, value in fields.items():
         setattr(plan, name, value)
+    plan.revision += 1
     plan.full_clean()
-    plan.save(update_fields=[n for n in PLAN_FIELDS if n in fields])
+    plan.save(update_fields=[*(n for n in PLAN_FIELDS if n in fields), "revision"])
     plan.contributors.add(actor)
     _save_actions(plan, actions)
     return plan
+
+
+def _action_rows(actions: Iterable[dict[str, Any]]) -> list[tuple[str, int | None, str, str]]:
+    """Actions as the form sends them, in the shape they are compared in."""
+    rows = []
+    for action in actions:
+        description = (action.get("description") or "").strip()
+        if not description:
+            continue
+        agency = action.get("agency")
+        rows.append(
+            (
+                description,
+                getattr(agency, "pk", agency),
+                (action.get("agency_note") or "").strip(),
+                (action.get("frequency") or "").strip(),
+            )
+        )
+    return rows
+
+
+def _present_actions(plan: SupportPlan) -> list[tuple[str, int | None, str, str]]:
+    return [
+        (a.description, a.agency_id, a.agency_note, a.frequency)
+        for a in plan.actions.order_by("sort_order", "pk")
+    ]
 
 
 @transaction.atomic
@@ -191,6 +238,7 @@ def plan_submit(*, actor: User, plan: SupportPlan) -> SupportPlan:
     plan.return_note = ""
     plan.full_clean()
     plan.save(update_fields=["state", "submitted_at", "return_note"])
+    workflow_notices.plan_submitted(plan, actor)
     return plan
 
 
@@ -207,6 +255,7 @@ def plan_return(*, actor: User, plan: SupportPlan, note: str) -> SupportPlan:
     plan.state = PlanState.DRAFT
     plan.return_note = note.strip()
     plan.save(update_fields=["state", "return_note"])
+    workflow_notices.plan_returned(plan, actor)
     return plan
 
 
@@ -233,6 +282,7 @@ def plan_approve(*, actor: User, plan: SupportPlan) -> SupportPlan:
     case = _lock(plan.case)
     if case.status in (CaseStatus.PLANNING, CaseStatus.ASSESSMENT):
         _set_status(case=case, status=CaseStatus.SUPPORT, actor=actor, reason="プラン承認")
+    workflow_notices.plan_approved(plan, actor)
     return plan
 
 

@@ -41,7 +41,7 @@ def enrolment_add(
     _require_open(case)
     household = _household_of(case.person)
     in_household = person.pk == case.person_id or (
-        household is not None and household.members.filter(person=person).exists()
+        household is not None and household.members.current().filter(person=person).exists()
     )
     if not in_household:
         raise Refusal({"person": _("参加者は本人か同じ世帯の方から選んでください。")})

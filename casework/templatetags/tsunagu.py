@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from django import template
 from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from casework import wareki
 
@@ -51,3 +53,14 @@ def staff_name(user: User) -> str:
     """Family name first, as names are written in Japan; the login name if none is set."""
     full = f"{user.last_name} {user.first_name}".strip()
     return full or user.get_username()
+
+
+@register.simple_tag(takes_context=True)
+def form_once(context: template.Context) -> SafeString:
+    """The form's one-time token, for the user it is rendered for: a second POST of the
+    same rendered form saves nothing twice (casework.pages.save_once)."""
+    from casework.pages import ONCE_FIELD, once_token
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return format_html('<input type="hidden" name="{}" value="{}">', ONCE_FIELD, once_token(user))

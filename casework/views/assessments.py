@@ -19,7 +19,7 @@ from casework.models import (
     AccessLog,
     Assessment,
 )
-from casework.pages import AuthenticatedHttpRequest
+from casework.pages import AuthenticatedHttpRequest, form_data
 from casework.views.common import _case_url, _form_page, _record_case
 
 if TYPE_CHECKING:
@@ -39,11 +39,19 @@ def assessment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for name in AssessmentForm.Meta.fields
             if name != "assessed_on"
         }
-    form = AssessmentForm(request.POST or None, initial=initial)
+    initial["version"] = latest.version if latest else 0
+    form = AssessmentForm(form_data(request), initial=initial)
+
+    def save(data: dict[str, Any]) -> str:
+        fields = {k: v for k, v in data.items() if k != "version"}
+        based_on = data.get("version")
+        added = services.assessment_add(actor=request.user, case=case, based_on=based_on, **fields)
+        return _case_url(added.case)
+
     return _form_page(
         request,
         form,
-        lambda data: _case_url(services.assessment_add(actor=request.user, case=case, **data).case),
+        save,
         title=_lazy("アセスメント(新しい版)") if latest else _lazy("アセスメント"),
         back=case,
         success=_("アセスメントを記録しました。"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop as _noop
@@ -23,9 +26,20 @@ from casework.forms import (
 )
 from casework.models import (
     AccessLog,
+    Case,
     Person,
 )
-from casework.pages import AuthenticatedHttpRequest, form_status, page_of
+from casework.pages import (
+    ALREADY_SAVED,
+    AuthenticatedHttpRequest,
+    SavedBefore,
+    draft_saved,
+    form_data,
+    form_status,
+    page_of,
+    save_once,
+    saved_before,
+)
 from casework.views.common import _case_url, _form_page, _user_perms, apply_errors, case_form
 
 
@@ -41,13 +55,21 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "assigned")
     if scope not in scopes:
         scope = "assigned"
-    cases = selectors.my_cases(request.user, status=status or None, scope=scope)
+    closed = request.GET.get("closed") == "1"
+    cases = selectors.my_cases(request.user, status=status or None, scope=scope, closed=closed)
     page = page_of(request, cases)
     access.log_list(request.user, what=_noop("担当ケース一覧"), cases=page.object_list)
     return render(
         request,
         "casework/my_cases.html",
-        {"form": form, "page": page, "scope": scope, "scopes": scopes, "status": status},
+        {
+            "form": form,
+            "page": page,
+            "scope": scope,
+            "scopes": scopes,
+            "status": status,
+            "closed": closed,
+        },
     )
 
 
@@ -71,6 +93,13 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.case_timeline(case),
         "can_work": access.WORK in perms and case.is_open,
         "can_supervise": access.SUPERVISE in perms,
+        # A 経過記録's author corrects it within the agency's window; supervisors always.
+        "can_correct_own": access.WORK in perms,
+        "correction_since": timezone.now()
+        - datetime.timedelta(days=case.owning_agency.correction_window_days),
+        "voided_contacts": (
+            list(selectors.voided_contacts(case.pk)) if access.SUPERVISE in perms else []
+        ),
         "panels": extensions.case_panels(request, case),
         **selectors.case_workflow(request.user, case),
     }
@@ -83,39 +112,40 @@ def case_open_new_person(request: AuthenticatedHttpRequest) -> HttpResponse:
     """相談受付 for a person not yet registered. Likely duplicates among the persons the
     user may see are shown first; a new person is made only once the worker confirms."""
     access.require_case_role(request.user)
-    data = request.POST or None
+    data = form_data(request)
     person_form = PersonForm(data, prefix="person")
     case_form = IntakeForm(data, prefix="case")
     confirm_form = ConfirmNewPersonForm(data, prefix="confirm")
     duplicates: list[Person] = []
     if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
         confirm_form.is_valid()
-        if not confirm_form.cleaned_data.get("confirm_new"):
-            duplicates = selectors.likely_duplicates(
-                request.user,
-                **{
-                    k: person_form.cleaned_data[k]
-                    for k in (
-                        "family_name",
-                        "given_name",
-                        "family_name_kana",
-                        "given_name_kana",
-                        "birth_date",
-                    )
-                },
+        confirmed = bool(confirm_form.cleaned_data.get("confirm_new"))
+
+        def save() -> Case:
+            return services.case_intake(
+                actor=request.user,
+                new_person=person_form.cleaned_data,
+                check_duplicates=True,
+                seen_duplicates=confirm_form.seen_ids() if confirmed else set(),
+                **case_form.service_kwargs(),
             )
-        if not duplicates:
-            try:
-                case = services.case_intake(
-                    actor=request.user,
-                    new_person=person_form.cleaned_data,
-                    **case_form.service_kwargs(),
-                )
-            except ValidationError as error:
-                apply_errors(case_form, error)
-            else:
-                messages.success(request, _("相談を受け付けました。"))
-                return redirect("casework:case_detail", pk=case.pk)
+
+        try:
+            _case, url, fresh = save_once(request, save, _case_url)
+        except services.LikelyDuplicates as found:
+            duplicates = found.persons
+            confirm_form = ConfirmNewPersonForm(
+                prefix="confirm", initial={"seen": ",".join(str(p.pk) for p in duplicates)}
+            )
+        except SavedBefore:
+            return saved_before(request)
+        except ValidationError as error:
+            apply_errors(case_form, error)
+        else:
+            if fresh:
+                draft_saved(request)
+            messages.success(request, _("相談を受け付けました。") if fresh else ALREADY_SAVED)
+            return redirect(url)
     access.log_list(request.user, what=_noop("相談受付(同一人物の候補)"), persons=duplicates)
     return render(
         request,
@@ -138,17 +168,25 @@ def case_open_for_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     person = access.person_for_user(request.user, pk)
     if not access.may_open_case_for(request.user, person):
         raise PermissionDenied
-    case_form = IntakeForm(request.POST or None, prefix="case")
+    case_form = IntakeForm(form_data(request), prefix="case")
     if request.method == "POST" and case_form.is_valid():
         try:
-            case = services.case_intake(
-                actor=request.user, person=person, **case_form.service_kwargs()
+            _case, url, fresh = save_once(
+                request,
+                lambda: services.case_intake(
+                    actor=request.user, person=person, **case_form.service_kwargs()
+                ),
+                _case_url,
             )
+        except SavedBefore:
+            return saved_before(request)
         except ValidationError as error:
             apply_errors(case_form, error)
         else:
-            messages.success(request, _("相談を受け付けました。"))
-            return redirect("casework:case_detail", pk=case.pk)
+            if fresh:
+                draft_saved(request)
+            messages.success(request, _("相談を受け付けました。") if fresh else ALREADY_SAVED)
+            return redirect(url)
     access.log_form_read(request.user, person, _noop("この方の相談を受付"))
     return render(
         request,
@@ -178,15 +216,20 @@ def case_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.SUPERVISE)
     current = selectors.case_workers(case)
     form = ReassignForm(
-        request.POST or None, current=current, workers=selectors.agency_workers(request.user)
+        form_data(request), current=current, workers=selectors.agency_workers(request.user)
     )
+
+    def save(data):
+        if data["from_worker"] is None:
+            services.case_assign(actor=request.user, case=case, worker=data["to_worker"])
+        else:
+            services.case_reassign(actor=request.user, case=case, **data)
+        return _case_url(case)
+
     return _form_page(
         request,
         form,
-        lambda data: (
-            services.case_reassign(actor=request.user, case=case, **data),
-            _case_url(case),
-        )[1],
+        save,
         title=_lazy("担当を変更"),
         back=case,
         success=_("担当を変更しました。"),

@@ -16,7 +16,7 @@ from casework.forms import (
 from casework.models import (
     ClosureRequest,
 )
-from casework.pages import AuthenticatedHttpRequest
+from casework.pages import AuthenticatedHttpRequest, form_data
 from casework.views.common import _case_url, _form_page, _record_case, case_form
 
 
@@ -37,7 +37,7 @@ def closure_request_new(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def closure_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     closure = access.case_record_for_user(request.user, ClosureRequest, pk, access.SUPERVISE)
-    form = ClosureDecisionForm(request.POST or None)
+    form = ClosureDecisionForm(form_data(request))
     return _form_page(
         request,
         form,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from casework import access
 from casework.models import Case
 from casework.pages import PAGE_SIZE as PAGE_SIZE
-from casework.pages import AuthenticatedHttpRequest, form_page
+from casework.pages import AuthenticatedHttpRequest, form_data, form_page
 from casework.pages import apply_errors as apply_errors
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def case_form(
         service(actor=request.user, case=case, **data)
         return _case_url(case)
 
-    form = form_class(request.POST or None)
+    form = form_class(form_data(request))
     return _form_page(request, form, save, title=title, back=case, success=success, case=case)
 
 
@@ -122,7 +122,7 @@ def record_form(
         service(actor=request.user, **{keyword: record}, **data)
         return back.get_absolute_url()
 
-    form = form_class(request.POST or None)
+    form = form_class(form_data(request))
     return _form_page(
         request,
         form,

@@ -17,7 +17,7 @@ from casework.forms import (
     ConsentForm,
     ConsentWithdrawForm,
 )
-from casework.pages import AuthenticatedHttpRequest
+from casework.pages import AuthenticatedHttpRequest, form_data
 from casework.views.common import _form_page
 
 
@@ -27,7 +27,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_user(request.user, pk)
     if not access.person_in_agency_scope(request.user, person):
         raise PermissionDenied
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(form_data(request))
 
     def save(data: dict[str, Any]) -> str:
         services.consent_record(actor=request.user, person=person, **data)
@@ -48,7 +48,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consent = access.consent_for_user(request.user, pk)
-    form = ConsentWithdrawForm(request.POST or None)
+    form = ConsentWithdrawForm(form_data(request))
 
     def save(data: dict[str, Any]) -> str:
         services.consent_withdraw(actor=request.user, consent=consent, **data)

@@ -15,14 +15,14 @@ from casework.forms import (
     ContactRecordForm,
 )
 from casework.models import Case
-from casework.pages import AuthenticatedHttpRequest, form_page
+from casework.pages import AuthenticatedHttpRequest, form_data, form_page
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.WORK)
-    form = ContactRecordForm(request.POST or None, case=case)
+    form = ContactRecordForm(form_data(request), case=case)
 
     def save(data: dict[str, Any]) -> Case:
         services.contact_record_add(actor=request.user, case=case, **data)

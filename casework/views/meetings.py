@@ -18,7 +18,7 @@ from casework.forms import (
 from casework.models import (
     AccessLog,
 )
-from casework.pages import AuthenticatedHttpRequest, page_of
+from casework.pages import AuthenticatedHttpRequest, form_data, page_of
 from casework.views.common import _form_page
 
 
@@ -43,7 +43,7 @@ def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("case"):
         initial["cases"] = visible.filter(pk=access.parse_id(request.GET["case"]))
-    form = MeetingForm(request.POST or None, visible_cases=visible, initial=initial)
+    form = MeetingForm(form_data(request), visible_cases=visible, initial=initial)
     return _form_page(
         request,
         form,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from casework import access, selectors, services
@@ -26,5 +27,17 @@ def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     # Only a path inside the app: never an open redirect.
     if not target.startswith("/") or target.startswith("//"):
+        target = reverse("casework:notifications")
+    return redirect(target)
+
+
+@require_GET
+def notification_open(request, pk):
+    """Open a notification: it is read now, and the browser goes where it leads."""
+    notification = access.notification_for_user(request.user, pk)
+    services.notifications_mark_read(actor=request.user, notification_id=notification.pk)
+    target = notification.url
+    local = url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    if not local or not target.startswith("/"):
         target = reverse("casework:notifications")
     return redirect(target)

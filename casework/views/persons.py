@@ -22,7 +22,17 @@ from casework.forms import (
 from casework.models import (
     AccessLog,
 )
-from casework.pages import AuthenticatedHttpRequest, form_status, page_of
+from casework.pages import (
+    ALREADY_SAVED,
+    AuthenticatedHttpRequest,
+    SavedBefore,
+    draft_saved,
+    form_data,
+    form_status,
+    page_of,
+    save_once,
+    saved_before,
+)
 from casework.views.common import apply_errors
 
 
@@ -76,6 +86,10 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else None
     )
     household_writable = in_scope and members is not None
+    household = selectors.person_household(person) if members is not None else None
+    may_edit_household = household is not None and access.may_edit_household(
+        request.user, household
+    )
     membership = access.membership_of(request.user)
     assert membership is not None  # person_for_user let only case staff in
     return render(
@@ -91,6 +105,19 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             # Who may be told about the person is for the agency that holds them.
             "consents": selectors.person_consents(request.user, person) if in_scope else None,
             "household_writable": household_writable,
+            "may_correct": access.may_correct_person(request.user, person),
+            # Earlier names and addresses are for the agency that holds the person.
+            "corrections": selectors.person_corrections(person) if in_scope else [],
+            "household_member": (
+                selectors.household_membership(person) if household is not None else None
+            ),
+            "past_members": (
+                selectors.household_past_members(household) if household is not None else []
+            ),
+            "household_changes": (
+                selectors.household_changes(household.pk) if household is not None else []
+            ),
+            "may_edit_household": may_edit_household,
         },
     )
 
@@ -107,27 +134,63 @@ def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if request.GET.get("member")
         else None
     )
-    form = HouseholdLinkForm(request.POST or None)
-    person_form = None if member else PersonForm(request.POST or None, prefix="member")
+    present = selectors.household_membership(person)
+    if present is not None and not access.household_readable(request.user, present.household):
+        present = None  # not theirs to read: nothing of it is shown (joining it is refused)
+    head = services.household_head(present.household_id) if present else None
+    # Joining the added member's household: is there a 世帯主 there already?
+    theirs = selectors.household_membership(member) if member is not None else None
+    theirs_head = (
+        theirs is not None
+        and present is None
+        and services.household_head(theirs.household_id) is not None
+    )
+    form = HouseholdLinkForm(
+        form_data(request),
+        current_relation=present.relation if present else "",
+        head_taken=head is not None,
+        person_head_taken=theirs_head,
+    )
+    # A new member lives at the household's address: the head's, else this person's.
+    home = head.person if head is not None else person
+    if head is not None and head.person_id != person.pk and request.method == "GET":
+        access.log_form_read(request.user, head.person, _noop("世帯員を追加(世帯主の住所)"))
+    person_form = (
+        None
+        if member
+        else PersonForm(
+            form_data(request),
+            prefix="member",
+            initial={"address": home.address, "district": home.district_id},
+        )
+    )
     if (
         request.method == "POST"
         and form.is_valid()
         and (member or cast(PersonForm, person_form).is_valid())
     ):
         try:
-            services.household_member_add(
-                actor=request.user,
-                person=person,
-                person_relation=form.cleaned_data["person_relation"],
-                member=member,
-                new_member=None if member else cast(PersonForm, person_form).cleaned_data,
-                member_relation=form.cleaned_data["relation"],
+            _household, url, fresh = save_once(
+                request,
+                lambda: services.household_member_add(
+                    actor=request.user,
+                    person=person,
+                    person_relation=form.cleaned_data["person_relation"],
+                    member=member,
+                    new_member=None if member else cast(PersonForm, person_form).cleaned_data,
+                    member_relation=form.cleaned_data["relation"],
+                ),
+                lambda _household: person.get_absolute_url(),
             )
+        except SavedBefore:
+            return saved_before(request)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("世帯員を追加しました。"))
-            return redirect("casework:person_detail", pk=person.pk)
+            if fresh:
+                draft_saved(request)
+            messages.success(request, _("世帯員を追加しました。") if fresh else ALREADY_SAVED)
+            return redirect(url)
     access.log_form_read(request.user, person, _noop("世帯員を追加"))
     if member is not None:
         access.log_form_read(request.user, member, _noop("世帯員を追加(追加する方)"))

@@ -28,7 +28,17 @@ from casework.models import (
     Case,
     SupportPlan,
 )
-from casework.pages import AuthenticatedHttpRequest, form_status
+from casework.pages import (
+    ALREADY_SAVED,
+    AuthenticatedHttpRequest,
+    SavedBefore,
+    draft_saved,
+    form_data,
+    form_status,
+    save_once,
+    saved_before,
+    stale_changes,
+)
 from casework.views.common import (
     _plan_url,
     _record_case,
@@ -93,8 +103,10 @@ def _plan_forms(
         if base
         else []
     )
-    data = request.POST if request.method == "POST" else None
-    form = SupportPlanForm(data, initial=initial if plan is None else None, instance=plan)
+    data = form_data(request)
+    form = SupportPlanForm(
+        data, initial=initial if plan is None else {"version": plan.revision}, instance=plan
+    )
     formset = PlanActionFormSet(data, initial=actions, prefix="actions")
     return form, formset
 
@@ -113,12 +125,17 @@ def _plan_page(
         fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
         actions = [f.cleaned_data for f in formset.forms if f.cleaned_data]
         try:
-            saved = save(fields, actions)
+            _saved, url, fresh = save_once(request, lambda: save(fields, actions), _plan_url)
+        except SavedBefore:
+            return saved_before(request)
         except ValidationError as error:
             apply_errors(form, error)
+            stale_changes(form, error)
         else:
-            messages.success(request, _("支援プランを保存しました。"))
-            return redirect(_plan_url(saved))
+            if fresh:
+                draft_saved(request)
+            messages.success(request, _("支援プランを保存しました。") if fresh else ALREADY_SAVED)
+            return redirect(url)
     # A lazy title is fine: the log keeps it in the ward's language.
     access.log_form_read(request.user, case, cast(str, title))
     return render(
@@ -164,7 +181,11 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         formset=formset,
         title=_lazy("支援プランを編集"),
         save=lambda fields, actions: services.plan_update(
-            actor=request.user, plan=plan, actions=actions, **fields
+            actor=request.user,
+            plan=plan,
+            actions=actions,
+            revision=form.cleaned_data.get("version"),
+            **fields,
         ),
     )
 

@@ -17,7 +17,7 @@ from casework.forms import (
 from casework.models import (
     ProgrammeEnrolment,
 )
-from casework.pages import AuthenticatedHttpRequest
+from casework.pages import AuthenticatedHttpRequest, form_data
 from casework.views.common import _case_url, _form_page, record_form
 
 
@@ -55,7 +55,7 @@ def outcome_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrolment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.WORK)
-    form = EnrolmentForm(request.POST or None, people=selectors.household_member_choices(case))
+    form = EnrolmentForm(form_data(request), people=selectors.household_member_choices(case))
     return _form_page(
         request,
         form,

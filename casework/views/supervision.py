@@ -5,15 +5,19 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from casework import access, selectors
+from casework import access, selectors, services
 from casework.forms import (
     AccessLogFilterForm,
+    HandoverForm,
 )
 from casework.models import AccessLog
-from casework.pages import AuthenticatedHttpRequest, page_of
+from casework.pages import AuthenticatedHttpRequest, form_data, form_page, page_of
 
 
 @require_GET
@@ -31,6 +35,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "casework/caseload.html",
         {
             "rows": selectors.caseload_review(request.user),
+            "unassigned": selectors.unassigned_cases(request.user).count(),
             "plans": plans,
             "closures": closures,
             "no_contact_days": selectors.NO_CONTACT_DAYS,
@@ -93,4 +98,40 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "casework/access_log.html",
         {"form": form, "page": page, "agency_id": agency_id},
+    )
+
+
+@require_GET
+def caseload_unassigned(request):
+    """担当者なし: the agency's open cases no active worker has, each assignable."""
+    access.require_supervisor(request.user)
+    page = page_of(request, selectors.unassigned_cases(request.user))
+    access.log_list(request.user, what=_noop("担当者なしのケース"), cases=page.object_list)
+    return render(request, "casework/caseload_unassigned.html", {"page": page})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def caseload_handover(request, pk):
+    """Hand all or chosen open cases of one worker to one or several others in one step."""
+    worker = access.agency_worker_for_supervisor(request.user, pk)
+    cases = selectors.handover_cases(request.user, worker)
+    form = HandoverForm(
+        form_data(request),
+        cases=cases,
+        targets=selectors.handover_targets(request.user, worker),
+    )
+
+    def save(data):
+        services.case_handover(actor=request.user, from_worker=worker, moves=form.moves())
+        return reverse("casework:caseload")
+
+    return form_page(
+        request,
+        form,
+        save,
+        template="casework/caseload_handover.html",
+        success=_("ケースを引き継ぎました。新しい担当者にお知らせしました。"),
+        shown=lambda: access.log_list(request.user, what=_noop("引き継ぎ"), cases=form.cases),
+        context={"worker": worker},
     )

@@ -19,7 +19,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casework import access
 from casework import selectors as casework_selectors
 from casework.forms import PersonForm
-from casework.pages import apply_errors, form_status, page_of
+from casework.pages import (
+    ALREADY_SAVED,
+    SavedBefore,
+    apply_errors,
+    draft_saved,
+    form_data,
+    form_status,
+    page_of,
+    save_once,
+    saved_before,
+)
 from outreach import access_rules as outreach_access
 from outreach import selectors, services
 from outreach.forms import (
@@ -56,7 +66,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def event_new(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
-        EventForm(request.POST or None),
+        EventForm(form_data(request)),
         lambda data: then(services.event_record(actor=user_of(request), **data), "outreach:events"),
         title=_("啓発活動を記録"),
         success=_("啓発活動を記録しました。"),
@@ -74,7 +84,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_new(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
-        GroupForm(request.POST or None),
+        GroupForm(form_data(request)),
         lambda data: services.group_create(actor=user_of(request), **data).get_absolute_url(),
         title=_("活動グループを登録"),
         success=_("活動グループを登録しました。"),
@@ -124,7 +134,7 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
     group = outreach_access.group_for_recording(user_of(request), pk)
     return form_page(
         request,
-        SessionForm(request.POST or None),
+        SessionForm(form_data(request)),
         lambda data: services.session_record(
             actor=user_of(request), group=group, **data
         ).group.get_absolute_url(),
@@ -139,21 +149,29 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Register a participant: a new person registered by the worker's agency."""
     group = outreach_access.group_for_recording(user_of(request), pk)
-    form = ParticipantForm(request.POST or None)
-    person_form = PersonForm(request.POST or None, prefix="person")
+    form = ParticipantForm(form_data(request))
+    person_form = PersonForm(form_data(request), prefix="person")
     if request.method == "POST" and form.is_valid() and person_form.is_valid():
         try:
-            services.participant_register(
-                actor=user_of(request),
-                group=group,
-                new_person=person_form.cleaned_data,
-                **form.cleaned_data,
+            _participant, url, fresh = save_once(
+                request,
+                lambda: services.participant_register(
+                    actor=user_of(request),
+                    group=group,
+                    new_person=person_form.cleaned_data,
+                    **form.cleaned_data,
+                ),
+                lambda _participant: group.get_absolute_url(),
             )
         except ValidationError as error:
             apply_errors(form, error)
+        except SavedBefore:
+            return saved_before(request)
         else:
-            messages.success(request, _("参加者を登録しました。"))
-            return redirect(group.get_absolute_url())
+            if fresh:
+                draft_saved(request)
+            messages.success(request, _("参加者を登録しました。") if fresh else ALREADY_SAVED)
+            return redirect(url)
     return render(
         request,
         "outreach/participant_form.html",
@@ -167,7 +185,7 @@ def participant_new(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = outreach_access.participant_for_user(user_of(request), pk)
     form = ParticipantUpdateForm(
-        request.POST or None, initial={"in_community_activity": participant.in_community_activity}
+        form_data(request), initial={"in_community_activity": participant.in_community_activity}
     )
     return form_page(
         request,
@@ -197,7 +215,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 def service_new(request: HttpRequest) -> HttpResponse:
     access.require_case_role(user_of(request))
     form = ServiceForm(
-        request.POST or None, workers=casework_selectors.agency_staff(user_of(request))
+        form_data(request), workers=casework_selectors.agency_staff(user_of(request))
     )
     return form_page(
         request,

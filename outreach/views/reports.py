@@ -16,7 +16,17 @@ from casework import access
 from casework import selectors as casework_selectors
 from casework.forms import IntakeForm, PersonForm
 from casework.models import District
-from casework.pages import apply_errors, form_status, page_of
+from casework.pages import (
+    ALREADY_SAVED,
+    SavedBefore,
+    apply_errors,
+    draft_saved,
+    form_data,
+    form_status,
+    page_of,
+    save_once,
+    saved_before,
+)
 from outreach import access_rules as outreach_access
 from outreach import selectors, services
 from outreach.forms import CloseReportForm, LinkForm, ReportForm, WorkerForm
@@ -98,7 +108,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
-        ReportForm(request.POST or None),
+        ReportForm(form_data(request)),
         lambda data: services.report_receive(actor=user_of(request), **data).get_absolute_url(),
         title=_("見守り通報を受け付ける"),
         success=_("見守り通報を受け付けました。"),
@@ -137,9 +147,7 @@ def _report_for_action(request: HttpRequest, pk: int) -> WatchReport:
 @require_http_methods(["GET", "POST"])
 def report_assign(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for_action(request, pk)
-    form = WorkerForm(
-        request.POST or None, workers=casework_selectors.agency_staff(user_of(request))
-    )
+    form = WorkerForm(form_data(request), workers=casework_selectors.agency_staff(user_of(request)))
     return form_page(
         request,
         form,
@@ -170,7 +178,7 @@ def report_link(request: HttpRequest, pk: int) -> HttpResponse:
 
     return form_page(
         request,
-        LinkForm(request.POST or None),
+        LinkForm(form_data(request)),
         link,
         title=_("本人・ケースに連携"),
         success=_("通報を連携しました。"),
@@ -184,7 +192,7 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for_action(request, pk)
     return form_page(
         request,
-        CloseReportForm(request.POST or None),
+        CloseReportForm(form_data(request)),
         lambda data: services.report_close(
             actor=user_of(request), report=report, **data
         ).get_absolute_url(),
@@ -198,7 +206,7 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_open_case(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for_action(request, pk)
-    data = request.POST or None
+    data = form_data(request)
     family, _sep, given = report.subject_name.partition(" ")
     person_form = PersonForm(
         data,
@@ -214,19 +222,33 @@ def report_open_case(request: HttpRequest, pk: int) -> HttpResponse:
         data, prefix="case", initial={"main_concern": "", "chief_complaint": report.noticed}
     )
     if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
+
+        def opened_case_url(opened: WatchReport) -> str:
+            assert opened.case is not None  # the service opened it
+            return opened.case.get_absolute_url()
+
         try:
-            report = services.report_open_case(
-                actor=user_of(request),
-                report=report,
-                person_fields=person_form.cleaned_data,
-                intake_fields=case_form.service_kwargs(),
+            _opened, url, fresh = save_once(
+                request,
+                lambda: services.report_open_case(
+                    actor=user_of(request),
+                    report=report,
+                    person_fields=person_form.cleaned_data,
+                    intake_fields=case_form.service_kwargs(),
+                ),
+                opened_case_url,
             )
         except ValidationError as error:
             apply_errors(case_form, error)
+        except SavedBefore:
+            return saved_before(request)
         else:
-            messages.success(request, _("通報からケースを開始しました。"))
-            assert report.case is not None  # the service opened it
-            return redirect(report.case.get_absolute_url())
+            if fresh:
+                draft_saved(request)
+            messages.success(
+                request, _("通報からケースを開始しました。") if fresh else ALREADY_SAVED
+            )
+            return redirect(url)
     log_read(
         user_of(request),
         case=report.case,

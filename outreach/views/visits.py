@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from casework import access
 from casework import selectors as casework_selectors
+from casework.pages import form_data
 from outreach import access_rules as outreach_access
 from outreach import selectors, services
 from outreach.forms import VisitPlanForm, VisitRecordForm
@@ -46,7 +47,7 @@ def _plan_visit(
     back: str,
 ) -> HttpResponse:
     form = VisitPlanForm(
-        request.POST or None,
+        form_data(request),
         workers=casework_selectors.agency_staff(user_of(request)),
         initial={"staff": [request.user.pk]},
     )
@@ -118,7 +119,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     visited = selectors.visited(visit)
     return form_page(
         request,
-        VisitRecordForm(request.POST or None, visit=visit),
+        VisitRecordForm(form_data(request), visit=visit),
         lambda data: services.visit_record(
             actor=user_of(request), visit=visit, **data
         ).get_absolute_url(),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from casework import services
-from casework.models import Agency, Consent, District, Person, Role
+from casework.models import Agency, Consent, District, Notification, Person, Role
 from outreach import services as outreach_services
 from referrals.models import Scope
 from reminders import services as reminder_services
@@ -287,7 +287,14 @@ def build_world(cast, workflow, open_case) -> World:
 
     # The records that hang off a case, on csw_a's case and on the one only the supervisor
     # sees; submitted plans, and closure asked for last.
-    records: dict[str, list] = {"assessment": [], "plan": [], "enrolment": [], "closure": []}
+    records: dict[str, list] = {
+        "assessment": [],
+        "plan": [],
+        "enrolment": [],
+        "closure": [],
+        "contact": [],
+        "household_member": [],
+    }
     for key, actor in (("assigned", cast.csw_a), ("unassigned", cast.supervisor_a)):
         worked = cases[key]
         workflow.screen(worked, actor)
@@ -309,6 +316,24 @@ def build_world(cast, workflow, open_case) -> World:
                 actor=actor, case=worked, reason="goal_achieved", closing_on=today
             )
         )
+        records["contact"].append(
+            services.contact_record_add(
+                actor=actor,
+                case=worked,
+                occurred_at=timezone.now() - datetime.timedelta(hours=2),
+                method="phone",
+                minutes=5,
+                summary="電話で近況を確認した。",
+            )
+        )
+        services.household_member_add(
+            actor=actor,
+            person=worked.person,
+            person_relation="head",
+            new_member={"family_name": "同居", "family_name_kana": "どうきょ"},
+            member_relation="child",
+        )
+        records["household_member"].append(worked.person.household_member.get())
 
     # What is due now (the plans waiting for approval…), delivered in the app.
     reminder_services.reminder_scan()
@@ -335,6 +360,7 @@ def build_world(cast, workflow, open_case) -> World:
             "group": [group],
             "participant": [participant],
             "worker": workers,
+            "notification": list(Notification.objects.order_by("pk")),
             **records,
         },
     )

@@ -37,6 +37,7 @@ DETAILS = {
     "referrals:detail",
     "outreach:report_detail",
     "outreach:visit_detail",
+    "casework:contact_versions",
 }
 # One row for the request, with the ids of every case and person on the page.
 LISTS = {
@@ -45,6 +46,8 @@ LISTS = {
     "casework:case_open",
     "casework:caseload",
     "casework:caseload_worker",
+    "casework:caseload_unassigned",
+    "casework:caseload_handover",
     "casework:meeting_list",
     "casework:meeting_new",
     "casework:access_log",
@@ -55,7 +58,7 @@ LISTS = {
     "outreach:group_detail",
 }
 # Pages about a person rather than a case: their rows need not name a case.
-PERSON_KINDS = {"person", "consent", "participant"}
+PERSON_KINDS = {"person", "consent", "participant", "household_member"}
 PERSON_PAGES = {name for name, (kind, _m, _e) in MATRIX.items() if kind in PERSON_KINDS}
 
 

@@ -80,6 +80,15 @@ MATRIX = {
     "casework:person_case_open": ("person", "get", WORK),
     "casework:household_add": ("person", "get", WORK),
     "casework:consent_new": ("person", "get", WORK),
+    # Corrections: those who may work the person's case; the household's members too.
+    "casework:person_correct": ("person", "get", WORK),
+    "casework:household_member_leave": ("household_member", "get", WORK),
+    "casework:household_relation": ("household_member", "get", WORK),
+    # A 経過記録: its history for whoever sees the case, its correction for its author
+    # (csw_a) and the supervisor, 誤記録 for the supervisor alone.
+    "casework:contact_versions": ("contact", "get", VIEW),
+    "casework:contact_correct": ("contact", "get", WORK),
+    "casework:contact_void": ("contact", "get", SUPERVISE),
     # A consent record is its recording agency's own: agency B may not know it.
     "casework:consent_withdraw": ("consent", "get", {"csw_a": 200, "supervisor_a": 200}),
     # The watch network: an unlinked report of the district both agencies serve.
@@ -121,15 +130,20 @@ MATRIX = {
     ),
     # Supervisor pages: 403 for every signed-in non-supervisor, 404 for another agency's
     # supervisor (the worker is not theirs to know).
-    "casework:caseload_worker": (
-        "worker",
-        "get",
-        {
-            **dict.fromkeys(CAST, 403),
-            "supervisor_a": 200,
-            "supervisor_b": 404,
-        },
-    ),
+    **{
+        f"casework:{name}": (
+            "worker",
+            "get",
+            {
+                **dict.fromkeys(CAST, 403),
+                "supervisor_a": 200,
+                "supervisor_b": 404,
+            },
+        )
+        for name in ("caseload_worker", "caseload_handover")
+    },
+    # A notification is its recipient's alone: opening it leads on (and marks it read).
+    "casework:notification_open": ("notification", "get", {"csw_a": 302}),
 }
 
 # Pages without an id, by role.
@@ -157,6 +171,7 @@ PAGES = {
     "referrals:inbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "referrals:outbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:caseload": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
+    "casework:caseload_unassigned": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:access_log": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
 }
 

@@ -49,8 +49,12 @@ def test_intake_shows_likely_duplicates_before_creating_a_person(client, cast, o
     assert response.status_code == 200
     assert response.context["duplicates"] == [existing.person]
     assert Person.objects.count() == 1
-    # Confirmed as a different person: created.
-    response = client.post(url("case_open"), _intake_data(**{"confirm-confirm_new": "on"}))
+    # Confirmed as a different person than the one shown: created.
+    seen = response.context["confirm_form"].initial["seen"]
+    assert seen == str(existing.person.pk)
+    response = client.post(
+        url("case_open"), _intake_data(**{"confirm-confirm_new": "on", "confirm-seen": seen})
+    )
     assert response.status_code == 302
     assert Person.objects.count() == 2
 

@@ -38,7 +38,11 @@ def test_delivery_puts_a_notification_with_a_link_in_the_bell(cast, due_referral
     client.force_login(cast.supervisor_b)
     page = client.get("/notifications/").content.decode()
     assert note.message in page
-    assert f'href="/referrals/{due_referral.pk}/"' in page
+    # Its link opens the notification (marking it read) and leads to the referral.
+    opener = f"/notifications/{note.pk}/"
+    assert f'href="{opener}"' in page
+    assert client.get(opener).url == f"/referrals/{due_referral.pk}/"
+    page = client.get("/notifications/").content.decode()
     unread = Notification.objects.filter(recipient=cast.supervisor_b, read_at__isnull=True)
     assert f'<span class="count">{unread.count()}</span>' in page
 
