@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from casework import access
-from casework.models import AccessLog, Case, Person
+from casework.models import AccessLog, AccessLogAgency, Case, Person
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -34,7 +34,7 @@ def log_access(
     `detail` says in plain Japanese what was read (a text marked with gettext_noop, or
     gettext_lazy, is translated for a reader of another language on the access-log page)."""
     membership = access.membership_of(user)
-    return AccessLog.objects.create(
+    row = AccessLog.objects.create(
         user=user,
         agency_id=membership.agency_id if membership else None,
         person=person if person is not None else (case.person if case is not None else None),
@@ -42,6 +42,7 @@ def log_access(
         action=action,
         detail=_record_text(detail),
     )
+    return row  # the database files it under its agencies (AccessLogAgency)
 
 
 def log_form_read(user: User, record: object, detail: str) -> None:
@@ -100,7 +101,7 @@ def log_list(
     if not case_ids and not person_ids and not query and not always:
         return None
     membership = access.membership_of(user)
-    return AccessLog.objects.create(
+    row = AccessLog.objects.create(
         user=user,
         agency_id=membership.agency_id if membership else None,
         action=AccessLog.Action.VIEW_LIST,
@@ -110,25 +111,30 @@ def log_list(
         case_agencies=_id_list(agency_ids),
         query=query[:200],
     )
+    return row  # the database files it under its agencies (AccessLogAgency)
 
 
-def access_log_for_supervisor(user: User) -> QuerySet[AccessLog]:
+def access_log_for_supervisor(user: User) -> QuerySet[AccessLogAgency]:
     """The access log a supervisor reviews: reads by the agency's staff, and reads of the
-    agency's cases by anyone."""
+    agency's cases by anyone. As the agency's index entries (AccessLogAgency, filed when
+    each row was written), each with its row as `log`."""
     membership = access.require_supervisor(user)
-    return AccessLog.objects.filter(
-        Q(agency_id=membership.agency_id)
-        | Q(case__owning_agency_id=membership.agency_id)
-        | Q(case_agencies__contains=f",{membership.agency_id},")
-    )
+    return AccessLogAgency.objects.filter(agency_id=membership.agency_id)
 
 
 def access_log_about(
-    rows: QuerySet[AccessLog], *, case_id: int | None = None, person_id: int | None = None
-) -> QuerySet[AccessLog]:
-    """Rows that name the case or the person, on a detail page or among a list's rows."""
+    entries: QuerySet[AccessLogAgency],
+    *,
+    case_id: int | None = None,
+    person_id: int | None = None,
+) -> QuerySet[AccessLogAgency]:
+    """Entries whose row names the case or the person, on a detail page or in a list."""
     if case_id is not None:
-        rows = rows.filter(Q(case_id=case_id) | Q(case_ids__contains=f",{int(case_id)},"))
+        entries = entries.filter(
+            Q(log__case_id=case_id) | Q(log__case_ids__contains=f",{int(case_id)},")
+        )
     if person_id is not None:
-        rows = rows.filter(Q(person_id=person_id) | Q(person_ids__contains=f",{int(person_id)},"))
-    return rows
+        entries = entries.filter(
+            Q(log__person_id=person_id) | Q(log__person_ids__contains=f",{int(person_id)},")
+        )
+    return entries

@@ -4,11 +4,11 @@ Part of the access policy: casework.access re-exports these names."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-    from django.db.models import Q
+    from django.db.models import QuerySet
 
     from casework.models import Case, Consent, Person, StaffMembership
 
@@ -20,12 +20,13 @@ class AccessRules:
     Every hook takes the user and their membership first, then the object it asks about.
     """
 
-    def readable_cases(self, user: User, membership: StaffMembership) -> Q | None:
-        """More cases the member may read in full (VIEW)."""
+    def readable_cases(self, user: User, membership: StaffMembership) -> QuerySet[Any] | None:
+        """More cases the member may read in full (VIEW): a query of their ids (one column,
+        e.g. `.values("case_id")`), one indexable branch of the visibility UNION."""
         return None
 
-    def summary_cases(self, user: User, membership: StaffMembership) -> Q | None:
-        """More cases the member may read only in the shared summary (SUMMARY)."""
+    def summary_cases(self, user: User, membership: StaffMembership) -> QuerySet[Any] | None:
+        """More cases the member may read only in the shared summary (SUMMARY): as above."""
         return None
 
     def case_permissions(self, user: User, membership: StaffMembership, case: Case) -> set[str]:

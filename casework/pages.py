@@ -7,22 +7,26 @@ Views stay thin: they authorize through casework.access, build the form, and han
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _lazy
 
+from casework.models.common import MAX_ID
 from casework.models.drafts import DraftKind, FormSubmission
 
 if TYPE_CHECKING:
@@ -268,3 +272,85 @@ def form_page(
 def page_of(request: HttpRequest, items, size: int = PAGE_SIZE) -> Page:
     """The page of `items` the request asks for (?page=N; out of range: the nearest)."""
     return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+# A long list (the access log) is paged by its last row, not by an offset: the next page
+# is an index range scan, however deep. Its count stops at COUNT_CAP (「1,000件以上」).
+COUNT_CAP = 1000
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list walked by (time, id), newest first."""
+
+    object_list: list[Any]
+    next_cursor: str
+    count: int
+    capped: bool
+    first: bool
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count:,}"
+
+
+def keyset_page(
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    *,
+    size: int,
+    at: str = "at",
+    pk: str = "pk",
+) -> KeysetPage:
+    """The page of `rows` (ordered by `at` then `pk`, both descending) after ?after=<cursor>
+    (the last row of the page before: its time and id). A cursor that does not parse is
+    the first page."""
+    counted = rows.order_by()[: COUNT_CAP + 1].count()
+    cursor = _cursor(request.GET.get("after", ""))
+    if cursor is not None:
+        moment, last = cursor
+        rows = rows.filter(Q(**{f"{at}__lt": moment}) | Q(**{at: moment, f"{pk}__lt": last}))
+    found = list(rows[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    next_cursor = ""
+    if more:
+        tail = found[-1]
+        moment = _path_value(tail, at)
+        micros = round(moment.timestamp() * 1_000_000)
+        next_cursor = f"{micros}_{_path_value(tail, pk)}"
+    return KeysetPage(
+        object_list=found,
+        next_cursor=next_cursor,
+        count=min(counted, COUNT_CAP),
+        capped=counted > COUNT_CAP,
+        first=cursor is None,
+    )
+
+
+def _path_value(obj: Any, path: str) -> Any:
+    for step in path.split("__"):
+        obj = getattr(obj, step)
+    return obj
+
+
+def _cursor(raw: str) -> tuple[datetime.datetime, int] | None:
+    """`<microseconds since the epoch>_<id>`: digits only, safe in any URL."""
+    micros_text, _sep, last_text = raw.partition("_")
+    if not (micros_text.isdigit() and last_text.isdigit()) or len(micros_text) > 18:
+        return None
+    last = int(last_text)
+    if not 0 < last <= MAX_ID:
+        return None
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    try:
+        moment = epoch + datetime.timedelta(microseconds=int(micros_text))
+    except OverflowError:
+        return None
+    return moment, last

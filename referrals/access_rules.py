@@ -17,7 +17,7 @@ supervisors by rule. Who may see the person named in a referral, and who may ans
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -39,20 +39,20 @@ def _scope_perms(scopes: Iterable[str]) -> set[str]:
     return {access.VIEW} if Scope.FULL in scopes else {access.SUMMARY}
 
 
-def _accepted_to(membership: StaffMembership, scope: str) -> Q | None:
+def _accepted_to(membership: StaffMembership, scope: str) -> QuerySet[Any] | None:
+    """The cases referred to the supervisor's agency and accepted in `scope` (their ids)."""
     if membership.role != Role.SUPERVISOR:
         return None
-    accepted = Referral.objects.filter(
+    return Referral.objects.filter(
         receiving_agency_id=membership.agency_id, state=ReferralState.ACCEPTED, scope=scope
     ).values("case_id")
-    return Q(pk__in=accepted)
 
 
 class ReferralRules(access.AccessRules):
-    def readable_cases(self, user: User, membership: StaffMembership) -> Q | None:
+    def readable_cases(self, user: User, membership: StaffMembership) -> QuerySet[Any] | None:
         return _accepted_to(membership, Scope.FULL)
 
-    def summary_cases(self, user: User, membership: StaffMembership) -> Q | None:
+    def summary_cases(self, user: User, membership: StaffMembership) -> QuerySet[Any] | None:
         return _accepted_to(membership, Scope.SUMMARY)
 
     def case_permissions(self, user: User, membership: StaffMembership, case: Case) -> set[str]:

@@ -16,6 +16,7 @@ from casework.forms.common import RecordDateField as RecordDateField
 from casework.forms.consent import ConsentForm as ConsentForm
 from casework.forms.consent import ConsentWithdrawForm as ConsentWithdrawForm
 from casework.forms.contacts import ContactRecordForm as ContactRecordForm
+from casework.forms.contacts import TimelineFilterForm as TimelineFilterForm
 from casework.forms.corrections import ContactCorrectionForm as ContactCorrectionForm
 from casework.forms.corrections import ContactVoidForm as ContactVoidForm
 from casework.forms.corrections import HouseholdLeaveForm as HouseholdLeaveForm

@@ -6,9 +6,12 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from casework.forms.common import DATE_WIDGET, RecordDateField
 from casework.models import (
     Case,
+    ContactMethod,
     ContactRecord,
 )
 
@@ -40,3 +43,18 @@ class ContactRecordForm(forms.ModelForm):
         exclusions = super()._get_validation_exclusions()
         exclusions.update({"case", "worker"})
         return exclusions
+
+
+class TimelineFilterForm(forms.Form):
+    """The case page's 経過記録: by date and method. Bad input filters nothing."""
+
+    date_from = RecordDateField(label=_("開始日"), required=False, widget=DATE_WIDGET)
+    date_to = RecordDateField(label=_("終了日"), required=False, widget=DATE_WIDGET)
+    method = forms.ChoiceField(
+        label=_("方法"), required=False, choices=[("", _("すべて")), *ContactMethod.choices]
+    )
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

@@ -4,6 +4,7 @@ A package split by the domain; every name is re-exported here."""
 
 from casework.account_models import PasswordReset as PasswordReset
 from casework.models.access_log import AccessLog as AccessLog
+from casework.models.access_log import AccessLogAgency as AccessLogAgency
 from casework.models.access_log import AccessLogQuerySet as AccessLogQuerySet
 from casework.models.assessments import Assessment as Assessment
 from casework.models.assessments import GuardianshipNeed as GuardianshipNeed

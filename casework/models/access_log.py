@@ -86,3 +86,35 @@ class AccessLog(models.Model):
     @property
     def shown_person_count(self) -> int:
         return self.person_ids.count(",") - 1 if self.person_ids else 0
+
+
+class AccessLogAgency(models.Model):
+    """Whose access log shows a row: the reader's agency, the read case's agency, and for a
+    list each listed case's agency, stored when the row is written, with its time. A
+    supervisor's page walks the index on (agency, time) and never filters the whole log.
+    Append-only like the log."""
+
+    log = models.ForeignKey(AccessLog, on_delete=models.PROTECT, related_name="agencies")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("アクセス記録の機関")
+        verbose_name_plural = _("アクセス記録の機関")
+        indexes = [models.Index(fields=["agency", "-at", "-log"], name="accesslog_agency_time")]
+        constraints = [
+            models.UniqueConstraint(fields=["log", "agency"], name="accesslog_agency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log_id} {self.agency_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the access log is append-only")

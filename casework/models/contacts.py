@@ -88,7 +88,11 @@ class ContactRecord(models.Model):
         ordering = ["-occurred_at", "-pk"]
         verbose_name = _("経過記録")
         verbose_name_plural = _("経過記録")
-        indexes = [models.Index(fields=["case", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["case", "-occurred_at"]),
+            # ケース点検: each worker's recent contacts.
+            models.Index(fields=["worker", "-occurred_at"], name="contact_worker_time"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes__gte=1) & Q(minutes__lte=1440), name="contact_minutes_range"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
 from casework import access
 from casework.models import (
@@ -35,12 +37,21 @@ def my_cases(
     """担当ケース: the cases the user works on, or those shared with them, or (supervisors)
     the whole agency. One query for the page, whatever the number of rows."""
     cases = access.cases_visible_to(user)
+    # EXISTS rather than a join: no DISTINCT over the whole list before the page's LIMIT.
     if scope == "assigned":
         cases = cases.filter(
-            assignments__worker=user, assignments__ended_at__isnull=True
-        ).distinct()
+            Exists(
+                CaseAssignment.objects.filter(
+                    case_id=OuterRef("pk"), worker=user, ended_at__isnull=True
+                )
+            )
+        )
     elif scope == "shared":
-        cases = cases.filter(shares__user=user, shares__revoked_at__isnull=True).distinct()
+        cases = cases.filter(
+            Exists(
+                CaseShare.objects.filter(case_id=OuterRef("pk"), user=user, revoked_at__isnull=True)
+            )
+        )
     elif scope == "agency":
         cases = access.agency_cases(user)
     # Open cases by default; the closed ones under their own tab.
@@ -52,15 +63,42 @@ def my_cases(
             cases = cases.filter(status=status)
     return (
         cases.select_related("person", "owning_agency")
-        .annotate(
-            last_contact_at=Max("contacts__occurred_at", filter=Q(contacts__voided_at__isnull=True))
-        )
+        .annotate(last_contact_at=last_contact_at())
         .order_by("-opened_on", "-pk")
     )
 
 
-def case_timeline(case: Case) -> QuerySet[ContactRecord]:
-    return case.contacts.select_related("worker").order_by("-occurred_at", "-pk")
+def last_contact_at() -> Subquery:
+    """A case's latest 経過記録 (not 誤記録), as a correlated subquery: computed only for the
+    rows of the page (the index on case and time answers it), never aggregated over every
+    contact of every case before the LIMIT."""
+    return Subquery(
+        ContactRecord.objects.filter(case_id=OuterRef("pk"))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+
+
+def case_timeline(
+    case: Case,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    method: str = "",
+) -> QuerySet[ContactRecord]:
+    """The case's 経過記録, newest first, within the dates (local days) and of the method."""
+    contacts = case.contacts.select_related("worker").order_by("-occurred_at", "-pk")
+    if date_from:
+        contacts = contacts.filter(occurred_at__gte=_start_of(date_from))
+    if date_to:
+        contacts = contacts.filter(occurred_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    if method:
+        contacts = contacts.filter(method=method)
+    return contacts
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def case_concerns(case: Case) -> list[str]:

@@ -6,13 +6,13 @@ import datetime
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from casework import access
 from casework.models import (
     CASE_ROLES,
-    AccessLog,
+    AccessLogAgency,
     Case,
     CaseAssignment,
     CaseStatus,
@@ -22,6 +22,7 @@ from casework.models import (
     StaffMembership,
     SupportPlan,
 )
+from casework.selectors.cases import last_contact_at
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -90,8 +91,13 @@ def caseload_review(supervisor: User) -> list[CaseloadRow]:
         )
     )
     awaiting = per_worker(assignments.filter(case__plans__state=PlanState.SUBMITTED))
+    # Through the (worker, time) index: the agency's workers' recent contacts, on its cases.
     contacts = per_worker(
-        ContactRecord.objects.filter(case__in=agency_cases, occurred_at__gte=since),
+        ContactRecord.objects.filter(
+            worker_id__in=[m.user_id for m in workers],
+            occurred_at__gte=since,
+            case__in=agency_cases,
+        ),
         field="worker_id",
     )
     rows: list[CaseloadRow] = []
@@ -134,9 +140,7 @@ def caseload_cases(supervisor: User, worker: User, metric: str) -> QuerySet[Case
     return (
         cases.distinct()
         .select_related("person", "owning_agency")
-        .annotate(
-            last_contact_at=Max("contacts__occurred_at", filter=Q(contacts__voided_at__isnull=True))
-        )
+        .annotate(last_contact_at=last_contact_at())
         .order_by("-opened_on", "-pk")
     )
 
@@ -170,20 +174,21 @@ def agency_access_log(
     date_to: datetime.date | None = None,
     case: int | None = None,
     person: int | None = None,
-) -> QuerySet[AccessLog]:
-    """Reads by the agency's staff, and reads of the agency's cases by anyone; `case` and
-    `person` keep the rows that name them, on a page or among a list's rows."""
-    rows = access.access_log_for_supervisor(supervisor)
-    rows = access.access_log_about(rows, case_id=case, person_id=person)
+) -> QuerySet[AccessLogAgency]:
+    """Reads by the agency's staff, and reads of the agency's cases by anyone, newest first,
+    as the agency's index entries (each row as `.log`): the index on (agency, time) walks
+    them. `case` and `person` keep the rows that name them, on a page or in a list."""
+    entries = access.access_log_for_supervisor(supervisor)
+    entries = access.access_log_about(entries, case_id=case, person_id=person)
     if worker is not None:
-        rows = rows.filter(user=worker)
+        entries = entries.filter(log__user=worker)
     if date_from:
-        rows = rows.filter(at__gte=_start_of(date_from))
+        entries = entries.filter(at__gte=_start_of(date_from))
     if date_to:
-        rows = rows.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
-    return rows.select_related("user", "agency", "case__owning_agency", "person").order_by(
-        "-at", "-pk"
-    )
+        entries = entries.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    return entries.select_related(
+        "log__user", "log__agency", "log__case__owning_agency", "log__person"
+    ).order_by("-at", "-log_id")
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -232,9 +237,7 @@ def unassigned_cases(supervisor: User) -> QuerySet[Case]:
         .exclude(status=CaseStatus.CLOSED)
         .exclude(_has_active_worker())
         .select_related("person", "owning_agency")
-        .annotate(
-            last_contact_at=Max("contacts__occurred_at", filter=Q(contacts__voided_at__isnull=True))
-        )
+        .annotate(last_contact_at=last_contact_at())
         .order_by("opened_on", "pk")
     )
 

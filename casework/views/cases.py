@@ -23,6 +23,7 @@ from casework.forms import (
     PersonForm,
     ReassignForm,
     ReopenForm,
+    TimelineFilterForm,
 )
 from casework.models import (
     AccessLog,
@@ -73,6 +74,9 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+TIMELINE_PAGE = 50
+
+
 @never_cache
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -85,12 +89,17 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         detail=_noop("ケースの画面"),
     )
     perms = _user_perms(case)
+    timeline_filter = TimelineFilterForm(request.GET or None)
     context = {
         "case": case,
         "concerns": selectors.case_concerns(case),
         "assignments": selectors.case_active_assignments(case),
         "shares": selectors.case_active_shares(case),
-        "timeline": selectors.case_timeline(case),
+        # The latest 50 first, in pages; by date and method within the case.
+        "timeline": page_of(
+            request, selectors.case_timeline(case, **timeline_filter.filters()), TIMELINE_PAGE
+        ),
+        "timeline_filter": timeline_filter,
         "can_work": access.WORK in perms and case.is_open,
         "can_supervise": access.SUPERVISE in perms,
         # A 経過記録's author corrects it within the agency's window; supervisors always.

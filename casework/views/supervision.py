@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,8 +15,14 @@ from casework.forms import (
     AccessLogFilterForm,
     HandoverForm,
 )
-from casework.models import AccessLog
-from casework.pages import AuthenticatedHttpRequest, form_data, form_page, page_of
+from casework.pages import (
+    AuthenticatedHttpRequest,
+    KeysetPage,
+    form_data,
+    form_page,
+    keyset_page,
+    page_of,
+)
 
 
 @require_GET
@@ -66,7 +71,7 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccessLogFilterForm(request.GET or None, workers=workers, user=request.user)
     if form.is_bound and not form.is_valid():
         # A filter that cannot apply shows nothing, never everything.
-        empty: Page[AccessLog] = Paginator([], 50).get_page(1)
+        empty = KeysetPage(object_list=[], next_cursor="", count=0, capped=False, first=True)
         return render(
             request, "casework/access_log.html", {"form": form, "page": empty, "agency_id": None}
         )
@@ -79,7 +84,8 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         case=filters.get("case"),
         person=filters.get("person"),
     )
-    page = page_of(request, rows, 50)
+    page = keyset_page(request, rows, size=50, at="at", pk="log_id")
+    page.object_list = [entry.log for entry in page.object_list]
     membership = access.membership_of(request.user)
     assert membership is not None  # require_supervisor
     agency_id = membership.agency_id
