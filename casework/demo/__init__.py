@@ -15,4 +15,5 @@ texts    the fixed material: agencies, staff, names, addresses, the words of eve
 plans    what the planner draws, before anything is written
 planner  the seeded planner (people, course and records of each case)
 build    the world built through the services; the seed_demo command
+links    the shares, 8050 households and meetings that tie the cases together
 report   what the command prints"""
