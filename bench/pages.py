@@ -180,8 +180,10 @@ def plan(cast: Cast) -> list[Page]:
         count = ContactRecord.objects.filter(case_id=case).count()
         detail = reverse("casework:case_detail", kwargs={"pk": case})
         add(f"ケース(経過記録{count}件)", detail, "csw", "supervisor")
-    add("本人検索 さとう", reverse("casework:person_search") + "?q=さとう",
-        "csw", "consultation", "supervisor")  # fmt: skip
+    search = reverse("casework:person_search")
+    add("本人検索 さとう", f"{search}?q=さとう", "csw", "consultation", "supervisor")
+    # Two characters: the bigram index, not the trigram one (PostgreSQL).
+    add("本人検索 佐藤", f"{search}?q=佐藤", "csw", "consultation", "supervisor")
     add("ケース点検", reverse("casework:caseload"), "supervisor")
     worker = reverse("casework:caseload_worker", kwargs={"pk": csw.pk})
     for metric in CASE_METRICS:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -122,26 +122,43 @@ def _granted_case_ids(user: User, perms: tuple[str, ...]) -> list[QuerySet[Any]]
     return [direct, via_group]
 
 
-def _visible(user: User, perms: tuple[str, ...]) -> QuerySet[Case]:
-    """The cases the user may know with `perms`, in one indexable shape: `id IN (… UNION …)`
-    over the branches that grant them (their grants, their agency's cases for a supervisor,
-    other apps' rules). Each branch is an index lookup, so a list, a count or a search
-    starts from the few ids the user may see, never from a scan of every case."""
+def _branches(user: User, perms: tuple[str, ...], column: str = "pk") -> list[QuerySet[Any]]:
+    """The branches that let the user know cases with `perms` (their grants, their agency's
+    cases for a supervisor, other apps' rules), each an index lookup giving the cases'
+    `column`: their ids, or (for persons) the ids of the persons behind them."""
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
-        return Case.objects.none()
-    branches = _granted_case_ids(user, perms)
-    if membership.role == Role.SUPERVISOR:
-        branches.append(Case.objects.filter(owning_agency_id=membership.agency_id).values("pk"))
+        return []
+    ids = _granted_case_ids(user, perms)
     for rules in _rules:
         for perm, extra in (
             (VIEW, rules.readable_cases(user, membership)),
             (SUMMARY, rules.summary_cases(user, membership)),
         ):
             if perm in perms and extra is not None:
-                branches.append(extra)
+                ids.append(extra)
     # A branch of a UNION takes no ORDER BY (a model's default ordering).
-    first, *rest = (branch.order_by() for branch in branches)
+    if column == "pk":
+        branches = [branch.order_by() for branch in ids]
+    else:
+        branches = [
+            Case.objects.filter(pk__in=branch.order_by()).order_by().values(column)
+            for branch in ids
+        ]
+    if membership.role == Role.SUPERVISOR:
+        agency = Case.objects.filter(owning_agency_id=membership.agency_id)
+        branches.append(agency.order_by().values(column))
+    return branches
+
+
+def _visible(user: User, perms: tuple[str, ...]) -> QuerySet[Case]:
+    """The cases the user may know with `perms`, in one indexable shape: `id IN (… UNION …)`
+    over the branches that grant them. Each branch is an index lookup, so a list, a count
+    or a search starts from the few ids the user may see, never from a scan of every case."""
+    branches = _branches(user, perms)
+    if not branches:
+        return Case.objects.none()
+    first, *rest = branches
     return Case.objects.filter(pk__in=first.union(*rest))
 
 
@@ -152,8 +169,15 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 def agency_cases(user: User) -> QuerySet[Case]:
     """Every case the supervisor's agency owns (their scope by rule); 403 for others."""
+    return Case.objects.filter(agency_scope(user))
+
+
+def agency_scope(user: User, path: str = "") -> Q:
+    """The supervisor's scope by rule as a condition on the case reached by `path` (for
+    example "case__" from a plan), so a read joins the case instead of listing every case
+    of the agency; 403 for others."""
     membership = require_supervisor(user)
-    return Case.objects.filter(owning_agency_id=membership.agency_id)
+    return Q(**{f"{path}owning_agency_id": membership.agency_id})
 
 
 def cases_readable_by(user: User) -> QuerySet[Case]:
@@ -212,15 +236,17 @@ def persons_visible_to(user: User) -> QuerySet[Person]:
     if membership is None or not membership.handles_cases:
         return Person.objects.none()
     has_any_case = Exists(Case.objects.filter(person_id=OuterRef("pk")))
-    # One UNION of two indexed branches, as for cases: never an OR over every person.
-    behind_cases = cases_visible_to(user).order_by().values("person_id")
+    # One UNION of indexed branches, as for cases: the persons behind each branch of the
+    # visible cases (a supervisor's agency through its own index, not through the ids of
+    # its cases), and the agency's persons without a case. Never an OR over every person.
+    behind_cases = _branches(user, (VIEW, SUMMARY), column="person_id")
     own_without_case = (
         Person.objects.filter(registered_by_agency_id=membership.agency_id)
         .filter(~has_any_case)
         .order_by()
         .values("pk")
     )
-    return Person.objects.filter(pk__in=behind_cases.union(own_without_case))
+    return Person.objects.filter(pk__in=own_without_case.union(*behind_cases))
 
 
 def person_for_user(user: User, pk: str | int) -> Person:

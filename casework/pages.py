@@ -7,6 +7,7 @@ Views stay thin: they authorize through casework.access, build the form, and han
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import re
@@ -19,7 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
@@ -274,20 +275,22 @@ def page_of(request: HttpRequest, items, size: int = PAGE_SIZE) -> Page:
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
-# A long list (the access log) is paged by its last row, not by an offset: the next page
-# is an index range scan, however deep. Its count stops at COUNT_CAP (「1,000件以上」).
+# A long list (the access log, a search) is paged by its last row, not by an offset: the
+# next page is an index range scan, however deep. Its count stops at COUNT_CAP (「1,000件以上」).
 COUNT_CAP = 1000
 
 
 @dataclass
 class KeysetPage:
-    """One page of a list walked by (time, id), newest first."""
+    """One page of a list walked by (key, id): newest first by time, or in order of a text
+    key (a search by name)."""
 
     object_list: list[Any]
     next_cursor: str
     count: int
     capped: bool
     first: bool
+    newest_first: bool = True
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.object_list)
@@ -307,30 +310,49 @@ def keyset_page(
     size: int,
     at: str = "at",
     pk: str = "pk",
+    text: bool = False,
+    sorted_whole: bool = False,
 ) -> KeysetPage:
-    """The page of `rows` (ordered by `at` then `pk`, both descending) after ?after=<cursor>
-    (the last row of the page before: its time and id). A cursor that does not parse is
-    the first page."""
-    counted = rows.order_by()[: COUNT_CAP + 1].count()
-    cursor = _cursor(request.GET.get("after", ""))
+    """The page of `rows` after ?after=<cursor> (the last row of the page before: its key
+    and id). By default `rows` are ordered by the time `at` then `pk`, both descending; with
+    `text`, by the text `at` then `pk`, both ascending. A cursor that does not parse is the
+    first page.
+
+    `sorted_whole`: the database sorts every matching row to find the page anyway (a search
+    filtered by visibility, not walked down an index), so the first page counts them in the
+    same statement (COUNT(*) OVER ()) instead of matching them twice."""
+    raw = request.GET.get("after", "")
+    cursor = _text_cursor(raw) if text else _cursor(raw)
+    counted: int | None = None
+    if cursor is None and sorted_whole:
+        rows = rows.annotate(matched=Window(Count("pk")))
+    else:
+        counted = rows.order_by()[: COUNT_CAP + 1].count()
     if cursor is not None:
-        moment, last = cursor
-        rows = rows.filter(Q(**{f"{at}__lt": moment}) | Q(**{at: moment, f"{pk}__lt": last}))
+        key, last = cursor
+        beyond = "gt" if text else "lt"
+        rows = rows.filter(Q(**{f"{at}__{beyond}": key}) | Q(**{at: key, f"{pk}__{beyond}": last}))
     found = list(rows[: size + 1])
+    if counted is None:
+        counted = found[0].matched if found else 0
     more = len(found) > size
     found = found[:size]
     next_cursor = ""
     if more:
         tail = found[-1]
-        moment = _path_value(tail, at)
-        micros = round(moment.timestamp() * 1_000_000)
-        next_cursor = f"{micros}_{_path_value(tail, pk)}"
+        value = _path_value(tail, at)
+        if text:
+            encoded = base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+        else:
+            encoded = str(round(value.timestamp() * 1_000_000))
+        next_cursor = f"{encoded}_{_path_value(tail, pk)}"
     return KeysetPage(
         object_list=found,
         next_cursor=next_cursor,
         count=min(counted, COUNT_CAP),
         capped=counted > COUNT_CAP,
         first=cursor is None,
+        newest_first=not text,
     )
 
 
@@ -340,13 +362,32 @@ def _path_value(obj: Any, path: str) -> Any:
     return obj
 
 
+def _cursor_id(last_text: str) -> int | None:
+    if not last_text.isdigit() or len(last_text) > 18:
+        return None
+    last = int(last_text)
+    return last if 0 < last <= MAX_ID else None
+
+
+def _text_cursor(raw: str) -> tuple[str, int] | None:
+    """`<the key, base64url without padding>_<id>`: safe in any URL."""
+    encoded, _sep, last_text = raw.rpartition("_")
+    last = _cursor_id(last_text)
+    if last is None or not encoded or len(encoded) > 1400:
+        return None
+    try:
+        padded = encoded + "=" * (-len(encoded) % 4)
+        key = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return (key, last) if "\x00" not in key else None
+
+
 def _cursor(raw: str) -> tuple[datetime.datetime, int] | None:
     """`<microseconds since the epoch>_<id>`: digits only, safe in any URL."""
     micros_text, _sep, last_text = raw.partition("_")
-    if not (micros_text.isdigit() and last_text.isdigit()) or len(micros_text) > 18:
-        return None
-    last = int(last_text)
-    if not 0 < last <= MAX_ID:
+    last = _cursor_id(last_text)
+    if last is None or not micros_text.isdigit() or len(micros_text) > 18:
         return None
     epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
     try:

@@ -354,9 +354,11 @@ def no_contact(ctx: ScanContext, object_ids: Iterable[int] | None = None) -> lis
         )
     )
     found = []
+    # One time zone for the whole scan: timezone.localdate looks the active one up per call.
+    zone = timezone.get_current_timezone()
     for pk, agency_id, last, opened_on, worker_id in rows:
         days = ctx.value(agency_id, "no_contact_days")
-        since = timezone.localdate(last) if last else opened_on
+        since = last.astimezone(zone).date() if last else opened_on
         facts: Facts = {"case_id": pk, "date": since, "days": days}
         found.append(Candidate(Rule.NO_CONTACT, pk, since + _days(days), worker_id, facts))
     return found

@@ -33,6 +33,7 @@ from casework import access
 from casework.models import Notification
 
 from . import rules
+from .insert import insert_new
 from .models import (
     AgencyReminderSettings,
     ChannelPreference,
@@ -81,18 +82,10 @@ def reminder_scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 rule=rule, due_on__gte=min(c.due_on for c in candidates)
             ).values_list("object_id", "due_on", "recipient_id")
         )
-        rows = [
-            Reminder(
-                rule=c.rule,
-                object_id=c.object_id,
-                due_on=c.due_on,
-                recipient_id=c.recipient_id,
-                created_at=created_at,
-            )
-            for c in candidates
-            if (c.object_id, c.due_on, c.recipient_id) not in known
-        ]
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+        insert_new(
+            [c.key for c in candidates if (c.object_id, c.due_on, c.recipient_id) not in known],
+            created_at=created_at,
+        )
     # ignore_conflicts cannot say which rows were new; the shared timestamp can.
     new = dict(
         Reminder.objects.filter(created_at=created_at)

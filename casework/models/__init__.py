@@ -8,6 +8,7 @@ from casework.models.access_log import AccessLogAgency as AccessLogAgency
 from casework.models.access_log import AccessLogQuerySet as AccessLogQuerySet
 from casework.models.assessments import Assessment as Assessment
 from casework.models.assessments import GuardianshipNeed as GuardianshipNeed
+from casework.models.cases import OPEN_STATUSES as OPEN_STATUSES
 from casework.models.cases import Case as Case
 from casework.models.cases import CaseAssignment as CaseAssignment
 from casework.models.cases import CaseConcern as CaseConcern

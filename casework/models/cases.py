@@ -46,6 +46,11 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("終結")
 
 
+# Every status but 終結, listed: `status IN (…)` is a condition of the (owning_agency, status)
+# index, where `status <> 'closed'` is only a filter.
+OPEN_STATUSES = tuple(s.value for s in CaseStatus if s != CaseStatus.CLOSED)
+
+
 class Case(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("本人"), on_delete=models.PROTECT, related_name="cases"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from casework import access
 from casework.models import (
+    OPEN_STATUSES,
     Case,
     CaseAssignment,
     CaseConcern,
@@ -58,7 +59,7 @@ def my_cases(
     if closed:
         cases = cases.filter(status=CaseStatus.CLOSED)
     else:
-        cases = cases.exclude(status=CaseStatus.CLOSED)
+        cases = cases.filter(status__in=OPEN_STATUSES)
         if status:
             cases = cases.filter(status=status)
     return (

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 
 from casework import access
 from casework.models import (
+    OPEN_STATUSES,
     Case,
-    CaseStatus,
     Meeting,
 )
 
@@ -48,7 +48,7 @@ def meeting_case_choices(user: User) -> QuerySet[Case]:
     """The open cases a meeting record may be linked to: only those the user may see."""
     return (
         access.cases_readable_by(user)
-        .exclude(status=CaseStatus.CLOSED)
+        .filter(status__in=OPEN_STATUSES)
         .select_related("person")
         .order_by("-pk")
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import Func, Q, QuerySet, TextField
 
 from casework import access
 from casework.models import (
@@ -28,10 +30,26 @@ def person_search(
     persons = access.persons_visible_to(user)
     key = normalize_name(query)
     if key:
-        persons = persons.filter(search_key__contains=key)
+        persons = _containing(persons, key)
     if birth_date:
         persons = persons.filter(birth_date=birth_date)
     return persons.select_related("district").order_by("search_key", "pk")
+
+
+class _Bigrams(Func):
+    """The two-character pieces of a text, by the function of migration 0019 (PostgreSQL)."""
+
+    function = "tsunagu_bigrams"
+    output_field = ArrayField(TextField())
+
+
+def _containing(persons: QuerySet[Person], key: str) -> QuerySet[Person]:
+    """Persons whose search key holds `key`. On PostgreSQL a trigram index answers three
+    characters and more; two (佐藤, さと) go through the index of the key's bigrams first."""
+    persons = persons.filter(search_key__contains=key)
+    if len(key) == 2 and connections[persons.db].vendor == "postgresql":
+        persons = persons.alias(bigrams=_Bigrams("search_key")).filter(bigrams__contains=[key])
+    return persons
 
 
 def person_cases(user: User, person: Person) -> QuerySet[Case]:

@@ -6,16 +6,16 @@ import datetime
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from casework import access
 from casework.models import (
     CASE_ROLES,
+    OPEN_STATUSES,
     AccessLogAgency,
     Case,
     CaseAssignment,
-    CaseStatus,
     ClosureRequest,
     ContactRecord,
     PlanState,
@@ -47,26 +47,33 @@ class CaseloadRow(TypedDict):
     awaiting: int
 
 
-def _agency_active_assignments(agency_cases: QuerySet[Case]) -> QuerySet[CaseAssignment]:
-    return CaseAssignment.objects.filter(ended_at__isnull=True, case__in=agency_cases).exclude(
-        case__status=CaseStatus.CLOSED
-    )
-
-
-def _no_contact_cases(agency_cases: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
+def _contact_since(today: datetime.date, case: str) -> Exists:
+    """A 経過記録 of the case (the outer row's `case`) in the last NO_CONTACT_DAYS days."""
     since = timezone.make_aware(
         datetime.datetime.combine(today - datetime.timedelta(days=NO_CONTACT_DAYS), datetime.time())
     )
-    recent = ContactRecord.objects.filter(case_id=OuterRef("pk"), occurred_at__gte=since)
-    return agency_cases.exclude(status=CaseStatus.CLOSED).filter(
-        ~Exists(recent), opened_on__lte=today - datetime.timedelta(days=NO_CONTACT_DAYS)
+    return Exists(ContactRecord.objects.filter(case_id=OuterRef(case), occurred_at__gte=since))
+
+
+def _no_contact_cases(agency_cases: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
+    return agency_cases.filter(
+        ~_contact_since(today, "pk"),
+        status__in=OPEN_STATUSES,
+        opened_on__lte=today - datetime.timedelta(days=NO_CONTACT_DAYS),
     )
 
 
+def _plan_of_case(**conditions: object) -> Exists:
+    return Exists(SupportPlan.objects.filter(case_id=OuterRef("case_id"), **conditions))
+
+
 def caseload_review(supervisor: User) -> list[CaseloadRow]:
-    """Per worker of the supervisor's agency: the week's review figures, in six queries."""
+    """Per worker of the supervisor's agency: the week's review figures, in four queries.
+
+    One pass over the active assignments of the agency's open cases (the (owning_agency,
+    status) index) counts all four case figures at once, each condition an EXISTS on the
+    case's own rows; the recent 経過記録 go through the (worker, time) index."""
     membership = access.require_supervisor(supervisor)
-    agency_cases = access.agency_cases(supervisor)
     today = timezone.localdate()
     since = timezone.now() - datetime.timedelta(days=NO_CONTACT_DAYS)
     workers = list(
@@ -74,44 +81,58 @@ def caseload_review(supervisor: User) -> list[CaseloadRow]:
         .select_related("user")
         .order_by("role", "user__last_name", "user__first_name", "user__username")
     )
-    assignments = _agency_active_assignments(agency_cases)
-
-    def per_worker(
-        queryset: QuerySet[CaseAssignment] | QuerySet[ContactRecord], field: str = "worker_id"
-    ) -> dict[int, int]:
-        return dict(
-            queryset.values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n")
+    figures = {
+        row["worker_id"]: row
+        for row in CaseAssignment.objects.filter(
+            access.agency_scope(supervisor, "case__"),
+            # Only the rows shown: through the (worker, ended_at) index, then each case.
+            worker_id__in=[m.user_id for m in workers],
+            ended_at__isnull=True,
+            case__status__in=OPEN_STATUSES,
         )
-
-    active = per_worker(assignments)
-    no_contact = per_worker(assignments.filter(case__in=_no_contact_cases(agency_cases, today)))
-    overdue = per_worker(
-        assignments.filter(
-            case__plans__state=PlanState.APPROVED, case__plans__next_monitoring_on__lt=today
+        .values("worker_id")
+        .annotate(
+            active=Count("pk"),
+            no_contact=Count(
+                "pk",
+                filter=Q(
+                    ~_contact_since(today, "case_id"),
+                    case__opened_on__lte=today - datetime.timedelta(days=NO_CONTACT_DAYS),
+                ),
+            ),
+            monitoring_overdue=Count(
+                "pk",
+                filter=Q(_plan_of_case(state=PlanState.APPROVED, next_monitoring_on__lt=today)),
+            ),
+            awaiting=Count("pk", filter=Q(_plan_of_case(state=PlanState.SUBMITTED))),
         )
-    )
-    awaiting = per_worker(assignments.filter(case__plans__state=PlanState.SUBMITTED))
+        .order_by()
+    }
     # Through the (worker, time) index: the agency's workers' recent contacts, on its cases.
-    contacts = per_worker(
+    contacts = dict(
         ContactRecord.objects.filter(
+            access.agency_scope(supervisor, "case__"),
             worker_id__in=[m.user_id for m in workers],
             occurred_at__gte=since,
-            case__in=agency_cases,
-        ),
-        field="worker_id",
+        )
+        .values("worker_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("worker_id", "n")
     )
     rows: list[CaseloadRow] = []
     for m in workers:
         uid = m.user_id
+        figure = figures.get(uid, {})
         rows.append(
             {
                 "worker": m.user,
                 "role": m.get_role_display(),
-                "active": active.get(uid, 0),
+                "active": figure.get("active", 0),
                 "recent_contacts": contacts.get(uid, 0),
-                "no_contact": no_contact.get(uid, 0),
-                "monitoring_overdue": overdue.get(uid, 0),
-                "awaiting": awaiting.get(uid, 0),
+                "no_contact": figure.get("no_contact", 0),
+                "monitoring_overdue": figure.get("monitoring_overdue", 0),
+                "awaiting": figure.get("awaiting", 0),
             }
         )
     return rows
@@ -123,7 +144,7 @@ def caseload_cases(supervisor: User, worker: User, metric: str) -> QuerySet[Case
     today = timezone.localdate()
     cases = agency_cases.filter(
         assignments__worker=worker, assignments__ended_at__isnull=True
-    ).exclude(status=CaseStatus.CLOSED)
+    ).filter(status__in=OPEN_STATUSES)
     if metric == "recent_contacts":
         since = timezone.now() - datetime.timedelta(days=NO_CONTACT_DAYS)
         cases = agency_cases.filter(
@@ -148,9 +169,10 @@ def caseload_cases(supervisor: User, worker: User, metric: str) -> QuerySet[Case
 def plans_awaiting_approval(supervisor: User) -> QuerySet[SupportPlan]:
     return (
         SupportPlan.objects.filter(
-            state=PlanState.SUBMITTED, case__in=access.agency_cases(supervisor)
+            access.agency_scope(supervisor, "case__"),
+            state=PlanState.SUBMITTED,
+            case__status__in=OPEN_STATUSES,
         )
-        .exclude(case__status=CaseStatus.CLOSED)
         .select_related("case__person", "author")
         .order_by("submitted_at")
     )
@@ -159,7 +181,7 @@ def plans_awaiting_approval(supervisor: User) -> QuerySet[SupportPlan]:
 def closures_awaiting_decision(supervisor: User) -> QuerySet[ClosureRequest]:
     return (
         ClosureRequest.objects.filter(
-            state=ClosureRequest.State.PENDING, case__in=access.agency_cases(supervisor)
+            access.agency_scope(supervisor, "case__"), state=ClosureRequest.State.PENDING
         )
         .select_related("case__person", "requested_by")
         .order_by("requested_at")
@@ -234,7 +256,7 @@ def unassigned_cases(supervisor: User) -> QuerySet[Case]:
     role or was deactivated), oldest first."""
     return (
         access.agency_cases(supervisor)
-        .exclude(status=CaseStatus.CLOSED)
+        .filter(status__in=OPEN_STATUSES)
         .exclude(_has_active_worker())
         .select_related("person", "owning_agency")
         .annotate(last_contact_at=last_contact_at())
@@ -246,7 +268,7 @@ def handover_cases(supervisor: User, worker: User) -> QuerySet[Case]:
     """The worker's open cases of the supervisor's agency, to hand over."""
     return (
         access.agency_cases(supervisor)
-        .exclude(status=CaseStatus.CLOSED)
+        .filter(status__in=OPEN_STATUSES)
         .filter(assignments__worker=worker, assignments__ended_at__isnull=True)
         .distinct()
         .select_related("person")

@@ -24,12 +24,13 @@ from casework.models import (
 )
 from casework.pages import (
     ALREADY_SAVED,
+    PAGE_SIZE,
     AuthenticatedHttpRequest,
     SavedBefore,
     draft_saved,
     form_data,
     form_status,
-    page_of,
+    keyset_page,
     save_once,
     saved_before,
 )
@@ -47,7 +48,9 @@ def person_search(request: AuthenticatedHttpRequest) -> HttpResponse:
             query=form.cleaned_data["q"],
             birth_date=form.cleaned_data["birth_date"],
         )
-        page = page_of(request, persons)
+        page = keyset_page(
+            request, persons, size=PAGE_SIZE, at="search_key", text=True, sorted_whole=True
+        )
         access.log_list(
             request.user,
             what=_noop("本人検索"),

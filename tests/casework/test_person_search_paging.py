@@ -1,0 +1,69 @@
+"""Person search is paged by its last row, in the order of the name key, and its count stops
+at 1,000 with a hint to narrow the search."""
+
+import base64
+
+from django.urls import reverse
+
+from casework.models import AccessLog, Person
+from casework.normalize import person_search_key
+from tests.factories import PersonFactory
+
+SEARCH = reverse("casework:person_search")
+
+
+def _persons(cast, n, given="はなこ"):
+    rows = [
+        PersonFactory.build(
+            given_name=f"花子{i:04d}",
+            given_name_kana=given,
+            registered_by_agency=cast.agency_a,
+            district=None,
+        )
+        for i in range(n)
+    ]
+    for p in rows:
+        p.search_key = person_search_key(
+            p.family_name, p.given_name, p.family_name_kana, p.given_name_kana
+        )
+    return Person.objects.bulk_create(rows)
+
+
+def test_pages_follow_the_last_row_in_name_order_and_cover_everyone_once(client, cast):
+    made = {p.pk for p in _persons(cast, 60)}
+    client.force_login(cast.csw_a)
+    seen, params, pages = [], {"q": "さとう"}, 0
+    while params and pages < 10:
+        response = client.get(SEARCH, params)
+        assert response.status_code == 200
+        page = response.context["page"]
+        seen += [p.pk for p in page]
+        pages += 1
+        params = {"q": "さとう", "after": page.next_cursor} if page.next_cursor else None
+        if params:
+            assert "次へ" in response.content.decode()
+    assert pages == 3 and seen == list(
+        Person.objects.filter(pk__in=made).order_by("search_key", "pk").values_list("pk", flat=True)
+    )
+    # Every page shown is in the access log, with the persons it showed.
+    lists = AccessLog.objects.filter(user=cast.csw_a, action=AccessLog.Action.VIEW_LIST)
+    assert lists.count() == 3
+
+
+def test_a_cursor_that_does_not_parse_is_the_first_page(client, cast):
+    _persons(cast, 30)
+    client.force_login(cast.csw_a)
+    nul = base64.urlsafe_b64encode(b"a\x00b").decode()
+    for junk in ("x", "_", "!!!_3", "44GV_0", "44GV_99999999999999999999", f"{nul}_1", "_5"):
+        response = client.get(SEARCH, {"q": "さとう", "after": junk})
+        assert response.status_code == 200 and response.context["page"].first
+
+
+def test_the_count_stops_at_a_thousand_and_asks_to_narrow(client, cast):
+    _persons(cast, 1003)
+    client.force_login(cast.csw_a)
+    page = client.get(SEARCH, {"q": "さとう"}).content.decode()
+    assert "全 1,000 件以上" in page
+    assert "絞り込んでください" in page
+    narrow = client.get(SEARCH, {"q": "花子0001"}).content.decode()
+    assert "全 1 件" in narrow and "絞り込んでください" not in narrow
