@@ -7,7 +7,6 @@ Views stay thin: they authorize through casework.access, build the form, and han
 
 from __future__ import annotations
 
-import base64
 import datetime
 import hashlib
 import re
@@ -313,16 +312,18 @@ def keyset_page(
     text: bool = False,
     sorted_whole: bool = False,
 ) -> KeysetPage:
-    """The page of `rows` after ?after=<cursor> (the last row of the page before: its key
-    and id). By default `rows` are ordered by the time `at` then `pk`, both descending; with
-    `text`, by the text `at` then `pk`, both ascending. A cursor that does not parse is the
-    first page.
+    """The page of `rows` after ?after=<cursor> (the last row of the page before). By
+    default `rows` are ordered by the time `at` then `pk`, both descending, and the cursor
+    is that row's time and id; with `text`, by the text `at` then `pk`, both ascending, and
+    the cursor is the row's id alone: its key is read back from `rows`, so a key of any
+    length pages, and a row the user may not see is no cursor. A cursor that does not parse
+    is the first page.
 
     `sorted_whole`: the database sorts every matching row to find the page anyway (a search
     filtered by visibility, not walked down an index), so the first page counts them in the
     same statement (COUNT(*) OVER ()) instead of matching them twice."""
     raw = request.GET.get("after", "")
-    cursor = _text_cursor(raw) if text else _cursor(raw)
+    cursor = _text_cursor(rows, raw, at, pk) if text else _cursor(raw)
     counted: int | None = None
     if cursor is None and sorted_whole:
         rows = rows.annotate(matched=Window(Count("pk")))
@@ -340,12 +341,12 @@ def keyset_page(
     next_cursor = ""
     if more:
         tail = found[-1]
-        value = _path_value(tail, at)
+        last_id = _path_value(tail, pk)
         if text:
-            encoded = base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+            next_cursor = str(last_id)
         else:
-            encoded = str(round(value.timestamp() * 1_000_000))
-        next_cursor = f"{encoded}_{_path_value(tail, pk)}"
+            micros = round(_path_value(tail, at).timestamp() * 1_000_000)
+            next_cursor = f"{micros}_{last_id}"
     return KeysetPage(
         object_list=found,
         next_cursor=next_cursor,
@@ -362,32 +363,31 @@ def _path_value(obj: Any, path: str) -> Any:
     return obj
 
 
-def _cursor_id(last_text: str) -> int | None:
-    if not last_text.isdigit() or len(last_text) > 18:
+# ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def _cursor_id(text: str) -> int | None:
+    if not _DIGITS.fullmatch(text):
         return None
-    last = int(last_text)
+    last = int(text)
     return last if 0 < last <= MAX_ID else None
 
 
-def _text_cursor(raw: str) -> tuple[str, int] | None:
-    """`<the key, base64url without padding>_<id>`: safe in any URL."""
-    encoded, _sep, last_text = raw.rpartition("_")
-    last = _cursor_id(last_text)
-    if last is None or not encoded or len(encoded) > 1400:
+def _text_cursor(rows: QuerySet[Any], raw: str, at: str, pk: str) -> tuple[str, int] | None:
+    """`<id>` of the last row shown: its key, read among `rows` (one indexed lookup)."""
+    last = _cursor_id(raw)
+    if last is None:
         return None
-    try:
-        padded = encoded + "=" * (-len(encoded) % 4)
-        key = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return (key, last) if "\x00" not in key else None
+    key = rows.filter(**{pk: last}).values_list(at, flat=True).first()
+    return None if key is None else (key, last)
 
 
 def _cursor(raw: str) -> tuple[datetime.datetime, int] | None:
     """`<microseconds since the epoch>_<id>`: digits only, safe in any URL."""
     micros_text, _sep, last_text = raw.partition("_")
     last = _cursor_id(last_text)
-    if last is None or not micros_text.isdigit() or len(micros_text) > 18:
+    if last is None or not _DIGITS.fullmatch(micros_text) or len(micros_text) > 18:
         return None
     epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
     try:
