@@ -281,8 +281,8 @@ COUNT_CAP = 1000
 
 @dataclass
 class KeysetPage:
-    """One page of a list walked by (key, id): newest first by time, or in order of a text
-    key (a search by name)."""
+    """One page of a list walked by (key, id): newest first by time or by date, or in order
+    of a text key (a search by name)."""
 
     object_list: list[Any]
     next_cursor: str
@@ -310,20 +310,23 @@ def keyset_page(
     at: str = "at",
     pk: str = "pk",
     text: bool = False,
+    dated: bool = False,
     sorted_whole: bool = False,
 ) -> KeysetPage:
     """The page of `rows` after ?after=<cursor> (the last row of the page before). By
     default `rows` are ordered by the time `at` then `pk`, both descending, and the cursor
     is that row's time and id; with `text`, by the text `at` then `pk`, both ascending, and
     the cursor is the row's id alone: its key is read back from `rows`, so a key of any
-    length pages, and a row the user may not see is no cursor. A cursor that does not parse
-    is the first page.
+    length pages, and a row the user may not see is no cursor. With `dated`, by the date `at`
+    then `pk`, both descending, the cursor the row's id as with `text` (many rows share a
+    date). A cursor that does not parse is the first page.
 
     `sorted_whole`: the database sorts every matching row to find the page anyway (a search
     filtered by visibility, not walked down an index), so the first page counts them in the
     same statement (COUNT(*) OVER ()) instead of matching them twice."""
     raw = request.GET.get("after", "")
-    cursor = _text_cursor(rows, raw, at, pk) if text else _cursor(raw)
+    by_id = text or dated
+    cursor = _id_cursor(rows, raw, at, pk) if by_id else _cursor(raw)
     counted: int | None = None
     if cursor is None and sorted_whole:
         rows = rows.annotate(matched=Window(Count("pk")))
@@ -342,7 +345,7 @@ def keyset_page(
     if more:
         tail = found[-1]
         last_id = _path_value(tail, pk)
-        if text:
+        if by_id:
             next_cursor = str(last_id)
         else:
             micros = round(_path_value(tail, at).timestamp() * 1_000_000)
@@ -374,7 +377,7 @@ def _cursor_id(text: str) -> int | None:
     return last if 0 < last <= MAX_ID else None
 
 
-def _text_cursor(rows: QuerySet[Any], raw: str, at: str, pk: str) -> tuple[str, int] | None:
+def _id_cursor(rows: QuerySet[Any], raw: str, at: str, pk: str) -> tuple[Any, int] | None:
     """`<id>` of the last row shown: its key, read among `rows` (one indexed lookup)."""
     last = _cursor_id(raw)
     if last is None:

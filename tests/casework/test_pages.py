@@ -57,14 +57,30 @@ def test_supervisor_sees_agency_scope_and_worker_cannot(client, cast, open_case)
     assert list(client.get(MY_CASES, {"scope": "agency"}).context["page"]) == []
 
 
-def test_my_cases_is_paginated(client, cast, open_case):
-    for _ in range(30):
-        open_case(cast.csw_a)
+def test_my_cases_pages_by_the_last_case_shown(client, cast, open_case):
+    elsewhere = open_case(cast.csw_b)
+    cases = [open_case(cast.csw_a) for _ in range(30)]
+    # Opened on other days: the list is newest first by 受付日, then by number.
+    for days, case in zip((3, 1, 1, 2), cases[:4], strict=True):
+        Case.objects.filter(pk=case.pk).update(
+            opened_on=timezone.localdate() - datetime.timedelta(days=days)
+        )
     client.force_login(cast.csw_a)
     first = client.get(MY_CASES).context["page"]
-    assert len(first) == 25 and first.paginator.count == 30
-    assert len(client.get(MY_CASES, {"page": 2}).context["page"]) == 5
-    assert client.get(MY_CASES, {"page": "x"}).status_code == 200
+    assert len(first) == 25 and first.count == 30 and not first.capped
+    assert first.next_cursor == str(first.object_list[-1].pk)
+    second = client.get(MY_CASES, {"after": first.next_cursor}).context["page"]
+    shown = [c.pk for c in first] + [c.pk for c in second]
+    by_date = sorted(cases, key=lambda c: (Case.objects.get(pk=c.pk).opened_on, c.pk), reverse=True)
+    assert shown == [c.pk for c in by_date]
+    assert second.next_cursor == "" and not second.first
+    body = client.get(MY_CASES, {"after": first.next_cursor}).content.decode()
+    assert "全 30 件" in body and "最新へ" in body
+    # A cursor that is no case of this list (another agency's, or nonsense) is the first page.
+    for cursor in (str(elsewhere.pk), "x", "²", "99999999999999999999"):
+        page = client.get(MY_CASES, {"after": cursor})
+        assert page.status_code == 200
+        assert [c.pk for c in page.context["page"]] == [c.pk for c in first]
 
 
 def _my_cases_queries(client, user, django_assert_max_num_queries, limit):
