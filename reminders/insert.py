@@ -19,6 +19,11 @@ from django.db import connection, transaction
 from .models import Reminder
 
 Key = tuple[str, int, datetime.date, int]  # rule, object id, due date, recipient id
+# After inserting this many rows the table's statistics are refreshed at once: the next
+# scan's rules look their keys up in it (NOT EXISTS), and a plan made on the statistics of
+# a table a tenth of its size compares every candidate with every row (seen: 16 s instead
+# of 0.06 s for a repeat scan after the first one at 100,000 open cases).
+ANALYZE_AFTER = 10_000
 _KEY_FIELDS = ("rule", "object_id", "due_on", "recipient")
 
 
@@ -59,6 +64,8 @@ def insert_new(keys: Sequence[Key], *, created_at: datetime.datetime) -> None:
         )
         cursor.copy_expert("COPY reminder_scan_keys FROM STDIN", data)
         cursor.execute(sql, constants)
+        if cursor.rowcount >= ANALYZE_AFTER:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Reminder._meta.db_table)}")
 
 
 def _statement(created_at: datetime.datetime) -> tuple[str, list[Any]]:

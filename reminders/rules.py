@@ -11,12 +11,27 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
-from django.db.models import Exists, FilteredRelation, Model, OuterRef, Q, QuerySet, Subquery
-from django.urls import reverse
+from django.db.models import (
+    Case as DbCase,
+)
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from casework.models import (
     CASE_ROLES,
@@ -28,10 +43,10 @@ from casework.models import (
     Role,
     SupportPlan,
 )
-from casework.wareki import wareki_date
 from outreach.models import OutreachVisit, ReportState, ReportUrgency, WatchReport
 from referrals.models import Referral, ReferralState
 
+from .due import AddDays, setting, unknown
 from .models import AgencyReminderSettings, Rule
 
 if TYPE_CHECKING:
@@ -88,6 +103,11 @@ class ScanContext:
     def today(self) -> datetime.date:
         return timezone.localdate(self.now)
 
+    @property
+    def zone(self) -> datetime.tzinfo:
+        """The ward's time zone: local dates are taken in it, in Python and in SQL."""
+        return timezone.get_current_timezone()
+
     def value(self, agency_id: int, attribute: str) -> int:
         own = self.settings.get(agency_id)
         if own is not None:
@@ -121,6 +141,8 @@ def _narrow(queryset: QuerySet[_M], object_ids: Iterable[int] | None) -> QuerySe
 
 
 # --- support plans ---------------------------------------------------------------------------
+# Every rule takes `new_only`: the scan asks only for keys not stored yet (due.unknown);
+# delivery and resolution, narrowed to a few objects, ask for every key that holds.
 
 
 def _plans_in_force() -> QuerySet[SupportPlan]:
@@ -135,7 +157,7 @@ def _plans_in_force() -> QuerySet[SupportPlan]:
 
 
 def plan_monitoring_due(
-    ctx: ScanContext, object_ids: Iterable[int] | None = None
+    ctx: ScanContext, object_ids: Iterable[int] | None = None, *, new_only: bool = False
 ) -> list[Candidate]:
     """Assigned workers, N days before the next monitoring date and on the day."""
     today = ctx.today
@@ -145,6 +167,9 @@ def plan_monitoring_due(
     ) & ctx.per_agency(
         "monitoring_overdue_days", agency, lambda m: Q(next_monitoring_on__gt=today - _days(m))
     )
+    early = AddDays(
+        F("next_monitoring_on"), setting(ctx.settings, "monitoring_due_days", agency, factor=-1)
+    )
     rows = (
         _narrow(_plans_in_force(), object_ids)
         .filter(window)
@@ -153,19 +178,30 @@ def plan_monitoring_due(
             case__assignments__worker__is_active=True,
             case__assignments__worker__membership__role__in=CASE_ROLES,
         )
-        .values_list("pk", "next_monitoring_on", "case_id", agency, "case__assignments__worker_id")
+        # F() after filter() reuses its join: the worker of that assignment.
+        .annotate(
+            recipient=F("case__assignments__worker_id"),
+            due=DbCase(
+                When(next_monitoring_on__gt=today, then=early),
+                default=F("next_monitoring_on"),
+                output_field=DateField(),
+            ),
+        )
     )
-    found = []
-    for pk, planned, case_id, agency_id, worker_id in rows:
-        lead = ctx.value(agency_id, "monitoring_due_days")
-        due_on = planned - _days(lead) if planned > today else planned
-        facts: Facts = {"case_id": case_id, "date": planned}
-        found.append(Candidate(Rule.PLAN_MONITORING_DUE, pk, due_on, worker_id, facts))
-    return found
+    if new_only:
+        rows = unknown(rows, Rule.PLAN_MONITORING_DUE, recipient="recipient")
+    return [
+        Candidate(
+            Rule.PLAN_MONITORING_DUE, pk, due_on, worker_id, {"case_id": case_id, "date": planned}
+        )
+        for pk, planned, case_id, due_on, worker_id in rows.values_list(
+            "pk", "next_monitoring_on", "case_id", "due", "recipient"
+        )
+    ]
 
 
 def plan_monitoring_overdue(
-    ctx: ScanContext, object_ids: Iterable[int] | None = None
+    ctx: ScanContext, object_ids: Iterable[int] | None = None, *, new_only: bool = False
 ) -> list[Candidate]:
     """The agency's supervisors, M days after a monitoring date that passed unmonitored."""
     today = ctx.today
@@ -180,21 +216,22 @@ def plan_monitoring_overdue(
             case__owning_agency__memberships__role=Role.SUPERVISOR,
             case__owning_agency__memberships__user__is_active=True,
         )
-        .values_list(
-            "pk",
-            "next_monitoring_on",
-            "case_id",
-            agency,
-            "case__owning_agency__memberships__user_id",
+        .annotate(
+            recipient=F("case__owning_agency__memberships__user_id"),
+            due=AddDays(
+                F("next_monitoring_on"), setting(ctx.settings, "monitoring_overdue_days", agency)
+            ),
         )
     )
+    if new_only:
+        rows = unknown(rows, Rule.PLAN_MONITORING_OVERDUE, recipient="recipient")
     found = []
-    for pk, planned, case_id, agency_id, supervisor_id in rows:
+    for pk, planned, case_id, agency_id, due_on, supervisor_id in rows.values_list(
+        "pk", "next_monitoring_on", "case_id", agency, "due", "recipient"
+    ):
         days = ctx.value(agency_id, "monitoring_overdue_days")
         facts: Facts = {"case_id": case_id, "date": planned, "days": days}
-        found.append(
-            Candidate(Rule.PLAN_MONITORING_OVERDUE, pk, planned + _days(days), supervisor_id, facts)
-        )
+        found.append(Candidate(Rule.PLAN_MONITORING_OVERDUE, pk, due_on, supervisor_id, facts))
     return found
 
 
@@ -202,43 +239,34 @@ def plan_monitoring_overdue(
 
 
 def referral_unanswered(
-    ctx: ScanContext, object_ids: Iterable[int] | None = None
+    ctx: ScanContext, object_ids: Iterable[int] | None = None, *, new_only: bool = False
 ) -> list[Candidate]:
     """The receiving agency's supervisors on the answer-by date and daily after it; from
     the day after, the sending side too: the workers now assigned to the referred case
     (the sender, while it is still theirs)."""
     today = ctx.today
-    rows = (
-        _narrow(Referral.objects.filter(state=ReferralState.SENT, answer_by__lte=today), object_ids)
-        .annotate(
-            receiving_supervisor=FilteredRelation(
-                "receiving_agency__memberships",
-                condition=Q(receiving_agency__memberships__role=Role.SUPERVISOR),
-            ),
-            sending_worker=FilteredRelation(
-                "case__assignments", condition=Q(case__assignments__ended_at__isnull=True)
-            ),
-        )
-        .values_list(
-            "pk",
-            "answer_by",
-            "receiving_supervisor__user_id",
-            "receiving_supervisor__user__is_active",
-            "sending_worker__worker_id",
-            "sending_worker__worker__is_active",
-        )
-    )
+    waiting = _narrow(
+        Referral.objects.filter(state=ReferralState.SENT, answer_by__lte=today), object_ids
+    ).annotate(due=Value(today, output_field=DateField()))
+    supervisors = waiting.filter(
+        receiving_agency__memberships__role=Role.SUPERVISOR,
+        receiving_agency__memberships__user__is_active=True,
+    ).annotate(recipient=F("receiving_agency__memberships__user_id"))
+    senders = waiting.filter(
+        answer_by__lt=today,
+        case__assignments__ended_at__isnull=True,
+        case__assignments__worker__is_active=True,
+    ).annotate(recipient=F("case__assignments__worker_id"))
+    if new_only:
+        supervisors = unknown(supervisors, Rule.REFERRAL_UNANSWERED, recipient="recipient")
+        senders = unknown(senders, Rule.REFERRAL_UNANSWERED, recipient="recipient")
     found: dict[tuple[str, int, datetime.date, int], Candidate] = {}
-    for pk, answer_by, supervisor_id, supervisor_active, worker_id, worker_active in rows:
-        facts: Facts = {"date": answer_by}
-        if supervisor_id is not None and supervisor_active:
-            candidate = Candidate(Rule.REFERRAL_UNANSWERED, pk, today, supervisor_id, facts)
-            found[candidate.key] = candidate
-        if answer_by < today and worker_id is not None and worker_active:
-            sender = Candidate(
-                Rule.REFERRAL_UNANSWERED, pk, today, worker_id, {**facts, "sender": True}
-            )
-            found.setdefault(sender.key, sender)
+    # A supervisor who is also the sender is reminded once, as the receiving side.
+    for rows, sender in ((supervisors, False), (senders, True)):
+        for pk, answer_by, recipient_id in rows.values_list("pk", "answer_by", "recipient"):
+            facts: Facts = {"date": answer_by, "sender": True} if sender else {"date": answer_by}
+            candidate = Candidate(Rule.REFERRAL_UNANSWERED, pk, today, recipient_id, facts)
+            found.setdefault(candidate.key, candidate)
     return list(found.values())
 
 
@@ -251,7 +279,9 @@ def _visits_open() -> QuerySet[OutreachVisit]:
     )
 
 
-def visit_tomorrow(ctx: ScanContext, object_ids: Iterable[int] | None = None) -> list[Candidate]:
+def visit_tomorrow(
+    ctx: ScanContext, object_ids: Iterable[int] | None = None, *, new_only: bool = False
+) -> list[Candidate]:
     """The visiting staff, the day before a planned visit."""
     tomorrow = ctx.today + _days(1)
     rows = (
@@ -262,16 +292,18 @@ def visit_tomorrow(ctx: ScanContext, object_ids: Iterable[int] | None = None) ->
             staff__is_active=True,
             staff__membership__role__in=CASE_ROLES,
         )
-        .values_list("pk", "planned_at", "staff__id")
+        .annotate(due=Value(ctx.today, output_field=DateField()))
     )
+    if new_only:
+        rows = unknown(rows, Rule.VISIT_TOMORROW, recipient="staff")
     return [
         Candidate(Rule.VISIT_TOMORROW, pk, ctx.today, staff_id, {"at": planned})
-        for pk, planned, staff_id in rows
+        for pk, planned, staff_id in rows.values_list("pk", "planned_at", "staff")
     ]
 
 
 def visit_not_recorded(
-    ctx: ScanContext, object_ids: Iterable[int] | None = None
+    ctx: ScanContext, object_ids: Iterable[int] | None = None, *, new_only: bool = False
 ) -> list[Candidate]:
     """The visiting staff, from the day after a planned visit that has no result."""
     rows = (
@@ -282,21 +314,19 @@ def visit_not_recorded(
             staff__is_active=True,
             staff__membership__role__in=CASE_ROLES,
         )
-        .values_list("pk", "planned_at", "staff__id")
+        .annotate(due=AddDays(TruncDate("planned_at", tzinfo=ctx.zone), 1))
     )
+    if new_only:
+        rows = unknown(rows, Rule.VISIT_NOT_RECORDED, recipient="staff")
     return [
-        Candidate(
-            Rule.VISIT_NOT_RECORDED,
-            pk,
-            timezone.localdate(planned) + _days(1),
-            staff_id,
-            {"at": planned},
-        )
-        for pk, planned, staff_id in rows
+        Candidate(Rule.VISIT_NOT_RECORDED, pk, due_on, staff_id, {"at": planned})
+        for pk, planned, due_on, staff_id in rows.values_list("pk", "planned_at", "due", "staff")
     ]
 
 
-def report_untriaged(ctx: ScanContext, object_ids: Iterable[int] | None = None) -> list[Candidate]:
+def report_untriaged(
+    ctx: ScanContext, object_ids: Iterable[int] | None = None, *, new_only: bool = False
+) -> list[Candidate]:
     """The district's supervisors, 24 hours after a report that nobody has taken up;
     2 hours after an urgent one."""
     overdue = Q(urgency=ReportUrgency.URGENT, received_at__lte=ctx.now - URGENT_REPORT_AFTER) | Q(
@@ -309,22 +339,39 @@ def report_untriaged(ctx: ScanContext, object_ids: Iterable[int] | None = None) 
             district__agencies__memberships__role=Role.SUPERVISOR,
             district__agencies__memberships__user__is_active=True,
         )
-        .values_list("pk", "received_at", "urgency", "district__agencies__memberships__user_id")
+        .annotate(
+            recipient=F("district__agencies__memberships__user_id"),
+            due=DbCase(
+                When(
+                    urgency=ReportUrgency.URGENT,
+                    then=_local_date(F("received_at") + URGENT_REPORT_AFTER, ctx),
+                ),
+                default=_local_date(F("received_at") + REPORT_AFTER, ctx),
+                output_field=DateField(),
+            ),
+        )
     )
+    if new_only:
+        rows = unknown(rows, Rule.REPORT_UNTRIAGED, recipient="recipient")
     found = []
-    for pk, received, urgency, supervisor_id in rows:
-        urgent = urgency == ReportUrgency.URGENT
-        after = URGENT_REPORT_AFTER if urgent else REPORT_AFTER
-        due_on = timezone.localdate(received + after)
-        facts: Facts = {"at": received, "urgent": urgent}
+    for pk, received, urgency, due_on, supervisor_id in rows.values_list(
+        "pk", "received_at", "urgency", "due", "recipient"
+    ):
+        facts: Facts = {"at": received, "urgent": urgency == ReportUrgency.URGENT}
         found.append(Candidate(Rule.REPORT_UNTRIAGED, pk, due_on, supervisor_id, facts))
     return found
+
+
+def _local_date(moment: Any, ctx: ScanContext) -> TruncDate:
+    return TruncDate(ExpressionWrapper(moment, output_field=DateTimeField()), tzinfo=ctx.zone)
 
 
 # --- cases -----------------------------------------------------------------------------------
 
 
-def no_contact(ctx: ScanContext, object_ids: Iterable[int] | None = None) -> list[Candidate]:
+def no_contact(
+    ctx: ScanContext, object_ids: Iterable[int] | None = None, *, new_only: bool = False
+) -> list[Candidate]:
     """Assigned workers of an open case with no contact record for N days (from the last
     contact, or from the day the case was opened)."""
     today = ctx.today
@@ -349,18 +396,25 @@ def no_contact(ctx: ScanContext, object_ids: Iterable[int] | None = None) -> lis
             assignments__worker__is_active=True,
             assignments__worker__membership__role__in=CASE_ROLES,
         )
-        .values_list(
-            "pk", "owning_agency_id", "last_contact", "opened_on", "assignments__worker_id"
+        .annotate(
+            recipient=F("assignments__worker_id"),
+            since=Coalesce(
+                TruncDate("last_contact", tzinfo=ctx.zone), "opened_on", output_field=DateField()
+            ),
+        )
+        .annotate(
+            due=AddDays(F("since"), setting(ctx.settings, "no_contact_days", "owning_agency_id"))
         )
     )
+    if new_only:
+        rows = unknown(rows, Rule.NO_CONTACT, recipient="recipient")
     found = []
-    # One time zone for the whole scan: timezone.localdate looks the active one up per call.
-    zone = timezone.get_current_timezone()
-    for pk, agency_id, last, opened_on, worker_id in rows:
+    for pk, agency_id, since, due_on, worker_id in rows.values_list(
+        "pk", "owning_agency_id", "since", "due", "recipient"
+    ):
         days = ctx.value(agency_id, "no_contact_days")
-        since = last.astimezone(zone).date() if last else opened_on
         facts: Facts = {"case_id": pk, "date": since, "days": days}
-        found.append(Candidate(Rule.NO_CONTACT, pk, since + _days(days), worker_id, facts))
+        found.append(Candidate(Rule.NO_CONTACT, pk, due_on, worker_id, facts))
     return found
 
 
@@ -377,67 +431,3 @@ RULES: dict[str, Callable[..., list[Candidate]]] = {
     Rule.REPORT_UNTRIAGED: report_untriaged,
     Rule.NO_CONTACT: no_contact,
 }
-
-
-# --- what a delivered reminder says ----------------------------------------------------------
-# Messages carry case and record numbers, never a name: they may travel by e-mail.
-
-
-def _case_url(facts: Facts) -> str:
-    return reverse("casework:case_detail", kwargs={"pk": facts["case_id"]})
-
-
-def _local(moment: datetime.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{wareki_date(local.date())} {local:%H:%M}"
-
-
-def describe(candidate: Candidate) -> tuple[str, str]:
-    """The message and the link of a reminder, in the language active when it is sent."""
-    rule, facts, pk = candidate.rule, candidate.facts, candidate.object_id
-    if rule == Rule.PLAN_MONITORING_DUE:
-        message = _("ケース %(case)06d のモニタリング予定日は %(date)s です。") % {
-            "case": facts["case_id"],
-            "date": wareki_date(facts["date"]),
-        }
-        return message, _case_url(facts)
-    if rule == Rule.PLAN_MONITORING_OVERDUE:
-        message = _(
-            "ケース %(case)06d のモニタリングが予定日 %(date)s から%(days)d日過ぎても"
-            "記録されていません。"
-        ) % {"case": facts["case_id"], "date": wareki_date(facts["date"]), "days": facts["days"]}
-        return message, _case_url(facts)
-    if rule == Rule.REFERRAL_UNANSWERED:
-        if facts.get("sender"):
-            text = _("紹介したつなぎ %(number)d に、回答期限 %(date)s を過ぎても回答がありません。")
-        else:
-            text = _("つなぎ %(number)d の回答期限 %(date)s が来ています。回答してください。")
-        message = text % {"number": pk, "date": wareki_date(facts["date"])}
-        return message, reverse("referrals:detail", kwargs={"pk": pk})
-    if rule == Rule.VISIT_TOMORROW:
-        message = _("明日 %(at)s にアウトリーチ訪問 %(number)d の予定があります。") % {
-            "at": _local(facts["at"]),
-            "number": pk,
-        }
-        return message, reverse("outreach:visit_detail", kwargs={"pk": pk})
-    if rule == Rule.VISIT_NOT_RECORDED:
-        message = _("%(at)s のアウトリーチ訪問 %(number)d の結果が記録されていません。") % {
-            "at": _local(facts["at"]),
-            "number": pk,
-        }
-        return message, reverse("outreach:visit_detail", kwargs={"pk": pk})
-    if rule == Rule.REPORT_UNTRIAGED:
-        if facts["urgent"]:
-            text = _("緊急の見守り通報 %(number)d(受付 %(at)s)が2時間を過ぎても未対応です。")
-        else:
-            text = _("見守り通報 %(number)d(受付 %(at)s)が24時間を過ぎても未対応です。")
-        message = text % {"number": pk, "at": _local(facts["at"])}
-        return message, reverse("outreach:report_detail", kwargs={"pk": pk})
-    if rule == Rule.NO_CONTACT:
-        message = _("ケース %(case)06d は %(date)s 以降、%(days)d日以上支援記録がありません。") % {
-            "case": pk,
-            "date": wareki_date(facts["date"]),
-            "days": facts["days"],
-        }
-        return message, _case_url(facts)
-    raise ValueError(rule)

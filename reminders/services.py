@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from casework import access
 from casework.models import Notification
 
+from . import messages as reminder_messages
 from . import rules
 from .insert import insert_new
 from .models import (
@@ -70,22 +71,10 @@ def reminder_scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
     ctx = rules.ScanContext.load(now)
     # The scan's moment: delivery checks each reminder as of it.
     created_at = ctx.now
-    for rule, find in rules.RULES.items():
-        candidates = find(ctx)
-        if not candidates:
-            continue
-        # Most of what a scan finds was found by the scan before: leave those out in
-        # Python rather than send them to the database again. The unique key still
-        # decides when two scans run at once.
-        known = set(
-            Reminder.objects.filter(
-                rule=rule, due_on__gte=min(c.due_on for c in candidates)
-            ).values_list("object_id", "due_on", "recipient_id")
-        )
-        insert_new(
-            [c.key for c in candidates if (c.object_id, c.due_on, c.recipient_id) not in known],
-            created_at=created_at,
-        )
+    for find in rules.RULES.values():
+        # Each rule leaves out, in its own query, the keys stored by scans before: a repeat
+        # scan reads only what is new. The unique key still decides when two scans run at once.
+        insert_new([c.key for c in find(ctx, new_only=True)], created_at=created_at)
     # ignore_conflicts cannot say which rows were new; the shared timestamp can.
     new = dict(
         Reminder.objects.filter(created_at=created_at)
@@ -277,7 +266,7 @@ def _deliver_one(reminder: Reminder, candidate: rules.Candidate | None, *, token
                     note=_("対象が終了・変更されたか、宛先が担当でなくなりました。"),
                 )
                 return ReminderState.CANCELLED
-            message, url = rules.describe(candidate)
+            message, url = reminder_messages.describe(candidate)
             channels = _channels(user)
             wants_email = channels.email and bool(user.email)
             notification = None

@@ -204,13 +204,13 @@ def test_a_sweep_hands_out_due_emails_once_each(cast, due_referral, settings):
 def test_a_soft_time_limit_stops_the_batch_and_hands_the_rest_back(cast, open_case, monkeypatch):
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from reminders import rules, tasks
+    from reminders import messages, tasks
 
     for _ in range(3):
         open_case(cast.csw_a, opened_on=today() - days(40))
     services.reminder_scan()
     ids = list(Reminder.objects.order_by("pk").values_list("pk", flat=True))
-    real_describe = rules.describe
+    real_describe = messages.describe
     calls = []
 
     def slow_describe(candidate):
@@ -219,7 +219,7 @@ def test_a_soft_time_limit_stops_the_batch_and_hands_the_rest_back(cast, open_ca
             raise SoftTimeLimitExceeded()
         return real_describe(candidate)
 
-    monkeypatch.setattr(rules, "describe", slow_describe)
+    monkeypatch.setattr(messages, "describe", slow_describe)
     result = tasks.deliver.apply(args=[ids])
     assert isinstance(result.result, SoftTimeLimitExceeded)
     states = sorted(Reminder.objects.values_list("state", flat=True))
