@@ -155,11 +155,19 @@ def _visible(user: User, perms: tuple[str, ...]) -> QuerySet[Case]:
     """The cases the user may know with `perms`, in one indexable shape: `id IN (… UNION …)`
     over the branches that grant them. Each branch is an index lookup, so a list, a count
     or a search starts from the few ids the user may see, never from a scan of every case."""
+    ids = _visible_ids(user, perms)
+    return Case.objects.none() if ids is None else Case.objects.filter(pk__in=ids)
+
+
+def _visible_ids(user: User, perms: tuple[str, ...]) -> QuerySet[Any] | None:
+    """The `… UNION …` of the cases' ids itself (None: no case at all), for a read that
+    needs only the ids (`case_id IN (…)`): not wrapped in the case table, which the
+    planner would scan whole to match the union against."""
     branches = _branches(user, perms)
     if not branches:
-        return Case.objects.none()
+        return None
     first, *rest = branches
-    return Case.objects.filter(pk__in=first.union(*rest))
+    return first.union(*rest)
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -431,9 +439,10 @@ def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     membership = membership_of(user)
     if membership is None or not membership.handles_cases:
         return Meeting.objects.none()
-    about_readable = Meeting.cases.through.objects.filter(
-        case_id__in=cases_readable_by(user).values("pk")
-    ).values("meeting_id")
+    readable = _visible_ids(user, (VIEW,))
+    if readable is None:
+        return Meeting.objects.none()
+    about_readable = Meeting.cases.through.objects.filter(case_id__in=readable).values("meeting_id")
     return Meeting.objects.filter(pk__in=about_readable)
 
 

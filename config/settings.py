@@ -109,8 +109,16 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # No JIT for the app's own connections: its queries are short, and PostgreSQL's cost
     # estimate of the visibility filter made it JIT-compile everyday lists (124 of 131 ms
     # of the triage queue). Set per connection, so no role or server change is needed.
+    # No parallel workers by default either: for the pages' few-millisecond queries the
+    # planner's parallel plans cost more in starting workers than they save (the access log
+    # filtered by a worker: 14 ms with two workers, 4 ms without), and on a two-core server
+    # under load they take the cores other requests are waiting for.
+    # DATABASE_PARALLEL_WORKERS sets max_parallel_workers_per_gather where that differs.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    parallel = env_int("DATABASE_PARALLEL_WORKERS", 0, minimum=0)
+    options["options"] = (
+        f"{options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather={parallel}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", "", ("redis", "rediss"))

@@ -181,12 +181,9 @@ def agency_schedule(user: User, days: int = 14) -> list[tuple[OutreachVisit, boo
         .prefetch_related("staff")
         .order_by("planned_at", "pk")
     )
-    visible = set(
-        outreach_access.visits_visible_to(user)
-        .filter(pk__in=visits.values("pk"))
-        .values_list("pk", flat=True)
-    )
-    return [(visit, visit.pk in visible) for visit in _with_visited(visits)]
+    listed = _with_visited(visits)
+    visible = outreach_access.visible_among(user, listed)
+    return [(visit, visit.pk in visible) for visit in listed]
 
 
 def shown_on_schedule(

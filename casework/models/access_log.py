@@ -66,7 +66,12 @@ class AccessLog(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("アクセス記録")
         verbose_name_plural = _("アクセス記録")
-        indexes = [models.Index(fields=["case", "-at"]), models.Index(fields=["agency", "-at"])]
+        indexes = [
+            models.Index(fields=["case", "-at"]),
+            models.Index(fields=["agency", "-at"]),
+            # A supervisor's log filtered by one worker, newest first.
+            models.Index(fields=["user", "-at", "-id"], name="accesslog_user_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"

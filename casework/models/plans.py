@@ -75,7 +75,12 @@ class SupportPlan(models.Model):
         ordering = ["-version"]
         verbose_name = _("支援プラン")
         verbose_name_plural = _("支援プラン")
-        indexes = [models.Index(fields=["state", "next_monitoring_on"])]
+        indexes = [
+            models.Index(fields=["state", "next_monitoring_on"]),
+            # The plans awaiting approval (ケース点検, the supervisor's home): a few hundred
+            # at ten times the ward, found without reading every plan being written.
+            models.Index(fields=["case"], condition=Q(state="submitted"), name="plan_awaiting"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique"),
             # At most one plan in force, and at most one being written, per case.

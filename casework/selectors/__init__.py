@@ -39,6 +39,7 @@ from casework.selectors.plans import plan_monitoring as plan_monitoring
 from casework.selectors.supervision import CASELOAD_METRICS as CASELOAD_METRICS
 from casework.selectors.supervision import NO_CONTACT_DAYS as NO_CONTACT_DAYS
 from casework.selectors.supervision import CaseloadRow as CaseloadRow
+from casework.selectors.supervision import access_log_key as access_log_key
 from casework.selectors.supervision import agency_access_log as agency_access_log
 from casework.selectors.supervision import agency_staff as agency_staff
 from casework.selectors.supervision import agency_workers as agency_workers

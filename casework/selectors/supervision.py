@@ -202,6 +202,7 @@ def agency_access_log(
     them. `case` and `person` keep the rows that name them, on a page or in a list."""
     entries = access.access_log_for_supervisor(supervisor)
     entries = access.access_log_about(entries, case_id=case, person_id=person)
+    at = access_log_key(worker)
     if worker is not None:
         entries = entries.filter(log__user=worker)
     if date_from:
@@ -210,7 +211,14 @@ def agency_access_log(
         entries = entries.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
     return entries.select_related(
         "log__user", "log__agency", "log__case__owning_agency", "log__person"
-    ).order_by("-at", "-log_id")
+    ).order_by(f"-{at}", "-log_id")
+
+
+def access_log_key(worker: User | None) -> str:
+    """The time the access log is ordered and paged by: the agency's entry's, walked down
+    the (agency, time) index; for one worker, the row's own (the same moment), walked down
+    that worker's (user, time) index, each row then checked against the agency's entries."""
+    return "at" if worker is None else "log__at"
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

@@ -84,7 +84,8 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         case=filters.get("case"),
         person=filters.get("person"),
     )
-    page = keyset_page(request, rows, size=50, at="at", pk="log_id")
+    at = selectors.access_log_key(filters.get("worker"))
+    page = keyset_page(request, rows, size=50, at=at, pk="log_id")
     page.object_list = [entry.log for entry in page.object_list]
     membership = access.membership_of(request.user)
     assert membership is not None  # require_supervisor

@@ -48,6 +48,36 @@ def test_pages_follow_the_last_row_and_cover_every_row_once(client, cast):
     assert seen == ordered
 
 
+def test_filtered_by_a_worker_pages_walk_that_workers_rows_only(client, cast):
+    made = {r.pk for r in _rows(cast, 70)}
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                user=cast.consultation_a,
+                agency=cast.agency_a,
+                action=AccessLog.Action.VIEW_LIST,
+                detail="担当ケース一覧",
+                at=timezone.now() - datetime.timedelta(hours=12, seconds=i),
+            )
+            for i in range(30)
+        ]
+    )
+    client.force_login(cast.supervisor_a)
+    seen, after = [], None
+    for _ in range(5):
+        params = {"worker": cast.csw_a.pk, **({"after": after} if after else {})}
+        page = client.get(ACCESS_LOG, params).context["page"]
+        assert {r.user_id for r in page} == {cast.csw_a.pk}
+        seen += [r.pk for r in page if r.pk in made]
+        after = page.next_cursor
+        if not after:
+            break
+    ordered = list(
+        AccessLog.objects.filter(pk__in=made).order_by("-at", "-pk").values_list("pk", flat=True)
+    )
+    assert seen == ordered
+
+
 def test_a_cursor_that_does_not_parse_is_the_first_page(client, cast):
     _rows(cast, 60)
     client.force_login(cast.supervisor_a)

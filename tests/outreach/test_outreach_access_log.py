@@ -301,6 +301,9 @@ def test_schedule_logging_is_one_insert(
 
     soon = timezone.now() + datetime.timedelta(hours=1)
     plan(cast.csw_a, case=visited_case, planned_at=soon)
+    # A visit about a report (no case yet) too: the reports are looked up in a query of
+    # their own, once, however many there are.
+    plan(cast.csw_a, report=report(cast.csw_a), planned_at=soon)
     few = count()
     for i in range(10):
         case = open_case(cast.csw_a, family_name=f"木下{i}")

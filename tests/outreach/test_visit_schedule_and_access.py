@@ -247,3 +247,38 @@ def test_my_visits_query_count_does_not_grow(client, cast, case_a, django_assert
         )
     assert count() == few
     assert len(_my_visits(client, cast.csw_a).context["schedule"]) > 20
+
+
+def test_the_schedules_check_of_a_few_visits_agrees_with_the_visibility_rule(cast, open_case):
+    """visible_among decides for the visits at hand what visits_visible_to decides for all."""
+    from outreach import access_rules
+    from outreach.models import OutreachVisit
+    from tests.outreach.outreach_helpers import plan, report
+
+    own = plan(cast.csw_a, case=open_case(cast.csw_a))
+    elsewhere = plan(cast.csw_b, case=open_case(cast.csw_b))
+    about_a_report = plan(cast.csw_a, report=report(cast.csw_a), staff=[cast.consultation_a])
+    with_a_colleague = plan(
+        cast.csw_b, case=open_case(cast.csw_b), staff=[cast.csw_b, cast.consultation_b]
+    )
+    ids = [v.pk for v in (own, elsewhere, about_a_report, with_a_colleague)]
+    visits = list(OutreachVisit.objects.filter(pk__in=ids).prefetch_related("staff"))
+    users = [
+        cast.csw_a,
+        cast.csw_b,
+        cast.consultation_a,
+        cast.consultation_b,
+        cast.supervisor_a,
+        cast.supervisor_b,
+    ]
+    decided = {}
+    for user in users:
+        rule = set(
+            access_rules.visits_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        assert access_rules.visible_among(user, visits) == rule, user.username
+        decided[user.username] = rule
+    # The world tells the branches apart: each user sees a different set.
+    assert len({frozenset(v) for v in decided.values()}) >= 3
+    assert with_a_colleague.pk in decided["consultation_b"]
+    assert elsewhere.pk not in decided["csw_a"]

@@ -1,7 +1,8 @@
 """A scan asks each rule only for the keys no reminder has yet (reminders/due.py): the due
 date is computed by the database, and the keys left out are exactly those already stored.
 The world below gives every rule something to find, with each agency's own days (two
-agencies with two different settings) and moments just after midnight in Asia/Tokyo (the day before in UTC)."""
+agencies with two different settings) and moments just after midnight in Asia/Tokyo (the
+day before in UTC)."""
 
 import datetime
 
