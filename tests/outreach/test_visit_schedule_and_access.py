@@ -230,6 +230,8 @@ def test_my_visits_query_count_does_not_grow(client, cast, case_a, django_assert
     saved = report(cast.csw_a)
     plan(cast.csw_a, case=case_a, planned_at=_at(today, 9))
     plan(cast.csw_a, report=saved, planned_at=_at(monday, 9))
+    # One on the schedule too: its reports are looked up once, however many there are.
+    plan(cast.csw_a, report=saved, planned_at=_at(today, 15))
     few = count()
     for i in range(12):
         plan(
