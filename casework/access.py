@@ -43,7 +43,6 @@ from casework.models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-    from casework.models import Meeting
 
 _RecordT = TypeVar("_RecordT", bound=Model)
 
@@ -168,6 +167,20 @@ def _visible_ids(user: User, perms: tuple[str, ...]) -> QuerySet[Any] | None:
         return None
     first, *rest = branches
     return first.union(*rest)
+
+
+def visible_case_ids(user: User) -> QuerySet[Any]:
+    """The ids of every case the user may know exists, as one subquery for `case_id IN (…)`
+    (a referral's, a report's, a meeting link's): the union itself, not matched against the
+    case table first, which the planner would scan whole to do it."""
+    ids = _visible_ids(user, (VIEW, SUMMARY))
+    return Case.objects.none().values("pk") if ids is None else ids
+
+
+def readable_case_ids(user: User) -> QuerySet[Any]:
+    """The ids of the cases the user may read in full, as `visible_case_ids`."""
+    ids = _visible_ids(user, (VIEW,))
+    return Case.objects.none().values("pk") if ids is None else ids
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -430,30 +443,6 @@ def case_record_for_user(
     return record
 
 
-def meetings_visible_to(user: User) -> QuerySet[Meeting]:
-    """Meetings about a case the user may read in full. A meeting's title and decisions name
-    the person, so having recorded it, or belonging to the convening agency, is not enough
-    once access to every linked case has gone."""
-    from casework.models import Meeting
-
-    membership = membership_of(user)
-    if membership is None or not membership.handles_cases:
-        return Meeting.objects.none()
-    readable = _visible_ids(user, (VIEW,))
-    if readable is None:
-        return Meeting.objects.none()
-    about_readable = Meeting.cases.through.objects.filter(case_id__in=readable).values("meeting_id")
-    return Meeting.objects.filter(pk__in=about_readable)
-
-
-def meeting_for_user(user: User, pk: str | int) -> Meeting:
-    pk = parse_id(pk)
-    meeting = meetings_visible_to(user).select_related("convening_agency").filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
-    return meeting
-
-
 def require_supervisor(user: User) -> StaffMembership:
     """Supervisor pages: 403 for everyone else who is signed in."""
     membership = membership_of(user)
@@ -497,4 +486,6 @@ from casework.access_records import household_member_for_user as household_membe
 from casework.access_records import household_readable as household_readable  # noqa: E402
 from casework.access_records import may_correct_person as may_correct_person  # noqa: E402
 from casework.access_records import may_edit_household as may_edit_household  # noqa: E402
+from casework.access_records import meeting_for_user as meeting_for_user  # noqa: E402
+from casework.access_records import meetings_visible_to as meetings_visible_to  # noqa: E402
 from casework.access_records import notification_for_user as notification_for_user  # noqa: E402

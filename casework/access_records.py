@@ -1,4 +1,5 @@
-"""Who may keep the record straight: consents, households, corrections, notifications.
+"""Who may keep the record straight: consents, households, corrections, notifications;
+and who may read a meeting.
 
 Part of the access policy: casework.access re-exports every name here. It reads the
 policy's own functions when called, so either module may be imported first."""
@@ -18,6 +19,7 @@ from casework.models import (
     ContactRecord,
     Household,
     HouseholdMember,
+    Meeting,
     Notification,
     Person,
 )
@@ -134,3 +136,24 @@ def contact_correction_rights(user: User, record: ContactRecord) -> tuple[bool, 
     window = record.case.owning_agency.correction_window_days
     in_window = timezone.now() - record.created_at <= datetime.timedelta(days=window)
     return (access.WORK in perms and record.worker_id == user.pk and in_window), False
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    """Meetings about a case the user may read in full. A meeting's title and decisions name
+    the person, so having recorded it, or belonging to the convening agency, is not enough
+    once access to every linked case has gone."""
+    membership = access.membership_of(user)
+    if membership is None or not membership.handles_cases:
+        return Meeting.objects.none()
+    about_readable = Meeting.cases.through.objects.filter(
+        case_id__in=access.readable_case_ids(user)
+    ).values("meeting_id")
+    return Meeting.objects.filter(pk__in=about_readable)
+
+
+def meeting_for_user(user: User, pk: str | int) -> Meeting:
+    pk = access.parse_id(pk)
+    meeting = meetings_visible_to(user).select_related("convening_agency").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting

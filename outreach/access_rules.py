@@ -41,7 +41,7 @@ def reports_visible_to(user: User) -> QuerySet[WatchReport]:
     if membership is None or not membership.handles_cases:
         return WatchReport.objects.none()
     unlinked = Q(case__isnull=True, person__isnull=True) & _district_rule(membership)
-    via_case = Q(case__in=access.cases_readable_by(user))
+    via_case = Q(case_id__in=access.readable_case_ids(user))
     via_person = Q(case__isnull=True, person__in=access.persons_visible_to(user))
     return WatchReport.objects.filter(unlinked | via_case | via_person)
 
@@ -64,7 +64,7 @@ def visits_visible_to(user: User) -> QuerySet[OutreachVisit]:
     if membership is None or not membership.handles_cases:
         return OutreachVisit.objects.none()
     return OutreachVisit.objects.filter(
-        Q(case__in=access.cases_readable_by(user))
+        Q(case_id__in=access.readable_case_ids(user))
         | Q(case__isnull=True, report__in=reports_visible_to(user))
         | Q(staff=user)
     ).distinct()

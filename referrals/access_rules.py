@@ -111,7 +111,7 @@ def referrals_sent_by(user: User) -> QuerySet[Referral]:
     """Referrals the user's agency sent, of the cases the user may read in full."""
     membership = access.require_case_role(user)
     return Referral.objects.filter(
-        sending_agency_id=membership.agency_id, case__in=access.cases_readable_by(user)
+        sending_agency_id=membership.agency_id, case_id__in=access.readable_case_ids(user)
     )
 
 
