@@ -143,8 +143,16 @@ class Cast:
         return min(counts, key=lambda pk: (abs(counts[pk] - wanted), pk))
 
 
-def last_page(count: int) -> int:
-    return max(1, math.ceil(count / PAGE_SIZE))
+def last_page_cursor(user: User, **scope: Any) -> str:
+    """`?after=` of 担当ケース's last page (keyset paging): the id of the case just before it,
+    in the list's own order, read through the list's own selector."""
+    from casework import selectors
+
+    ids = list(selectors.my_cases(user, **scope).values_list("pk", flat=True))
+    if len(ids) <= PAGE_SIZE:
+        return ""
+    last_start = (len(ids) - 1) // PAGE_SIZE * PAGE_SIZE
+    return str(ids[last_start - 1])
 
 
 def plan(cast: Cast) -> list[Page]:
@@ -166,15 +174,15 @@ def plan(cast: Cast) -> list[Page]:
 
     add("担当ケース", mine, "csw", "consultation", compare=assigned)
     for role, user in (("csw", csw), ("consultation", consultation)):
-        n = last_page(cast.open_assigned(user))
-        pages.append(Page("担当ケース 最後のページ", role, f"{mine}?page={n}"))
+        after = last_page_cursor(user)
+        pages.append(Page("担当ケース 最後のページ", role, f"{mine}?after={after}"))
     add("担当ケース 共有されたケース", f"{mine}?scope=shared", "csw", "consultation")
     add("担当ケース 終結", f"{mine}?closed=1", "csw")
-    n = last_page(cast.open_assigned(csw, closed=True))
-    add("担当ケース 終結 最後のページ", f"{mine}?closed=1&page={n}", "csw")
+    after = last_page_cursor(csw, closed=True)
+    add("担当ケース 終結 最後のページ", f"{mine}?closed=1&after={after}", "csw")
     add("機関のすべてのケース", f"{mine}?scope=agency", "supervisor", compare=agency)
-    n = last_page(cast.agency_open(sv))
-    add("機関のすべてのケース 最後のページ", f"{mine}?scope=agency&page={n}", "supervisor")
+    after = last_page_cursor(sv, scope="agency")
+    add("機関のすべてのケース 最後のページ", f"{mine}?scope=agency&after={after}", "supervisor")
     case = cast.case_with_contacts(csw)
     if case is not None:
         count = ContactRecord.objects.filter(case_id=case).count()
@@ -196,6 +204,7 @@ def plan(cast: Cast) -> list[Page]:
     add("見守り通報(トリアージ)", reverse("outreach:reports"), "csw", "consultation")
     add("訪問予定", reverse("outreach:visits"), "csw", "consultation")
     add("会議", reverse("casework:meeting_list"), "csw", "supervisor")
+    add("今日", reverse("casework:home"), "csw", "consultation", "supervisor")
     add("お知らせ", reverse("casework:notifications"), "csw", "consultation", "supervisor")
     add("指標ダッシュボード", reverse("indicators:dashboard"), "officer", "supervisor")
     assert officer is cast.users["officer"]

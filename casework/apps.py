@@ -13,6 +13,7 @@ class CaseworkConfig(AppConfig):
         from casework import (
             lookups,  # noqa: F401  (registers the `in` lookup)
             tasks,  # noqa: F401  (registers the Celery tasks)
+            today,  # noqa: F401  (the supervisor's sections of 「今日」)
         )
         from casework.middleware import mark_login
 

@@ -9,4 +9,8 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         # Visits show on the case page; casework renders what is registered.
-        from outreach import panels  # noqa: F401
+        # Visits and watch reports on 「今日」.
+        from outreach import (
+            panels,  # noqa: F401
+            today,  # noqa: F401
+        )

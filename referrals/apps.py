@@ -10,4 +10,4 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         # Tell casework's access policy what an accepted referral grants, what ends when a
         # consent is withdrawn, and what the case page shows.
-        from referrals import access_rules, panels  # noqa: F401
+        from referrals import access_rules, panels, today  # noqa: F401

@@ -10,4 +10,8 @@ class RemindersConfig(AppConfig):
     def ready(self) -> None:
         # Register the tasks with the Celery app as Django starts: the services enqueue
         # them by name, without importing the module that calls them.
-        from reminders import tasks  # noqa: F401
+        # Monitoring and contact on 「今日」, with the agency's own periods.
+        from reminders import (
+            tasks,  # noqa: F401
+            today,  # noqa: F401
+        )

@@ -11,15 +11,17 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_GET, require_POST
 
-from casework import services
+from casework import access, extensions, services
 from casework.forms import (
     LoginForm,
 )
-from casework.models import DraftKind
+from casework.models import DraftKind, Role
 from casework.pages import AuthenticatedHttpRequest, rendered_for
 
 
@@ -31,8 +33,29 @@ class LoginView(auth_views.LoginView):
         return super().form_valid(form)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("casework:my_cases")
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """「今日」: what waits for the user today, by role. The indicator officer's day starts at
+    the dashboard; an account that sees no case information gets the welcome page."""
+    membership = access.membership_of(request.user)
+    if membership is not None and membership.role == Role.INDICATOR_OFFICER:
+        return redirect("indicators:dashboard")
+    if membership is None or not membership.handles_cases:
+        return render(request, "casework/no_case_access.html", {"membership": membership})
+    sections = extensions.today_sections(request.user, membership)
+    notes = "".join(s.log_note for s in sections)
+    access.log_list(
+        request.user,
+        what=_noop("今日") + notes,
+        cases=[case for s in sections for case in s.cases],
+        persons=[person for s in sections for person in s.persons],
+        always=bool(notes),
+    )
+    return render(
+        request,
+        "casework/today.html",
+        {"sections": sections, "membership": membership, "today": timezone.localdate()},
+    )
 
 
 @login_not_required

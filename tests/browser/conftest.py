@@ -35,4 +35,5 @@ def login(page, base, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url("**/cases/")
+    # Signing in lands on 「今日」.
+    page.wait_for_url(f"{base}/")

@@ -52,6 +52,10 @@ def test_csw_logs_in_opens_a_case_and_adds_a_contact(live_server, worked_case, b
     page.fill("input[name=password]", "correct-horse-battery-9")
     page.click("main button[type=submit]")
 
+    # Signing in lands on 「今日」; the list of cases is one click away.
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator("h1").inner_text().startswith("今日")
+    page.click("nav >> text=担当ケース")
     page.wait_for_url("**/cases/")
     assert page.locator("h1").inner_text() == "担当ケース"
     page.click("text=山田 ハル")

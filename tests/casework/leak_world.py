@@ -139,19 +139,22 @@ MAY_SEE: dict[str, set[str]] = {
     "system_admin": set(),
 }
 # Visit staff: the visited person's name, address and phone on the visit's pages and their
-# schedule, nothing else (not the kana, not the case).
+# schedule, the name on their 「今日」, nothing else (not the kana, not the case).
 VISIT_STAFF: dict[tuple[str, str], tuple[set[str], set[str]]] = {
     ("csw_b", "visit"): (
         {"outreach:visits", "outreach:visit_detail", "outreach:visit_record"},
         {"name", "address", "phone"},
     ),
 }
+VISIT_STAFF_TODAY = {("csw_b", "visit"): {"name"}}
 
 
 def may_read(member: str, key: str, url_name: str) -> set[str]:
     """The fields of the person the member may read on the page."""
     if key in MAY_SEE[member]:
         return set(PEOPLE[key].strings())
+    if url_name == "casework:home":
+        return VISIT_STAFF_TODAY.get((member, key), set())
     pages, fields = VISIT_STAFF.get((member, key), (set(), set()))
     return fields if url_name in pages else set()
 

@@ -41,6 +41,7 @@ DETAILS = {
 }
 # One row for the request, with the ids of every case and person on the page.
 LISTS = {
+    "casework:home",
     "casework:my_cases",
     "casework:person_search",
     "casework:case_open",

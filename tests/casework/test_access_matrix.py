@@ -149,6 +149,9 @@ MATRIX = {
 # Pages without an id, by role.
 CASE_ROLES = {"csw_a", "consultation_a", "supervisor_a", "csw_b", "consultation_b", "supervisor_b"}
 PAGES = {
+    # 「今日」: the case roles' own day; the indicator officer's is the dashboard; the rest
+    # get the welcome page, which names nobody.
+    "casework:home": {m: 302 if m == "indicator_officer" else 200 for m in CAST},
     "casework:my_cases": dict.fromkeys(CAST, 200),
     "casework:case_open": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:person_search": {m: 200 if m in CASE_ROLES else 403 for m in CAST},

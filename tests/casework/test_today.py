@@ -1,0 +1,153 @@
+"""「今日」, the home page of each role: what waits for the user today, what is late marked
+in words, only what the user may see, one access-log row for whom it names."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework import services
+from casework.models import AccessLog, CaseAssignment, SupportPlan
+from outreach.models import WatchReport
+from referrals.models import Referral
+from tests.outreach import outreach_helpers as outreach
+from tests.referrals.conftest import Referrals
+
+HOME = reverse("casework:home")
+
+
+def days(n):
+    return datetime.timedelta(days=n)
+
+
+def today():
+    return timezone.localdate()
+
+
+def _sections(response):
+    return {s.key: s for s in response.context["sections"]}
+
+
+@pytest.fixture
+def day(cast, open_case, workflow):
+    """csw_a's day: a visit later today and one left unrecorded, monitoring due soon and one
+    overdue, a quiet case, a referral it sent still unanswered past its date, an urgent
+    report of its district untriaged for three hours. csw_b has its own of each kind."""
+    made = {}
+    made["visited"] = open_case(cast.csw_a, family_name="訪問", opened_on=today())
+    made["visit_today"] = outreach.plan(
+        cast.csw_a, case=made["visited"], planned_at=timezone.now() + datetime.timedelta(minutes=30)
+    )
+    made["visit_late"] = outreach.plan(
+        cast.csw_a, case=made["visited"], planned_at=timezone.now() - days(2)
+    )
+    for key, offset in (("due_soon", 3), ("overdue", -5)):
+        case = open_case(cast.csw_a, family_name=key, opened_on=today())
+        plan = workflow.to_support(case, cast.csw_a)
+        SupportPlan.objects.filter(pk=plan.pk).update(next_monitoring_on=today() + days(offset))
+        made[key] = case
+    made["quiet"] = open_case(cast.csw_a, family_name="静か", opened_on=today() - days(40))
+    refer = Referrals(cast, open_case)
+    made["referral"] = refer.send(refer.case(opened_on=today()), answer_by=today() + days(1))
+    Referral.objects.filter(pk=made["referral"].pk).update(answer_by=today() - days(1))
+    made["report"] = outreach.report(
+        cast.csw_a, urgency="urgent", received_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    made["other"] = open_case(cast.csw_b, family_name="他機関", opened_on=today() - days(40))
+    return made
+
+
+def test_a_workers_day_shows_what_waits_and_marks_what_is_late(client, cast, day):
+    client.force_login(cast.csw_a)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    sections = _sections(response)
+    visits = sections["visits"]
+    assert [i.overdue for i in visits.items] == [True, False]  # the unrecorded one first
+    assert visits.items[0].url == reverse("outreach:visit_record", args=[day["visit_late"].pk])
+    monitoring = sections["monitoring"]
+    assert [(i.when, i.overdue) for i in monitoring.items] == [
+        (today() - days(5), True),
+        (today() + days(3), False),
+    ]
+    quiet = sections["no_contact"]
+    # The other cases were opened today.
+    assert [i.url for i in quiet.items] == [day["quiet"].get_absolute_url()]
+    sent = sections["referrals_unanswered"]
+    assert [(i.when, i.overdue) for i in sent.items] == [(today() - days(1), True)]
+    reports = sections["reports"]
+    assert len(reports.items) == 1 and reports.items[0].overdue  # urgent, over two hours
+    assert reports.items[0].note == "受付から3時間"
+    body = response.content.decode()
+    assert body.count("期限超過") >= 5
+    assert "他機関" not in body  # csw_b's quiet case is not csw_a's
+
+
+def test_the_page_writes_one_access_log_row_naming_the_cases_shown(client, cast, day):
+    client.force_login(cast.csw_a)
+    before = AccessLog.objects.count()
+    client.get(HOME)
+    assert AccessLog.objects.count() == before + 1
+    row = AccessLog.objects.order_by("-pk").first()
+    assert row.action == AccessLog.Action.VIEW_LIST and row.detail.startswith("今日")
+    for key in ("visited", "due_soon", "overdue", "quiet"):
+        assert f",{day[key].pk}," in row.case_ids
+    assert f",{day['other'].pk}," not in row.case_ids
+
+
+def test_a_supervisors_day_adds_what_waits_for_approval_and_cases_without_a_worker(
+    client, cast, open_case, workflow
+):
+    case = open_case(cast.csw_a, family_name="承認待ち")
+    workflow.screen(case, cast.csw_a)
+    workflow.assess(case, cast.csw_a)
+    plan = workflow.draft_plan(case, cast.csw_a)
+    services.plan_submit(actor=cast.csw_a, plan=plan)
+    orphan = open_case(cast.csw_a, family_name="担当なし")
+    CaseAssignment.objects.filter(case=orphan).update(ended_at=timezone.now())
+    client.force_login(cast.supervisor_a)
+    sections = _sections(client.get(HOME))
+    assert [i.url for i in sections["plans_awaiting"].items] == [plan.get_absolute_url()]
+    assert [i.url for i in sections["unassigned"].items] == [orphan.get_absolute_url()]
+    assert sections["closures_awaiting"].items == []
+    # Workers do not get the supervisor's sections.
+    client.force_login(cast.csw_a)
+    assert "plans_awaiting" not in _sections(client.get(HOME))
+
+
+def test_each_role_starts_where_its_work_is(client, cast):
+    client.force_login(cast.indicator_officer)
+    assert client.get(HOME).url == reverse("indicators:dashboard")
+    client.force_login(cast.admin_a)
+    response = client.get(HOME)
+    assert response.status_code == 200 and "ようこそ" in response.content.decode()
+    # Signing in lands on 「今日」.
+    client.logout()
+    response = client.post(
+        reverse("login"), {"username": "csw_a", "password": "correct-horse-battery-9"}
+    )
+    assert response.status_code == 302 and response.url == HOME
+
+
+def test_the_page_asks_the_same_number_of_queries_however_much_waits(
+    client, cast, open_case, django_assert_max_num_queries
+):
+    client.force_login(cast.csw_a)
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(HOME).status_code == 200
+        return len(captured.captured_queries)
+
+    open_case(cast.csw_a, opened_on=today() - days(40))
+    few = count()
+    for i in range(15):
+        case = open_case(cast.csw_a, family_name=f"多数{i}", opened_on=today() - days(40))
+        outreach.plan(cast.csw_a, case=case, planned_at=timezone.now() - days(1))
+        outreach.report(cast.csw_a)
+    assert count() == few
+    assert WatchReport.objects.count() == 15
