@@ -241,3 +241,35 @@ class RequestInputMiddleware:
 
     def _key_ok(self, key: str) -> bool:
         return len(key) <= self.MAX_KEY_LENGTH and not _CONTROL_CHARACTER.search(key)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A POST-only address opened with GET (a bookmark, a reload, a pasted link) answers 405
+    with a page of the app that says what happened and leads back, instead of Django's
+    empty response. The status and the Allow header stay as they were."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.status_code != 405 or getattr(response, "content", b""):
+            return response
+        page = render(request, "405.html", {"back": _page_above(request.path)}, status=405)
+        if "Allow" in response.headers:
+            page.headers["Allow"] = response.headers["Allow"]
+        return page
+
+
+def _page_above(path: str) -> str:
+    """The page an action belongs to: /plans/12/approve/ → /plans/12/, if it is a page."""
+    from django.urls import Resolver404, resolve
+
+    parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    if parent == path or parent == "/":
+        return ""
+    try:
+        resolve(parent)
+    except Resolver404:
+        return ""
+    return parent

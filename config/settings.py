@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "casework.middleware.SessionLifetimeMiddleware",
     "casework.accounts.PasswordChangeRequiredMiddleware",
     "casework.middleware.PrivateResponseMiddleware",
+    "casework.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
