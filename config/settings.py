@@ -348,6 +348,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A 403 is one line (who was refused what), not a traceback: config/logging_filters.py.
+    "filters": {"one_line_403": {"()": "config.logging_filters.OneLineForbidden"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_403"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
