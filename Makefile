@@ -24,16 +24,22 @@ setup: $(STAMP)
 migrate: setup
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
+# The port `make run` serves on: PORT=8080 make run
+PORT ?= 8000
+
 demo: migrate
+	@echo "Loading the demo data: staff, people and cases, referrals, outreach, indicators"
+	@echo "(about a minute the first time; a second run finds it there and adds nothing) ..."
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
 run: demo
+	@echo "Scanning for due reminders ..."
 	$(RUN_ENV) $(BIN)/python manage.py reminders scan
 	@echo ""
-	@echo "Tsunagu: http://127.0.0.1:8000/  (Ctrl-C stops it; a Celery worker with beat runs beside it)"
+	@echo "Tsunagu: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it; a Celery worker with beat runs beside it)"
 	@$(RUN_ENV) sh -c '$(BIN)/celery -A config worker --beat --pool=solo --loglevel=WARNING & \
 		worker=$$!; trap "kill $$worker 2>/dev/null; wait $$worker" EXIT INT TERM; \
-		$(BIN)/python manage.py runserver 127.0.0.1:8000'
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
 
 test: setup
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -246,7 +246,9 @@ STORAGES = {
 CELERY_BROKER_URL = (
     env_url("CELERY_BROKER_URL", "", ("redis", "rediss", "filesystem"))
     or REDIS_URL
-    or "filesystem://"
+    # The transport ignores the host; naming one spares the log kombu's warning that none
+    # was supplied.
+    or "filesystem://localhost//"
 )
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 4 // 5
