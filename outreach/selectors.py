@@ -23,6 +23,7 @@ from outreach.models import (
     GroupSession,
     LifeSupportService,
     OutreachVisit,
+    ReportState,
     ReportUrgency,
     VisitResult,
     WatchReport,
@@ -107,6 +108,19 @@ def triage_queue(
         .annotate(urgent_first=urgent_first)
         .order_by("urgent_first", "received_at", "pk")
     )
+
+
+# A report nobody has taken up is late after this long (as its reminder): 2 hours if urgent.
+URGENT_REPORT_AFTER = datetime.timedelta(hours=2)
+REPORT_AFTER = datetime.timedelta(hours=24)
+
+
+def report_is_late(report: WatchReport, now: datetime.datetime | None = None) -> bool:
+    """Untriaged (未対応) for longer than its urgency allows."""
+    if report.state != ReportState.NEW:
+        return False
+    limit = URGENT_REPORT_AFTER if report.urgency == ReportUrgency.URGENT else REPORT_AFTER
+    return (now or timezone.now()) - report.received_at >= limit
 
 
 def week_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from casework.extensions import TodayItem, TodaySection, register_today
+from casework.templatetags.tsunagu import elapsed
 from casework.today import first_and_total
 from outreach import selectors
-from outreach.models import OutreachVisit, ReportState, ReportUrgency
+from outreach.models import OutreachVisit, ReportState
 from outreach.views.common import UNLINKED_REPORTS, log_text
 
 if TYPE_CHECKING:
@@ -23,22 +24,10 @@ if TYPE_CHECKING:
 
 # As the reminders: an unrecorded visit older than this is left to the caseload review.
 VISIT_LOOKBACK = datetime.timedelta(days=60)
-URGENT_AFTER = datetime.timedelta(hours=2)
-NORMAL_AFTER = datetime.timedelta(hours=24)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
-def age(since: datetime.datetime, now: datetime.datetime) -> str:
-    """How long since, in minutes, then hours, then days."""
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return str(_lazy("%(n)d分") % {"n": minutes})
-    if minutes < 48 * 60:
-        return str(_lazy("%(n)d時間") % {"n": minutes // 60})
-    return str(_lazy("%(n)d日") % {"n": minutes // (24 * 60)})
 
 
 def _visits(user: User) -> TodaySection:
@@ -95,15 +84,13 @@ def _reports(user: User, membership: StaffMembership) -> TodaySection:
     shown, total = first_and_total(rows)
     items = []
     for report in shown:
-        urgent = report.urgency == ReportUrgency.URGENT
-        limit = URGENT_AFTER if urgent else NORMAL_AFTER
         items.append(
             TodayItem(
                 label=f"No.{report.pk} {report.get_urgency_display()}",
                 url=reverse("outreach:report_detail", kwargs={"pk": report.pk}),
                 when=report.received_at,
-                overdue=now - report.received_at >= limit,
-                note=str(_lazy("受付から%(age)s") % {"age": age(report.received_at, now)}),
+                overdue=selectors.report_is_late(report, now),
+                note=str(_lazy("受付から%(age)s") % {"age": elapsed(report.received_at)}),
             )
         )
     unlinked = [f"No.{r.pk}" for r in shown if not r.case_id and not r.person_id]

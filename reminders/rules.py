@@ -44,6 +44,7 @@ from casework.models import (
     SupportPlan,
 )
 from outreach.models import OutreachVisit, ReportState, ReportUrgency, WatchReport
+from outreach.selectors import REPORT_AFTER, URGENT_REPORT_AFTER
 from referrals.models import Referral, ReferralState
 
 from .due import AddDays, setting, unknown
@@ -55,8 +56,6 @@ if TYPE_CHECKING:
 _M = TypeVar("_M", bound=Model)
 
 OPEN_STATUSES = [s.value for s in CaseStatus if s != CaseStatus.CLOSED]
-URGENT_REPORT_AFTER = datetime.timedelta(hours=2)
-REPORT_AFTER = datetime.timedelta(hours=24)
 # An unrecorded visit older than this is left to the caseload review, not reminded.
 VISIT_LOOKBACK = datetime.timedelta(days=60)
 

@@ -23,6 +23,7 @@ from casework.models import (
     PlanAction,
     PlanState,
     Screening,
+    SupportPlan,
 )
 from casework.selectors.persons import case_household
 
@@ -64,8 +65,18 @@ def my_cases(
             cases = cases.filter(status=status)
     return (
         cases.select_related("person", "owning_agency")
-        .annotate(last_contact_at=last_contact_at())
+        .annotate(last_contact_at=last_contact_at(), next_monitoring_on=next_monitoring_on())
         .order_by("-opened_on", "-pk")
+    )
+
+
+def next_monitoring_on() -> Subquery:
+    """The next monitoring date of the case's plan in force (the partial unique index on
+    approved plans answers it), for the page's rows only."""
+    return Subquery(
+        SupportPlan.objects.filter(case_id=OuterRef("pk"), state=PlanState.APPROVED).values(
+            "next_monitoring_on"
+        )[:1]
     )
 
 

@@ -39,6 +39,29 @@ def jdatetime(value) -> str:
 
 
 @register.filter
+def is_past(day) -> bool:
+    """A date (or a moment) before today, in Asia/Tokyo: a passed deadline."""
+    if not day:
+        return False
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day).date()
+    return day < timezone.localdate()
+
+
+@register.filter
+def elapsed(since: datetime.datetime | None) -> str:
+    """How long since `since`: minutes, then hours (under two days), then days."""
+    if since is None:
+        return ""
+    minutes = max(0, int((timezone.now() - since).total_seconds() // 60))
+    if minutes < 60:
+        return translation.gettext("%(n)d分") % {"n": minutes}
+    if minutes < 48 * 60:
+        return translation.gettext("%(n)d時間") % {"n": minutes // 60}
+    return translation.gettext("%(n)d日") % {"n": minutes // (24 * 60)}
+
+
+@register.filter
 def fy_label(fy: int) -> str:
     return wareki.fiscal_year_label(int(fy))
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -78,6 +79,9 @@ def report_queue(request: HttpRequest) -> HttpResponse:
     page = page_of(
         request, selectors.triage_queue(user_of(request), district=district, show_all=show_all)
     )
+    now = timezone.now()
+    for report in page:
+        report.late = selectors.report_is_late(report, now)
     # A report not linked yet may name someone not registered: the row lists its number.
     unlinked = [f"No.{r.pk}" for r in page if not r.case_id and not r.person_id]
     what = log_text(REPORT_QUEUE)
