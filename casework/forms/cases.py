@@ -88,5 +88,10 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[User]", self.fields["from_worker"]).queryset = current
         cast("forms.ModelChoiceField[User]", self.fields["to_worker"]).queryset = workers
+        # One worker now: that is the one handed over, unless the supervisor chooses.
+        if current is not None and not self.is_bound:
+            only = list(current[:2])
+            if len(only) == 1:
+                self.initial.setdefault("from_worker", only[0].pk)
         for name in ("from_worker", "to_worker"):
             self.fields[name].label_from_instance = _staff_label  # type: ignore[attr-defined]  # a ModelChoiceField

@@ -15,9 +15,11 @@ from casework.models import (
 
 
 class ClosureRequestForm(forms.Form):
+    # No reason is chosen for the worker: the list opens on 「選んでください」.
     reason = forms.ChoiceField(
         label=_("終結理由"),
-        choices=[c for c in ClosureReason.choices if c[0] != ClosureReason.INFO_ONLY],
+        choices=[("", _("選んでください"))]
+        + [c for c in ClosureReason.choices if c[0] != ClosureReason.INFO_ONLY],
     )
     closing_on = RecordDateField(label=_("終結日"), widget=DATE_WIDGET)
     note = forms.CharField(

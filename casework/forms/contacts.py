@@ -32,9 +32,19 @@ class ContactRecordForm(forms.ModelForm):
         self.case = case
         if kwargs.get("instance") is None:
             # A new record defaults to now; a correction opens on the record's own time.
-            kwargs.setdefault("initial", {}).setdefault(
-                "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
-            )
+            initial = kwargs.setdefault("initial", {})
+            initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
+            # The method of the case's latest 経過記録 (a case is mostly followed one way),
+            # or a telephone call, the commonest contact.
+            if "method" not in initial:
+                last = (
+                    case.contacts.order_by("-occurred_at", "-pk")
+                    .values_list("method", flat=True)
+                    .first()
+                    if case is not None and case.pk
+                    else None
+                )
+                initial["method"] = last or ContactMethod.PHONE
         super().__init__(*args, **kwargs)
         occurred_at = cast(forms.DateTimeField, self.fields["occurred_at"])
         occurred_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -77,6 +77,9 @@ class ScreeningForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("decided_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        # Radio buttons need no empty choice: none is ticked until the worker decides.
+        result = cast("forms.TypedChoiceField", self.fields["result"])
+        result.choices = [c for c in result.choices if c[0] != ""]
 
     def _get_validation_exclusions(self):
         return super()._get_validation_exclusions() | {"case", "decided_by"}

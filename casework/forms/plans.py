@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from typing import Any, cast
 
 from django import forms
@@ -38,6 +40,20 @@ class SupportPlanForm(forms.ModelForm):
             "period_end": DATE_WIDGET,
             "next_monitoring_on": DATE_WIDGET,
         }
+
+    # A new plan runs from today for PLAN_MONTHS months, first monitored after
+    # MONITORING_MONTHS: the ward's usual rhythm, which the worker changes as needed.
+    PLAN_MONTHS = 6
+    MONITORING_MONTHS = 3
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("instance") is None or kwargs["instance"].pk is None:
+            today = timezone.localdate()
+            initial = kwargs.setdefault("initial", {})
+            initial.setdefault("period_start", today)
+            initial.setdefault("period_end", add_months(today, self.PLAN_MONTHS))
+            initial.setdefault("next_monitoring_on", add_months(today, self.MONITORING_MONTHS))
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -112,3 +128,11 @@ class MonitoringForm(forms.ModelForm):
 
     def _get_validation_exclusions(self):
         return super()._get_validation_exclusions() | {"plan", "author"}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day where it has fewer days)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
