@@ -59,6 +59,8 @@ class TodaySection:
     title: StrOrPromise
     items: list[TodayItem]
     total: int
+    # How many of all `total` are late (not only of the lines shown).
+    overdue_total: int = 0
     more_url: str = ""
     empty: StrOrPromise = ""
     order: int = 50
@@ -66,10 +68,6 @@ class TodaySection:
     persons: list[Any] = field(default_factory=list)
     # Someone named who is on no record (a report's subject): said in the access log's text.
     log_note: str = ""
-
-    @property
-    def overdue_count(self) -> int:
-        return sum(1 for item in self.items if item.overdue)
 
 
 TodaySource = Callable[[Any, Any], "list[TodaySection]"]

@@ -253,9 +253,18 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if response.status_code != 405 or getattr(response, "content", b""):
+        if (
+            response.status_code != 405
+            or getattr(response, "content", b"")
+            or request.method not in ("GET", "HEAD")
+            or "POST" not in response.headers.get("Allow", "")
+        ):
             return response
-        page = render(request, "405.html", {"back": _page_above(request.path)}, status=405)
+        back = _page_above(request.path_info)
+        if back:
+            # Under a sub-path deployment the link keeps the prefix.
+            back = request.path[: len(request.path) - len(request.path_info)] + back
+        page = render(request, "405.html", {"back": back}, status=405)
         if "Allow" in response.headers:
             page.headers["Allow"] = response.headers["Allow"]
         return page

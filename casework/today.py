@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -29,25 +29,46 @@ def case_label(case: Any) -> str:
     return f"{case.number} {case.person}"
 
 
-def first_and_total(rows: QuerySet[Any]) -> tuple[list[Any], int]:
-    """The first SHOWN of `rows` and how many there are, in one statement (COUNT(*) OVER ()
-    on each row): one query a section, whatever the number of rows. `rows` must not be
-    DISTINCT (the window would count the duplicates)."""
-    shown = list(rows.annotate(today_total=Window(Count("pk")))[:SHOWN])
-    return shown, (shown[0].today_total if shown else 0)
+def first_and_total(rows: QuerySet[Any], late: Q | bool = False) -> tuple[list[Any], int, int]:
+    """The first SHOWN of `rows`, how many there are, and how many of them all are late
+    (`late`: a condition on the rows, or True for every row, False for none), in one
+    statement (window aggregates over the whole result, on each row): one query a section,
+    whatever the number of rows. `rows` must not be DISTINCT (the window would count the
+    duplicates)."""
+    rows = rows.annotate(today_total=Window(Count("pk")))
+    if isinstance(late, Q):
+        flag = Case(When(late, then=Value(1)), default=Value(0), output_field=IntegerField())
+        rows = rows.annotate(today_late=Window(Sum(flag)))
+    shown = list(rows[:SHOWN])
+    if not shown:
+        return shown, 0, 0
+    total = shown[0].today_total
+    if isinstance(late, Q):
+        return shown, total, shown[0].today_late
+    return shown, total, total if late else 0
 
 
-def section(key: str, title: Any, rows: QuerySet[Any], line: Any, **fields: Any) -> TodaySection:
+def section(
+    key: str, title: Any, rows: QuerySet[Any], line: Any, *, late: Q | bool = False, **fields: Any
+) -> TodaySection:
     """A section of the first SHOWN `rows`, made into lines by `line(row)`, which returns
-    (TodayItem, the row's case or None)."""
-    shown, total = first_and_total(rows)
+    (TodayItem, the row's case or None); `late` as for `first_and_total`."""
+    shown, total, late_total = first_and_total(rows, late)
     items, cases = [], []
     for row in shown:
         item, case = line(row)
         items.append(item)
         if case is not None:
             cases.append(case)
-    return TodaySection(key=key, title=title, items=items, total=total, cases=cases, **fields)
+    return TodaySection(
+        key=key,
+        title=title,
+        items=items,
+        total=total,
+        overdue_total=late_total,
+        cases=cases,
+        **fields,
+    )
 
 
 @register_today

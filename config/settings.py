@@ -64,9 +64,11 @@ MIDDLEWARE = [
     "casework.middleware.SessionLifetimeMiddleware",
     "casework.accounts.PasswordChangeRequiredMiddleware",
     "casework.middleware.PrivateResponseMiddleware",
-    "casework.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: the page it puts in place of an empty 405 gets every header the
+    # middleware above adds (X-Frame-Options, CSP, Cache-Control).
+    "casework.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -6,15 +6,19 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import Case as DbCase
+from django.db.models import F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from casework.extensions import TodayItem, TodaySection, register_today
+from casework.models import OPEN_STATUSES
 from casework.templatetags.tsunagu import elapsed
 from casework.today import first_and_total
+from outreach import access_rules as outreach_access
 from outreach import selectors
-from outreach.models import OutreachVisit, ReportState
+from outreach.models import ReportState, ReportUrgency
 from outreach.views.common import UNLINKED_REPORTS, log_text
 
 if TYPE_CHECKING:
@@ -31,49 +35,64 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def _visits(user: User) -> TodaySection:
+    """Today's visits in the order of the day, then those left unrecorded, latest first."""
     today = timezone.localdate()
     start = _start_of(today)
+    late = Q(planned_at__lt=start)
     rows = (
-        OutreachVisit.objects.filter(
-            staff=user,
+        outreach_access.own_visits(user)
+        .filter(
+            Q(case__isnull=True) | Q(case__status__in=OPEN_STATUSES),
             result="",
             planned_at__lt=_start_of(today + datetime.timedelta(days=1)),
             planned_at__gte=start - VISIT_LOOKBACK,
         )
         .select_related(*selectors.VISITED_RELATED)
-        .order_by("planned_at", "pk")
+        .order_by(
+            DbCase(When(late, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            DbCase(When(late, then=None), default=F("planned_at")).asc(nulls_last=True),
+            F("planned_at").desc(),
+            "pk",
+        )
     )
-    shown, total = first_and_total(rows)
-    items, cases, persons = [], [], []
+    shown, total, late_total = first_and_total(rows, late)
+    items, cases, persons, unregistered = [], [], [], []
     for visit in shown:
         who = selectors.visited(visit)
-        late = visit.planned_at < start
+        overdue = visit.planned_at < start
         items.append(
             TodayItem(
                 label=f"{who.name}({visit.purpose})" if visit.purpose else who.name,
                 url=reverse(
-                    "outreach:visit_record" if late else "outreach:visit_detail",
+                    "outreach:visit_record" if overdue else "outreach:visit_detail",
                     kwargs={"pk": visit.pk},
                 ),
                 when=visit.planned_at,
-                overdue=late,
-                note=str(_lazy("結果が未記録")) if late else "",
+                overdue=overdue,
+                note=str(_lazy("結果が未記録")) if overdue else "",
             )
         )
         if who.case is not None:
             cases.append(who.case)
         elif who.person is not None:
             persons.append(who.person)
+        elif visit.report_id:
+            # Someone not registered yet, named as the report names them.
+            unregistered.append(f"No.{visit.report_id}")
     return TodaySection(
         key="visits",
         title=_lazy("今日の訪問と結果の未記録"),
         items=items,
         total=total,
+        overdue_total=late_total,
         more_url=reverse("outreach:visits"),
         empty=_lazy("今日の訪問予定はありません。"),
         order=20,
         cases=cases,
         persons=persons,
+        log_note=(
+            log_text(UNLINKED_REPORTS, numbers="、".join(unregistered)) if unregistered else ""
+        ),
     )
 
 
@@ -81,7 +100,11 @@ def _reports(user: User, membership: StaffMembership) -> TodaySection:
     now = timezone.now()
     district = membership.agency.district
     rows = selectors.triage_queue(user, district=district).filter(state=ReportState.NEW)
-    shown, total = first_and_total(rows)
+    urgent_since = now - selectors.URGENT_REPORT_AFTER
+    late = Q(urgency=ReportUrgency.URGENT, received_at__lte=urgent_since) | Q(
+        received_at__lte=now - selectors.REPORT_AFTER
+    )
+    shown, total, late_total = first_and_total(rows, late)
     items = []
     for report in shown:
         items.append(
@@ -99,6 +122,7 @@ def _reports(user: User, membership: StaffMembership) -> TodaySection:
         title=_lazy("未対応の見守り通報"),
         items=items,
         total=total,
+        overdue_total=late_total,
         more_url=reverse("outreach:reports"),
         empty=_lazy("未対応の見守り通報はありません。"),
         order=25,

@@ -56,7 +56,9 @@ def referral_sections(user: User, membership: StaffMembership) -> list[TodaySect
         ),
     ):
         rows = rows.select_related("case__person", "sending_agency", "receiving_agency")
-        first, total = first_and_total(rows.order_by("answer_by", "pk"))
+        first, total, late_total = first_and_total(
+            rows.order_by("answer_by", "pk"), Q(answer_by__lt=today)
+        )
         shown = mark_identities(user, first)
         items = []
         for referral in shown:
@@ -81,6 +83,7 @@ def referral_sections(user: User, membership: StaffMembership) -> list[TodaySect
                 title=title,
                 items=items,
                 total=total,
+                overdue_total=late_total,
                 more_url=reverse(
                     "referrals:inbox" if key == "referrals_to_answer" else "referrals:outbox"
                 ),

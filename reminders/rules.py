@@ -19,7 +19,6 @@ from django.db.models import (
 from django.db.models import (
     DateField,
     DateTimeField,
-    Exists,
     ExpressionWrapper,
     F,
     Model,
@@ -38,11 +37,11 @@ from casework.models import (
     Case,
     CaseStatus,
     ContactRecord,
-    MonitoringEntry,
     PlanState,
     Role,
     SupportPlan,
 )
+from casework.selectors.plans import monitored_since_due
 from outreach.models import OutreachVisit, ReportState, ReportUrgency, WatchReport
 from outreach.selectors import REPORT_AFTER, URGENT_REPORT_AFTER
 from referrals.models import Referral, ReferralState
@@ -144,15 +143,13 @@ def _narrow(queryset: QuerySet[_M], object_ids: Iterable[int] | None) -> QuerySe
 # delivery and resolution, narrowed to a few objects, ask for every key that holds.
 
 
-def _plans_in_force() -> QuerySet[SupportPlan]:
-    monitored = MonitoringEntry.objects.filter(
-        plan=OuterRef("pk"), monitored_on__gte=OuterRef("next_monitoring_on")
-    )
+def plans_in_force() -> QuerySet[SupportPlan]:
+    """Approved plans of open cases whose next monitoring date is not done yet."""
     return SupportPlan.objects.filter(
         state=PlanState.APPROVED,
         next_monitoring_on__isnull=False,
         case__status__in=OPEN_STATUSES,
-    ).filter(~Exists(monitored))
+    ).filter(~monitored_since_due())
 
 
 def plan_monitoring_due(
@@ -170,7 +167,7 @@ def plan_monitoring_due(
         F("next_monitoring_on"), setting(ctx.settings, "monitoring_due_days", agency, factor=-1)
     )
     rows = (
-        _narrow(_plans_in_force(), object_ids)
+        _narrow(plans_in_force(), object_ids)
         .filter(window)
         .filter(
             case__assignments__ended_at__isnull=True,
@@ -209,7 +206,7 @@ def plan_monitoring_overdue(
         "monitoring_overdue_days", agency, lambda m: Q(next_monitoring_on__lte=today - _days(m))
     )
     rows = (
-        _narrow(_plans_in_force(), object_ids)
+        _narrow(plans_in_force(), object_ids)
         .filter(late)
         .filter(
             case__owning_agency__memberships__role=Role.SUPERVISOR,

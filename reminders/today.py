@@ -7,18 +7,18 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from casework import access
 from casework.extensions import TodayItem, TodaySection, register_today
-from casework.models import CaseAssignment, ContactRecord, SupportPlan
+from casework.models import CaseAssignment, ContactRecord
 from casework.today import case_label, section
 
 from .models import AgencyReminderSettings
-from .rules import OPEN_STATUSES, start_of_day
+from .rules import OPEN_STATUSES, plans_in_force, start_of_day
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -47,9 +47,8 @@ def worker_sections(user: User, membership: StaffMembership) -> list[TodaySectio
     periods = _days(membership)
     readable = access.cases_readable_by(user)
     plans = (
-        SupportPlan.objects.filter(
-            state="approved",
-            case__status__in=OPEN_STATUSES,
+        plans_in_force()
+        .filter(
             next_monitoring_on__lte=today + datetime.timedelta(days=periods.monitoring_due_days),
             case_id__in=access.readable_case_ids(user),
         )
@@ -89,6 +88,7 @@ def worker_sections(user: User, membership: StaffMembership) -> list[TodaySectio
                 plan.case,
             ),
             more_url=my_cases,
+            late=Q(next_monitoring_on__lt=today),
             empty=_lazy("近くモニタリングの予定はありません。"),
             order=30,
         ),
@@ -107,6 +107,7 @@ def worker_sections(user: User, membership: StaffMembership) -> list[TodaySectio
                 case,
             ),
             more_url=my_cases,
+            late=True,
             empty=_lazy("しばらく接触のないケースはありません。"),
             order=40,
         ),

@@ -122,6 +122,16 @@ class SupportPlan(models.Model):
     def is_editable(self) -> bool:
         return self.state == PlanState.DRAFT
 
+    @property
+    def monitoring_overdue(self) -> bool:
+        """In force, its next monitoring date passed, and no monitoring recorded on or after
+        it (casework.selectors.plans.monitored_since_due, for one plan; reads `monitoring`,
+        prefetched where a page lists plans)."""
+        due = self.next_monitoring_on
+        if self.state != PlanState.APPROVED or due is None or due >= timezone.localdate():
+            return False
+        return not any(entry.monitored_on >= due for entry in self.monitoring.all())
+
 
 class PlanAction(models.Model):
     """One line of the plan: what is done, by which agency, how often."""

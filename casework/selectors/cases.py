@@ -26,6 +26,7 @@ from casework.models import (
     SupportPlan,
 )
 from casework.selectors.persons import case_household
+from casework.selectors.plans import monitored_since_due
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -71,12 +72,13 @@ def my_cases(
 
 
 def next_monitoring_on() -> Subquery:
-    """The next monitoring date of the case's plan in force (the partial unique index on
-    approved plans answers it), for the page's rows only."""
+    """The next monitoring date of the case's plan in force, unless a monitoring on or after
+    it was recorded (then none is due), for the page's rows only (the partial unique index
+    on approved plans answers it)."""
     return Subquery(
-        SupportPlan.objects.filter(case_id=OuterRef("pk"), state=PlanState.APPROVED).values(
-            "next_monitoring_on"
-        )[:1]
+        SupportPlan.objects.filter(case_id=OuterRef("pk"), state=PlanState.APPROVED)
+        .filter(~monitored_since_due())
+        .values("next_monitoring_on")[:1]
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from casework.models import (
     Assessment,
@@ -12,6 +12,17 @@ from casework.models import (
     PlanState,
     SupportPlan,
 )
+
+
+def monitored_since_due(plan: str = "pk") -> Exists:
+    """The plan (the outer row's `plan`) has a monitoring or 評価 on or after its next
+    monitoring date: that date is done, even if no next one was set. The reminders, 今日 and
+    the 期限超過 marks share this rule."""
+    return Exists(
+        MonitoringEntry.objects.filter(
+            plan_id=OuterRef(plan), monitored_on__gte=OuterRef("next_monitoring_on")
+        )
+    )
 
 
 def latest_assessment(case: Case) -> Assessment | None:

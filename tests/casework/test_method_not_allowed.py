@@ -37,6 +37,7 @@ def test_every_post_only_address_opened_with_get_explains_itself(client, cast, c
         assert "この画面は直接開けません" in body, pattern
         assert "何も変更されていません" in body, pattern
         assert "POST" in response.headers["Allow"], pattern
+        assert response.headers["X-Frame-Options"] == "DENY", pattern
         explained.append(pattern)
     # The approvals, the decisions and the notification actions among them.
     assert len(explained) >= 8, explained
@@ -55,3 +56,9 @@ def test_the_page_leads_back_to_the_page_the_action_belongs_to(client, cast, cas
     client.cookies["django_language"] = "en"
     body = client.get(reverse("casework:plan_approve", args=[plan.pk])).content.decode()
     assert "この画面" not in body
+
+
+def test_a_post_to_a_page_that_takes_none_keeps_the_plain_405(client, cast):
+    client.force_login(cast.csw_a)
+    response = client.post(reverse("casework:home"))
+    assert response.status_code == 405 and response.content == b""

@@ -55,3 +55,33 @@ def test_the_triage_queue_shows_each_reports_age_and_marks_the_late_ones(client,
     assert "3時間" in rows[fresh.pk] and "期限超過" not in rows[fresh.pk]  # 24 hours allowed
     assert "3日" in rows[old.pk] and "未対応のまま期限超過" in rows[old.pk]
     assert WatchReport.objects.count() == 3
+
+
+def test_a_monitoring_recorded_on_the_date_ends_the_mark_even_without_a_next_date(
+    client, cast, open_case, workflow
+):
+    from casework import services
+
+    case = open_case(cast.csw_a, family_name="済み")
+    plan = _plan_due(workflow, case, cast.csw_a, -2)
+    plan.refresh_from_db()
+    services.monitoring_add(
+        actor=cast.csw_a,
+        plan=plan,
+        kind="monitoring",
+        monitored_on=timezone.localdate(),
+        progress="on_track",
+        notes="変わりなし",
+    )
+    plan.refresh_from_db()
+    assert plan.next_monitoring_on < timezone.localdate()  # no next date was given
+    client.force_login(cast.csw_a)
+    assert LATE not in client.get(case.get_absolute_url()).content.decode()
+    assert LATE not in client.get(plan.get_absolute_url()).content.decode()
+    rows = client.get(reverse("casework:my_cases")).content.decode().split("<tr>")
+    (row,) = [r for r in rows if "済み" in r]
+    assert LATE not in row
+    today_page = client.get(reverse("casework:home"))
+    assert plan.get_absolute_url() not in [
+        i.url for s in today_page.context["sections"] for i in s.items
+    ]

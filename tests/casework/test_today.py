@@ -64,8 +64,10 @@ def test_a_workers_day_shows_what_waits_and_marks_what_is_late(client, cast, day
     assert response.status_code == 200
     sections = _sections(response)
     visits = sections["visits"]
-    assert [i.overdue for i in visits.items] == [True, False]  # the unrecorded one first
-    assert visits.items[0].url == reverse("outreach:visit_record", args=[day["visit_late"].pk])
+    # Today's first, then the one left unrecorded, which leads to recording its result.
+    assert [i.overdue for i in visits.items] == [False, True]
+    assert visits.items[1].url == reverse("outreach:visit_record", args=[day["visit_late"].pk])
+    assert (visits.total, visits.overdue_total) == (2, 1)
     monitoring = sections["monitoring"]
     assert [(i.when, i.overdue) for i in monitoring.items] == [
         (today() - days(5), True),
@@ -151,3 +153,26 @@ def test_the_page_asks_the_same_number_of_queries_however_much_waits(
         outreach.report(cast.csw_a)
     assert count() == few
     assert WatchReport.objects.count() == 15
+
+
+def test_the_late_count_covers_every_item_not_only_the_ten_shown(client, cast, open_case):
+    for i in range(12):
+        case = open_case(cast.csw_a, family_name=f"多数{i}", opened_on=today() - days(40))
+        outreach.plan(cast.csw_a, case=case, planned_at=timezone.now() - days(1 + i % 3))
+    client.force_login(cast.csw_a)
+    sections = _sections(client.get(HOME))
+    quiet, visits = sections["no_contact"], sections["visits"]
+    assert (len(quiet.items), quiet.total, quiet.overdue_total) == (10, 12, 12)
+    assert (len(visits.items), visits.total, visits.overdue_total) == (10, 12, 12)
+    assert "期限超過 12件" in client.get(HOME).content.decode()
+
+
+def test_a_visit_to_someone_not_registered_is_named_in_the_access_log(client, cast):
+    saved = outreach.report(cast.csw_a, subject_name="未登録 太郎")
+    outreach.plan(cast.csw_a, report=saved, planned_at=timezone.now() + datetime.timedelta(hours=1))
+    client.force_login(cast.csw_a)
+    before = AccessLog.objects.count()
+    assert "未登録 太郎" in client.get(HOME).content.decode()
+    assert AccessLog.objects.count() == before + 1
+    row = AccessLog.objects.order_by("-pk").first()
+    assert f"No.{saved.pk}" in row.detail
