@@ -253,9 +253,10 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
+        empty = not getattr(response, "content", b"")
         if (
             response.status_code != 405
-            or getattr(response, "content", b"")
+            or not empty
             or request.method not in ("GET", "HEAD")
             or "POST" not in response.headers.get("Allow", "")
         ):

@@ -15,6 +15,7 @@ from casework.models import (
     IntakeConsent,
     IntakeRoute,
     Screening,
+    ScreeningResult,
 )
 
 
@@ -78,8 +79,7 @@ class ScreeningForm(forms.ModelForm):
         kwargs.setdefault("initial", {}).setdefault("decided_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         # Radio buttons need no empty choice: none is ticked until the worker decides.
-        result = cast("forms.TypedChoiceField", self.fields["result"])
-        result.choices = [c for c in result.choices if c[0] != ""]
+        cast("forms.TypedChoiceField", self.fields["result"]).choices = ScreeningResult.choices
 
     def _get_validation_exclusions(self):
         return super()._get_validation_exclusions() | {"case", "decided_by"}
