@@ -17,6 +17,7 @@ themselves, by one of two routes (docs/admin.md):
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
@@ -79,6 +80,34 @@ def manageable_users(actor: User) -> QuerySet[User]:
 def may_reset(actor: User, worker: User) -> bool:
     # One's own password is changed on the password page, knowing the old one.
     return worker.pk != actor.pk and manageable_users(actor).filter(pk=worker.pk).exists()
+
+
+def cooloff_minutes() -> int:
+    """How long a sign-in stays paused after too many failures (AXES_COOLOFF_MINUTES)."""
+    return round(settings.AXES_COOLOFF_TIME * 60)
+
+
+def is_locked_out(worker: User) -> bool:
+    """Is signing in as `worker` paused now (too many failures, the pause not over)?"""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - datetime.timedelta(minutes=cooloff_minutes())
+    return AccessAttempt.objects.filter(
+        username=worker.get_username(),
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=since,
+    ).exists()
+
+
+def lockout_lift(*, actor: User, worker: User) -> int:
+    """Lift the pause on signing in as `worker` at once: an agency admin for their own
+    staff (whom they may reset), the system admin for anyone. Returns how many failed-attempt
+    records were cleared."""
+    from axes.utils import reset
+
+    if not may_reset(actor, worker):
+        raise PermissionDenied
+    return reset(username=worker.get_username())
 
 
 def must_change_password(user: User) -> bool:

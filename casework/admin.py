@@ -259,6 +259,7 @@ class UserAdmin(NoLeakAdminMixin, BaseUserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
     list_display = ["username", "last_name", "first_name", "membership", "is_active"]
+    actions = ["lift_lockout"]
     list_select_related = ["membership__agency"]
     list_filter = ["is_active", "membership__role", "membership__agency"]
     owned_dependents = (
@@ -268,7 +269,7 @@ class UserAdmin(NoLeakAdminMixin, BaseUserAdmin):
         "auth.user_user_permissions",
     )
     fieldsets = (
-        (None, {"fields": ("username", "password_state")}),
+        (None, {"fields": ("username", "password_state", "login_state")}),
         (_lazy("氏名・連絡先"), {"fields": ("last_name", "first_name", "email")}),
         (
             _lazy("権限"),
@@ -299,7 +300,7 @@ class UserAdmin(NoLeakAdminMixin, BaseUserAdmin):
         ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: AuthUser | None = None) -> list[str]:
-        readonly = ["password_state", "last_login", "date_joined"]
+        readonly = ["password_state", "login_state", "last_login", "date_joined"]
         if not request.user.is_superuser:
             readonly.append("email")
         return readonly
@@ -315,6 +316,26 @@ class UserAdmin(NoLeakAdminMixin, BaseUserAdmin):
         if obj.has_usable_password():
             return _("本人が設定済み(管理者には表示されません)")
         return _("未設定")
+
+    @admin.display(description=_lazy("ログイン"))
+    def login_state(self, obj: AuthUser) -> str:
+        if obj.pk is None or not accounts.is_locked_out(obj):
+            return _("利用できます")
+        return _(
+            "ログインに続けて失敗したため一時停止中です(最後の失敗から%(minutes)d分で自動的に"
+            "解除されます)。一覧の操作「ログインの一時停止を解除」ですぐに解除できます。"
+        ) % {"minutes": accounts.cooloff_minutes()}
+
+    @admin.action(description=_lazy("ログインの一時停止を解除"))
+    def lift_lockout(self, request: HttpRequest, queryset: QuerySet[AuthUser]) -> None:
+        lifted = 0
+        for worker in queryset:
+            if not accounts.may_reset(_admin_user(request), worker):
+                continue
+            if accounts.lockout_lift(actor=_admin_user(request), worker=worker):
+                self.log_change(request, worker, _("ログインの一時停止を解除しました。"))
+                lifted += 1
+        self.message_user(request, _("%(n)d人のログインの一時停止を解除しました。") % {"n": lifted})
 
     def save_model(self, request: HttpRequest, obj: AuthUser, form: Any, change: bool) -> None:
         membership = StaffMembership.objects.filter(user_id=obj.pk).first() if change else None

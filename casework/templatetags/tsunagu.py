@@ -61,6 +61,14 @@ def elapsed(since: datetime.datetime | None) -> str:
     return translation.gettext("%(n)d日") % {"n": minutes // (24 * 60)}
 
 
+@register.simple_tag
+def cooloff_minutes() -> int:
+    """How long a paused sign-in stays paused, for the lock-out page."""
+    from casework.accounts import cooloff_minutes as minutes
+
+    return minutes()
+
+
 @register.filter
 def fy_label(fy: int) -> str:
     return wareki.fiscal_year_label(int(fy))
