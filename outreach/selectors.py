@@ -123,6 +123,25 @@ def report_is_late(report: WatchReport, now: datetime.datetime | None = None) ->
     return (now or timezone.now()) - report.received_at >= limit
 
 
+# Two open visits of one person closer than this are at the same time.
+SAME_TIME = datetime.timedelta(hours=1)
+
+
+def visits_at_the_same_time(visit: OutreachVisit) -> QuerySet[OutreachVisit]:
+    """The other open visits of the same case (or, before any case, the same report) planned
+    within SAME_TIME of this one: a double booking the planner is warned about."""
+    same = Q(case_id=visit.case_id) if visit.case_id else Q(report_id=visit.report_id)
+    return (
+        OutreachVisit.objects.filter(same, result="")
+        .filter(
+            planned_at__gt=visit.planned_at - SAME_TIME,
+            planned_at__lt=visit.planned_at + SAME_TIME,
+        )
+        .exclude(pk=visit.pk)
+        .order_by("planned_at", "pk")
+    )
+
+
 def week_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     """Monday 00:00 to the next Monday 00:00, in Asia/Tokyo."""
     monday = day - datetime.timedelta(days=day.weekday())

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from casework import access
 from casework import services as casework_services
 from casework.models import ContactMethod, IntakeRoute, Person
+from casework.wareki import wareki_date
 from outreach import access_rules as outreach_access
 from outreach.models import (
     TRIAGE_OPEN_STATES,
@@ -358,7 +359,7 @@ def visit_record(
             if labels:
                 summary += _("様子: %(items)s。") % {"items": "、".join(labels)}
             next_action = (
-                _("次回訪問予定: %(date)s") % {"date": next_visit_on.isoformat()}
+                _("次回訪問予定: %(date)s") % {"date": wareki_date(next_visit_on)}
                 if next_visit_on
                 else ""
             )
@@ -377,4 +378,27 @@ def visit_record(
         )
     visit.full_clean()
     visit.save()
+    visit.next_visit = (  # type: ignore[attr-defined]  # read by the view's message
+        _plan_next(actor, visit) if next_visit_on and result != VisitResult.CANCELLED else None
+    )
     return visit
+
+
+def _plan_next(actor: User, visit: OutreachVisit) -> OutreachVisit | None:
+    """The next visit the result names (次回訪問予定日): planned for that day at this visit's
+    time, with the same staff and purpose, if the recorder may plan visits of that case or
+    report (visit staff alone may record a result, not plan). None otherwise."""
+    assert visit.next_visit_on is not None
+    at = timezone.localtime(visit.planned_at).time()
+    planned_at = timezone.make_aware(datetime.datetime.combine(visit.next_visit_on, at))
+    try:
+        return visit_plan(
+            actor=actor,
+            planned_at=planned_at,
+            staff=visit.staff.all(),
+            case=visit.case,
+            report=visit.report if visit.case_id is None else None,
+            purpose=visit.purpose,
+        )
+    except (PermissionDenied, ValidationError):
+        return None

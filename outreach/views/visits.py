@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib import messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casework import access
 from casework import selectors as casework_selectors
 from casework.pages import form_data
+from casework.templatetags.tsunagu import jdatetime
 from outreach import access_rules as outreach_access
 from outreach import selectors, services
 from outreach.forms import VisitPlanForm, VisitRecordForm
@@ -54,13 +56,28 @@ def _plan_visit(
     return form_page(
         request,
         form,
-        lambda data: services.visit_plan(
-            actor=user_of(request), case=case, report=report, **data
-        ).get_absolute_url(),
+        lambda data: _planned(
+            request,
+            services.visit_plan(actor=user_of(request), case=case, report=report, **data),
+        ),
         title=_("訪問を計画"),
         success=_("訪問を計画しました。"),
         back=back,
     )
+
+
+def _planned(request: HttpRequest, visit: OutreachVisit) -> str:
+    """Where a planned visit leads; a visit of the same person at the same time is named."""
+    for other in selectors.visits_at_the_same_time(visit):
+        messages.warning(
+            request,
+            _(
+                "同じ方への訪問が %(at)s にも計画されています(訪問 %(number)d)。"
+                "重複していないか確かめてください。"
+            )
+            % {"at": jdatetime(other.planned_at), "number": other.pk},
+        )
+    return visit.get_absolute_url()
 
 
 @never_cache
@@ -120,15 +137,33 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         VisitRecordForm(form_data(request), visit=visit),
-        lambda data: services.visit_record(
-            actor=user_of(request), visit=visit, **data
-        ).get_absolute_url(),
+        lambda data: _recorded(
+            request, services.visit_record(actor=user_of(request), visit=visit, **data)
+        ),
         title=_("訪問の結果を記録"),
         success=_("訪問の結果を記録しました。"),
         back=visit.get_absolute_url(),
         log=lambda: _log_visit(request, visit, visited, form=True),
         visited=visited,
     )
+
+
+def _recorded(request: HttpRequest, visit: OutreachVisit) -> str:
+    """Where a recorded visit leads; says whether its 次回訪問予定日 was planned."""
+    following = getattr(visit, "next_visit", None)
+    if following is not None:
+        messages.info(
+            request,
+            _("次回の訪問を %(at)s に計画しました(訪問 %(number)d)。")
+            % {"at": jdatetime(following.planned_at), "number": following.pk},
+        )
+        return _planned(request, following)
+    if visit.next_visit_on:
+        messages.info(
+            request,
+            _("次回訪問予定日を記録しました。訪問の計画は、ケースを担当する職員が行います。"),
+        )
+    return visit.get_absolute_url()
 
 
 @never_cache
