@@ -9,8 +9,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
+from casework.templatetags.tsunagu import jdatetime
 from casework.wareki import fiscal_year_label
 from indicators.definitions import INDICATORS, progress
 from indicators.models import Snapshot
@@ -125,7 +124,7 @@ def snapshot_meta(snapshot: Snapshot) -> list[list[str]]:
         ["年度", fiscal_year_label(snapshot.fiscal_year)],
         ["版", str(snapshot.number)],
         ["状態", str(snapshot.get_state_display())],
-        ["集計日時", timezone.localtime(snapshot.computed_at).isoformat(timespec="minutes")],
+        ["集計日時", jdatetime(snapshot.computed_at)],
         ["定義の版", snapshot.definition_version],
         ["秘匿の閾値", f"1〜{snapshot.suppression_k - 1}のセルは「{SUPPRESSED}」で秘匿"],
     ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DATE_WIDGET, BoundedModelMultipleChoiceField, RecordDateField
 from casework.models import CASE_ROLES, Agency, ContactRecord
+from casework.templatetags.tsunagu import jdatetime
 from referrals.models import Scope, Urgency
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class ReferralForm(forms.Form):
         contacts.queryset = case.contacts.order_by("-occurred_at")
         # As above: Django calls label_from_instance on the field instance.
         contacts.label_from_instance = lambda c: (  # type: ignore[assignment]
-            f"{timezone.localtime(c.occurred_at):%Y-%m-%d %H:%M} "
+            f"{jdatetime(c.occurred_at)} "
             f"{c.get_method_display()}: {c.summary[:60]}"
         )  # fmt: skip
 

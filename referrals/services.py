@@ -23,6 +23,7 @@ from casework.models import (
     Role,
     StaffMembership,
 )
+from casework.wareki import wareki_date
 from referrals import access_rules
 from referrals.models import OPEN_STATES, Referral, ReferralState, Scope
 
@@ -182,7 +183,7 @@ def referral_send(
         % {
             "agency": case.owning_agency.name,
             "urgency": referral.get_urgency_display(),
-            "date": answer_by.isoformat(),
+            "date": wareki_date(answer_by),
         },
         everyone=True,
     )

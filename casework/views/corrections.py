@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.cache import never_cache
@@ -24,6 +23,7 @@ from casework.forms import (
 )
 from casework.models import AccessLog, ContactRecord, HouseholdMember, Person
 from casework.pages import AuthenticatedHttpRequest, form_data
+from casework.templatetags.tsunagu import jdatetime
 from casework.views.common import _case_url, _form_page, _record_case, _user_perms
 
 
@@ -182,7 +182,7 @@ def contact_void(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         back=record.case,
         case=record.case,
         record=_("この経過記録は経過記録の一覧から外れ、履歴に残ります。%(when)s の記録です。")
-        % {"when": timezone.localtime(record.occurred_at).strftime("%Y-%m-%d %H:%M")},
+        % {"when": jdatetime(record.occurred_at)},
         success=_("誤記録としました。記録は履歴に残っています。"),
         submit=_("誤記録とする"),
     )

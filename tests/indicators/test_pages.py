@@ -307,8 +307,10 @@ def test_exports_give_the_time_in_tokyo_and_the_period_of_pre_plan_years(cast, w
 
     snap = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2020)
     meta = dict(row for row in exports.snapshot_meta(snap) if len(row) == 2)
-    assert meta["集計日時"].endswith("+09:00")
-    assert meta["集計日時"].startswith(timezone.localtime(snap.computed_at).strftime("%Y-%m-%d"))
+    # As the ward writes it: 和暦 and the time in Tokyo.
+    local = timezone.localtime(snap.computed_at)
+    assert meta["集計日時"].startswith("令和")
+    assert meta["集計日時"].endswith(f" {local:%H:%M}")
     by_code = {row[0]: row for row in exports.summary_rows(snap)}
     assert by_code["P1-2a"][8] == "単年度(計画開始前の年度)"
     later = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
