@@ -23,6 +23,12 @@ def jdate(value) -> str:
     """A date in the Japanese era form on Japanese screens, ISO form otherwise."""
     if value in (None, ""):
         return ""
+    if isinstance(value, str):
+        # A date kept as text (an indicator snapshot's periods): shown as any date is.
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if translation.get_language() == "en":

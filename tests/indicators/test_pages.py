@@ -254,6 +254,9 @@ def test_snapshot_page_shows_suppressed_cells_as_stars(client, cast, world):
     # The lone child in the north is a hidden cell of the district table, not a number.
     assert '<td class="num">*</td>' in html.decode()
     assert Snapshot.objects.count() == 1
+    # Periods as the ward writes them: the fiscal year from 1 April, in 和暦.
+    assert "令和7年4月1日〜令和8年3月31日" in html.decode()
+    assert "2025-04-01" not in html.decode()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
