@@ -1,6 +1,8 @@
 """Dates as the ward writes them: 令和 era years and fiscal years (April to March)."""
 
 import datetime
+import re
+import unicodedata
 
 REIWA_START = datetime.date(2019, 5, 1)
 
@@ -37,3 +39,51 @@ def wareki_date(day: datetime.date) -> str:
         n = day.year - 1925
         return f"昭和{'元' if n == 1 else n}年{day.month}月{day.day}日"
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# The eras a birth date may fall in: (name, initial, first day).
+ERAS = (
+    ("令和", "R", datetime.date(2019, 5, 1)),
+    ("平成", "H", datetime.date(1989, 1, 8)),
+    ("昭和", "S", datetime.date(1926, 12, 25)),
+    ("大正", "T", datetime.date(1912, 7, 30)),
+    ("明治", "M", datetime.date(1868, 10, 23)),
+)
+_ERA_NAMES = {name: first for name, _initial, first in ERAS} | {
+    initial: first for _name, initial, first in ERAS
+}
+_WAREKI = re.compile(
+    r"^(?P<era>令和|平成|昭和|大正|明治|[RHSTM])\s*(?P<year>元|\d{1,2})\s*[年.\-/]\s*"
+    r"(?P<month>\d{1,2})\s*[月.\-/]\s*(?P<day>\d{1,2})\s*日?$"
+)
+_WESTERN = re.compile(
+    r"^(?P<year>\d{4})\s*[年.\-/]\s*(?P<month>\d{1,2})\s*[月.\-/]\s*(?P<day>\d{1,2})\s*日?$"
+)
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """A date as people type it: 1965-05-16, 1965/5/16, 1965年5月16日, 昭和40年5月16日,
+    昭和元年12月25日, S40.5.16 (full-width digits and letters too). None if it is none of
+    these, or names a day its era does not have (昭和64年1月8日 was 平成元年)."""
+    text = unicodedata.normalize("NFKC", text).strip().upper()
+    match = _WAREKI.match(text)
+    if match:
+        first = _ERA_NAMES[match["era"]]
+        number = 1 if match["year"] == "元" else int(match["year"])
+        if number < 1:
+            return None
+        year = first.year + number - 1
+    else:
+        match = _WESTERN.match(text)
+        if not match:
+            return None
+        first, year = None, int(match["year"])
+    try:
+        day = datetime.date(year, int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
+    if first is not None:
+        following = [f for _n, _i, f in ERAS if f > first]
+        if day < first or (following and day >= min(following)):
+            return None
+    return day

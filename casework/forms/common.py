@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import (
     MAX_ID,
     validate_record_date,
 )
+from casework.wareki import parse_date, wareki_date
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -35,6 +38,57 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": pk},
                 )
         return super()._check_values(value)
+
+
+class BirthDateInput(forms.TextInput):
+    """A birth date as text, in 和暦 or not, with a calendar beside it."""
+
+    template_name = "django/forms/widgets/birth_date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {
+                "placeholder": _("例: 昭和40年5月16日、S40.5.16、1965-05-16"),
+                "autocomplete": "off",
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, datetime.date):
+            return wareki_date(value)
+        return super().format_value(value)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        day = value if isinstance(value, datetime.date) else parse_date(str(value or ""))
+        context["widget"]["iso"] = day.isoformat() if day else ""
+        return context
+
+
+class BirthDateField(forms.DateField):
+    """A birth date typed as 1965-05-16, 1965/5/16, 昭和40年5月16日, S40.5.16 (全角 too), or
+    picked from the calendar."""
+
+    widget = BirthDateInput
+    default_error_messages = {
+        "invalid": _(
+            "生年月日は 1965-05-16、昭和40年5月16日、S40.5.16 のように入力してください"
+            "(和暦はその元号にある日付で)。"
+        )
+    }
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        day = parse_date(str(value))
+        if day is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return day
 
 
 class RecordDateField(forms.DateField):

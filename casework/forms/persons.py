@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.forms.common import DATE_WIDGET
+from casework.forms.common import BirthDateField
 from casework.models import (
     District,
     Person,
@@ -29,7 +29,7 @@ class PersonForm(forms.ModelForm):
             "district",
             "phone",
         ]
-        widgets = {"birth_date": DATE_WIDGET}
+        field_classes = {"birth_date": BirthDateField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +49,7 @@ class PersonForm(forms.ModelForm):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("氏名・ふりがな"), required=False, max_length=100)
-    birth_date = forms.DateField(label=_("生年月日"), required=False, widget=DATE_WIDGET)
+    birth_date = BirthDateField(label=_("生年月日"), required=False)
 
 
 class ConfirmNewPersonForm(forms.Form):

@@ -142,7 +142,19 @@
     if (field) field.focus();
   }
 
+  // A date typed as text (和暦 or not) may also be picked from the calendar beside it:
+  // the picker writes its ISO date into the text field.
+  function datePickers() {
+    document.querySelectorAll("input[data-fills]").forEach(function (picker) {
+      picker.addEventListener("change", function () {
+        var field = document.getElementById(picker.getAttribute("data-fills"));
+        if (field && picker.value) field.value = picker.value;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    datePickers();
     counters();
     firstError();
     session();
