@@ -9,14 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms.cases import CaseOpenForm
-from casework.forms.common import DATE_WIDGET
+from casework.forms.common import DATE_WIDGET, BoundedModelMultipleChoiceField
 from casework.models import (
+    Agency,
     EmergencySupport,
     IntakeConsent,
     IntakeRoute,
     Screening,
     ScreeningResult,
 )
+
+CONSENT_AGENCIES_NEEDED = _("「同意あり」のときは、情報共有の対象機関を一つ以上選んでください。")
 
 
 class IntakeForm(CaseOpenForm):
@@ -38,6 +41,14 @@ class IntakeForm(CaseOpenForm):
     consent_status = forms.ChoiceField(
         label=_("情報共有への同意"), choices=IntakeConsent.choices, initial=IntakeConsent.PENDING
     )
+    # 同意あり records the consent itself, for these agencies (as on the consent page).
+    consent_agencies = BoundedModelMultipleChoiceField(
+        label=_("同意の対象機関"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("「同意あり」のとき、情報を共有してよい機関をすべて選んでください。"),
+    )
     field_order = [
         "opened_on",
         "route",
@@ -48,6 +59,7 @@ class IntakeForm(CaseOpenForm):
         "other_concerns",
         "chief_complaint",
         "consent_status",
+        "consent_agencies",
     ]
 
     def clean(self) -> dict[str, Any]:
@@ -57,6 +69,11 @@ class IntakeForm(CaseOpenForm):
             for name in ("visitor_name", "visitor_relation"):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, _("本人以外が相談に来た場合は入力してください。"))
+        given = data.get("consent_status") == IntakeConsent.GIVEN
+        if given and not data.get("consent_agencies"):
+            self.add_error("consent_agencies", CONSENT_AGENCIES_NEEDED)
+        elif not given and data.get("consent_agencies"):
+            self.add_error("consent_agencies", _("対象機関は「同意あり」のときだけ選びます。"))
         return data
 
     def service_kwargs(self) -> dict[str, Any]:

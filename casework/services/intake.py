@@ -15,6 +15,7 @@ from casework.models import (
     Case,
     CaseStatus,
     ClosureReason,
+    ConsentBasis,
     EmergencySupport,
     Intake,
     IntakeConsent,
@@ -32,6 +33,7 @@ from casework.services.common import (
     _require_open,
     _set_status,
 )
+from casework.services.consent import consent_record
 from casework.services.persons import person_create
 
 # The fields that tell whether a new person is likely someone already registered.
@@ -68,6 +70,7 @@ def case_intake(
     visitor_name: str = "",
     visitor_relation: str = "",
     consent_status: str = IntakeConsent.PENDING,
+    consent_agencies: Iterable[Agency] = (),
     worker: User | None = None,
     check_duplicates: bool = False,
     seen_duplicates: set[int] | None = None,
@@ -124,6 +127,21 @@ def case_intake(
     )
     intake.full_clean()
     intake.save()
+    agencies = list(consent_agencies)
+    if agencies and consent_status != IntakeConsent.GIVEN:
+        raise Refusal({"consent_agencies": _("対象機関は「同意あり」のときだけ選びます。")})
+    if agencies:
+        # 同意あり with its agencies (the intake form asks for them) is the consent itself:
+        # recorded once, from the intake, and withdrawn or seen as any consent on the
+        # person's page.
+        consent_record(
+            actor=actor,
+            person=person,
+            basis=ConsentBasis.CONSENT,
+            agencies=agencies,
+            given_on=received_on,
+            note=_("相談受付(ケース %(number)s)で確認した同意") % {"number": case.number},
+        )
     return case
 
 

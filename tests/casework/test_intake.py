@@ -125,3 +125,63 @@ def test_intake_refused_to_users_who_cannot_open_a_case_for_the_person(cast, nam
             main_concern=Concern.INCOME,
             chief_complaint="生活費が足りない。",
         )
+
+
+# --- 同意あり at intake is the consent ------------------------------------------------------
+
+
+def _intake_page_data(cast, **overrides):
+    data = {
+        "person-family_name": "山本",
+        "person-given_name": "一郎",
+        "person-family_name_kana": "やまもと",
+        "person-given_name_kana": "いちろう",
+        "person-birth_date": "S30.4.1",
+        "person-sex": "male",
+        "case-opened_on": ago(1).isoformat(),
+        "case-route": "visit",
+        "case-came_in_person": "1",
+        "case-main_concern": "income",
+        "case-chief_complaint": "生活費が足りない。",
+        "case-consent_status": "given",
+        "case-consent_agencies": [cast.agency_b.pk],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_consent_given_at_intake_is_recorded_for_the_agencies_chosen_there(client, cast):
+    from django.urls import reverse
+
+    from casework.models import Consent, ConsentBasis
+
+    client.force_login(cast.csw_a)
+    response = client.post(reverse("casework:case_open"), _intake_page_data(cast))
+    assert response.status_code == 302
+    (consent,) = Consent.objects.filter(person__family_name="山本")
+    assert consent.basis == ConsentBasis.CONSENT
+    assert consent.given_on == ago(1)
+    assert list(consent.agencies.all()) == [cast.agency_b]
+    assert consent.recorded_by == cast.csw_a
+    assert consent.person.birth_date.isoformat() == "1955-04-01"  # typed as S30.4.1
+
+
+def test_consent_given_without_agencies_is_asked_for_them_and_saves_nothing(client, cast):
+    from django.urls import reverse
+
+    from casework.models import Case, Consent
+
+    client.force_login(cast.csw_a)
+    before = Case.objects.count()
+    response = client.post(
+        reverse("casework:case_open"), _intake_page_data(cast, **{"case-consent_agencies": []})
+    )
+    assert response.status_code == 400
+    assert "consent_agencies" in response.context["case_form"].errors
+    assert Case.objects.count() == before and not Consent.objects.exists()
+    # Agencies with another answer than 同意あり are refused too.
+    response = client.post(
+        reverse("casework:case_open"),
+        _intake_page_data(cast, **{"case-consent_status": "pending"}),
+    )
+    assert response.status_code == 400 and not Consent.objects.exists()

@@ -260,7 +260,7 @@ def _new_case_data(**overrides):
         "case-route": "visit",
         "case-came_in_person": "1",
         "case-chief_complaint": "仕事を失い、家賃が払えない。",
-        "case-consent_status": "given",
+        "case-consent_status": "pending",
     }
     data.update(overrides)
     return data

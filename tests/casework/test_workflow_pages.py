@@ -30,7 +30,7 @@ def _intake_data(**overrides):
         "case-came_in_person": "1",
         "case-main_concern": "income",
         "case-chief_complaint": "仕事を失い、家賃が払えない。",
-        "case-consent_status": "given",
+        "case-consent_status": "pending",
     }
     data.update(overrides)
     return data

@@ -150,7 +150,7 @@ def _intake(**overrides):
         "case-route": "agency",
         "case-came_in_person": "1",
         "case-chief_complaint": "紹介を受けて本人と面談した",
-        "case-consent_status": "given",
+        "case-consent_status": "pending",
     }
     data.update(overrides)
     return data
