@@ -33,6 +33,11 @@ if TYPE_CHECKING:
     from casework.models import Consent
 
 
+class NoSharingBasis(ValidationError):
+    """The person's records hold no consent or legal basis covering the receiving agency:
+    the form offers to record one."""
+
+
 def _member_of(user: User, agency_id: int) -> bool:
     membership = access.membership_of(user)
     return (
@@ -140,7 +145,7 @@ def referral_send(
         raise ValidationError({"answer_by": _("回答期限に過去の日付は指定できません。")})
     basis = access.sharing_basis(case.person, receiving_agency)
     if basis is None:
-        raise ValidationError(
+        raise NoSharingBasis(
             {
                 "receiving_agency": _(
                     "この機関を対象とする本人同意または法的根拠(支援会議・虐待対応・生命・身体の保護)"

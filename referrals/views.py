@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop as _noop
@@ -74,10 +75,22 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
         # The form lists the case's contact records to choose from.
         access.log_form_read(_user(request), case, _noop("他機関へつなぐ(経過記録の選択)"))
     form = ReferralForm(form_data(request), case=case)
+
+    def save(data: dict[str, Any]) -> Referral:
+        try:
+            return services.referral_send(actor=_user(request), case=case, **data)
+        except services.NoSharingBasis:
+            # The form comes back as typed, with a link to record the consent beside it.
+            request.consent_for = (  # type: ignore[attr-defined]  # read by the template
+                reverse("casework:consent_new", kwargs={"pk": case.person_id})
+                + f"?agency={data['receiving_agency'].pk}"
+            )
+            raise
+
     return _form(
         request,
         form,
-        lambda data: services.referral_send(actor=_user(request), case=case, **data),
+        save,
         title=_("他機関へつなぐ"),
         case=case,
         success=_("つなぎを送りました。紹介先の回答を待っています。"),

@@ -27,7 +27,10 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_user(request.user, pk)
     if not access.person_in_agency_scope(request.user, person):
         raise PermissionDenied
-    form = ConsentForm(form_data(request))
+    # Opened from a referral that lacked it: the agency it is for comes ticked.
+    agency = request.GET.get("agency", "")
+    initial = {"agencies": [int(agency)]} if agency.isdigit() and len(agency) < 10 else {}
+    form = ConsentForm(form_data(request), initial=initial)
 
     def save(data: dict[str, Any]) -> str:
         services.consent_record(actor=request.user, person=person, **data)

@@ -154,3 +154,43 @@ def test_the_form_accepts_a_full_scope_and_ignores_picked_records(client, cast, 
     referral = Referral.objects.get()
     assert referral.scope == Scope.FULL and not referral.shared_contacts.exists()
     assert Notification.objects.filter(recipient=cast.consultation_b).exists()
+
+
+def test_a_referral_without_consent_offers_to_record_it_and_keeps_what_was_typed(
+    client, cast, open_case
+):
+    from django.urls import reverse
+
+    from casework.models import Consent
+    from referrals.models import Referral
+    from tests.referrals.page_helpers import form_data, send_url
+
+    case = open_case(cast.csw_a)
+    client.force_login(cast.csw_a)
+    typed = form_data(cast, reason="家族の介護が限界との相談")
+    response = client.post(send_url(case), typed)
+    assert response.status_code == 400 and not Referral.objects.exists()
+    body = response.content.decode()
+    consent_url = reverse("casework:consent_new", kwargs={"pk": case.person_id})
+    assert f'href="{consent_url}?agency={cast.agency_b.pk}" target="_blank"' in body
+    assert "家族の介護が限界との相談" in body  # the form comes back as typed
+    # The consent page opens with the agency ticked; once recorded, the referral goes.
+    form = client.get(f"{consent_url}?agency={cast.agency_b.pk}").context["form"]
+    assert form.initial["agencies"] == [cast.agency_b.pk]
+    client.post(
+        f"{consent_url}?agency={cast.agency_b.pk}",
+        {
+            "basis": "consent",
+            "agencies": [cast.agency_b.pk],
+            "given_on": form.initial["given_on"].isoformat(),
+        },
+    )
+    assert Consent.objects.filter(person=case.person).exists()
+    assert client.post(send_url(case), typed).status_code == 302
+    assert Referral.objects.get().reason == "家族の介護が限界との相談"
+    # Nonsense in ?agency= ticks nothing.
+    for junk in ("x", "9" * 30, "-1"):
+        assert (
+            client.get(f"{consent_url}?agency={junk}").context["form"].initial.get("agencies")
+            is None
+        )
