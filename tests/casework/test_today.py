@@ -15,6 +15,7 @@ from tests.outreach import outreach_helpers as outreach
 from tests.referrals.conftest import Referrals
 
 HOME = reverse("casework:home")
+QUERIES_CSW = 13
 
 
 def days(n):
@@ -147,6 +148,9 @@ def test_the_page_asks_the_same_number_of_queries_however_much_waits(
 
     open_case(cast.csw_a, opened_on=today() - days(40))
     few = count()
+    # The session, the user and their membership; one statement per section with its
+    # counts, and the agency's reminder periods; the access-log row; the unread count.
+    assert few == QUERIES_CSW, few
     for i in range(15):
         case = open_case(cast.csw_a, family_name=f"多数{i}", opened_on=today() - days(40))
         outreach.plan(cast.csw_a, case=case, planned_at=timezone.now() - days(1))
