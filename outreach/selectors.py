@@ -113,6 +113,9 @@ def triage_queue(
 # A report nobody has taken up is late after this long (as its reminder): 2 hours if urgent.
 URGENT_REPORT_AFTER = datetime.timedelta(hours=2)
 REPORT_AFTER = datetime.timedelta(hours=24)
+# An unrecorded visit older than this is left to the caseload review: neither reminded nor
+# listed on 「今日」.
+VISIT_LOOKBACK = datetime.timedelta(days=60)
 
 
 def report_is_late(report: WatchReport, now: datetime.datetime | None = None) -> bool:

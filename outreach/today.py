@@ -26,9 +26,6 @@ if TYPE_CHECKING:
 
     from casework.models import StaffMembership
 
-# As the reminders: an unrecorded visit older than this is left to the caseload review.
-VISIT_LOOKBACK = datetime.timedelta(days=60)
-
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
@@ -45,7 +42,7 @@ def _visits(user: User) -> TodaySection:
             Q(case__isnull=True) | Q(case__status__in=OPEN_STATUSES),
             result="",
             planned_at__lt=_start_of(today + datetime.timedelta(days=1)),
-            planned_at__gte=start - VISIT_LOOKBACK,
+            planned_at__gte=start - selectors.VISIT_LOOKBACK,
         )
         .select_related(*selectors.VISITED_RELATED)
         .order_by(

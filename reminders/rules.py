@@ -43,7 +43,7 @@ from casework.models import (
 )
 from casework.selectors.plans import monitored_since_due
 from outreach.models import OutreachVisit, ReportState, ReportUrgency, WatchReport
-from outreach.selectors import REPORT_AFTER, URGENT_REPORT_AFTER
+from outreach.selectors import REPORT_AFTER, URGENT_REPORT_AFTER, VISIT_LOOKBACK
 from referrals.models import Referral, ReferralState
 
 from .due import AddDays, setting, unknown
@@ -55,8 +55,6 @@ if TYPE_CHECKING:
 _M = TypeVar("_M", bound=Model)
 
 OPEN_STATUSES = [s.value for s in CaseStatus if s != CaseStatus.CLOSED]
-# An unrecorded visit older than this is left to the caseload review, not reminded.
-VISIT_LOOKBACK = datetime.timedelta(days=60)
 
 
 class Facts(TypedDict, total=False):
