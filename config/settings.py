@@ -362,4 +362,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own handlers of "django" (a console one under DEBUG, mail_admins) would print
+    # the 403's traceback beside the one line: its records go to the root's console only.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

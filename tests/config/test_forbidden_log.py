@@ -24,3 +24,18 @@ def test_other_records_pass_unchanged():
     record = logging.LogRecord("django.request", logging.ERROR, "x", 1, "boom %s", ("!",), None)
     record.status_code = 500
     assert OneLineForbidden().filter(record) and record.getMessage() == "boom !"
+
+
+def test_djangos_own_handlers_print_no_traceback_beside_it():
+    """Under DEBUG Django adds a console handler of its own to the "django" logger, which
+    would print the 403's traceback again; every handler a django.request record reaches
+    carries the one-line filter."""
+    reached = []
+    logger: logging.Logger | None = logging.getLogger("django.request")
+    while logger is not None:
+        # pytest's capture handlers on the root are the test run's, not the project's.
+        reached.extend(h for h in logger.handlers if not type(h).__module__.startswith("_pytest"))
+        logger = logger.parent if logger.propagate else None
+    assert reached
+    for handler in reached:
+        assert any(isinstance(f, OneLineForbidden) for f in handler.filters), handler
