@@ -35,7 +35,8 @@ class Person(models.Model):
     given_name_kana = models.CharField(
         _("名(ふりがな)"), max_length=100, blank=True, validators=[kana_validator]
     )
-    # Unbounded: NFKC may turn one character into many (U+FDFA into 18).
+    # Unbounded: NFKC may turn one character into many (U+FDFA into 18). Old and variant kanji
+    # are folded here (渡邊→渡辺), never in the name itself; see casework/normalize.py.
     search_key = models.TextField(_("検索キー"), db_index=True, editable=False)
     birth_date = models.DateField(_("生年月日"), null=True, blank=True)
     sex = models.CharField(_("性別"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
