@@ -105,10 +105,37 @@ class PlanActionForm(forms.Form):
         return data
 
 
+class BasePlanActionFormSet(forms.BaseFormSet):
+    """The plan's rows of actions. A row marked 削除 is left out of the plan, and is not
+    checked: a half-filled row can be dropped without first being completed."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields:
+            # The table's own column name, not Django's generic "Delete".
+            form.fields[forms.formsets.DELETION_FIELD_NAME].label = _("削除")
+
+    def actions(self) -> list[dict[str, Any]]:
+        """The rows to save, in their order (after is_valid): blank and deleted rows left out."""
+        deletion = forms.formsets.DELETION_FIELD_NAME
+        return [
+            {k: v for k, v in f.cleaned_data.items() if k != deletion}
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get(deletion)
+        ]
+
+
+# extra: without the page's script, two blank rows to fill (with it, 「行を追加」 adds more).
 # absolute_max: a posted TOTAL_FORMS beyond the 20 rows is refused, not built (Django would
 # build and render up to 1,020 forms for it, seconds of work for one request).
 PlanActionFormSet = forms.formset_factory(
-    PlanActionForm, extra=3, max_num=20, absolute_max=20, validate_max=True
+    PlanActionForm,
+    formset=BasePlanActionFormSet,
+    extra=2,
+    max_num=20,
+    absolute_max=20,
+    validate_max=True,
+    can_delete=True,
 )
 
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casework import access, selectors, services
 from casework.forms import (
+    BasePlanActionFormSet,
     MonitoringForm,
-    PlanActionForm,
     PlanActionFormSet,
     ReasonForm,
     SupportPlanForm,
@@ -86,7 +85,7 @@ def _plan_forms(
     request: AuthenticatedHttpRequest,
     plan: SupportPlan | None = None,
     source: SupportPlan | None = None,
-) -> tuple[SupportPlanForm, BaseFormSet[PlanActionForm]]:
+) -> tuple[SupportPlanForm, BasePlanActionFormSet]:
     """The plan form with its formset of actions, prefilled from `source` when revising."""
     base = plan or source
     initial = {name: getattr(base, name) for name in services.PLAN_FIELDS} if base else {}
@@ -107,7 +106,9 @@ def _plan_forms(
     form = SupportPlanForm(
         data, initial=initial if plan is None else {"version": plan.revision}, instance=plan
     )
-    formset = PlanActionFormSet(data, initial=actions, prefix="actions")
+    formset = cast(
+        "BasePlanActionFormSet", PlanActionFormSet(data, initial=actions, prefix="actions")
+    )
     return form, formset
 
 
@@ -117,13 +118,13 @@ def _plan_page(
     case: Case,
     plan: SupportPlan | None,
     form: SupportPlanForm,
-    formset: BaseFormSet[PlanActionForm],
+    formset: BasePlanActionFormSet,
     title: StrOrPromise,
     save: Callable[[dict[str, Any], list[dict[str, Any]]], SupportPlan],
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
-        actions = [f.cleaned_data for f in formset.forms if f.cleaned_data]
+        actions = formset.actions()
         try:
             _saved, url, fresh = save_once(request, lambda: save(fields, actions), _plan_url)
         except SavedBefore:
