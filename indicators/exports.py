@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from casework import xlsx
 from casework.templatetags.tsunagu import jdatetime
 from casework.wareki import fiscal_year_label
-from indicators.definitions import INDICATORS, progress
+from indicators.definitions import INDICATORS, Indicator, progress
 from indicators.models import Snapshot
 
 SUPPRESSED = "*"
@@ -54,7 +56,13 @@ def _source_detail(entry: dict[str, Any]) -> str:
     return ""
 
 
-def summary_rows(snapshot: Snapshot) -> list[list[str]]:
+# The columns of HEADERS that hold numbers (the rest is text).
+NUMBER_COLUMNS = (3, 4, 6, 7, 12, 13)
+
+
+def summary_values(snapshot: Snapshot) -> list[list[Any]]:
+    """One row per indicator in the order of HEADERS: numbers as numbers (None where there
+    is no figure), "" where a column does not apply (the numerator of a count)."""
     label = fiscal_year_label(snapshot.fiscal_year)
     rows = []
     for indicator in INDICATORS:
@@ -65,21 +73,28 @@ def summary_rows(snapshot: Snapshot) -> list[list[str]]:
                 indicator.code,
                 indicator.name_ja,
                 indicator.unit,
-                _num(indicator.baseline),
-                _num(indicator.target),
+                indicator.baseline,
+                indicator.target,
                 label,
-                _num(value),
-                _num(progress(indicator, value)),
+                value,
+                progress(indicator, value),
                 indicator.period_label_for(snapshot.fiscal_year),
                 indicator.source_label,
                 indicator.method,
                 indicator.counting_label,
-                _num(entry.get("numerator")) if "numerator" in entry else "",
-                _num(entry.get("denominator")) if "denominator" in entry else "",
+                entry.get("numerator") if "numerator" in entry else "",
+                entry.get("denominator") if "denominator" in entry else "",
                 _source_detail(entry),
             ]
         )
     return rows
+
+
+def summary_rows(snapshot: Snapshot) -> list[list[str]]:
+    return [
+        [_num(v) if n in NUMBER_COLUMNS and v != "" else v for n, v in enumerate(row)]
+        for row in summary_values(snapshot)
+    ]
 
 
 def _cell(value: float | None) -> str:
@@ -161,37 +176,197 @@ def to_csv(snapshot: Snapshot) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def _xl(row: list[str]) -> list[int | float | str]:
-    """Numbers as numbers in Excel, so the review can compute with them; text never as a
-    formula."""
+@dataclass
+class CrossTable:
+    """A breakdown laid out as the snapshot page shows it: the header row, then body rows
+    whose first cell labels the row. A body cell is a number, None (suppressed), NO_DATA
+    (a rate without a denominator) or "" (nothing belongs there)."""
+
+    indicator: Indicator
+    title: str
+    header: list[str]
+    body: list[list[Any]]
+    formats: list[str]  # the number format of each body row
+
+    @property
+    def sheet_name(self) -> str:
+        # Excel allows 31 characters and none of []:*?/\ in a sheet's name.
+        name = f"内訳 {self.indicator.code} {self.title}"
+        return re.sub(r"[\[\]:*?/\\]", "・", name)[:31]
+
+
+def _rates(table: dict[str, Any]) -> list[Any]:
+    """A rate is None both when a part of it is suppressed and when it has no denominator:
+    only the first is a suppressed cell."""
     return [
-        (float(v) if "." in v else int(v))
-        if isinstance(v, str) and _NUMBER.fullmatch(v)
-        else _safe(v)
-        for v in row
+        NO_DATA if rate is None and num is not None and den is not None else rate
+        for rate, num, den in zip(
+            table["rates"], table["numerators"], table["denominators"], strict=True
+        )
     ]
 
 
+def cross_table(indicator: Indicator, table: dict[str, Any]) -> CrossTable:
+    """Rows x columns as on screen (indicators.views._table), with the Japanese labels."""
+    kind = table["kind"]
+    if kind == "1d":
+        header = ["", *table["labels"], "合計"]
+        body = [["人数・件数", *table["values"], table["total"]]]
+        formats = [xlsx.INTEGER]
+    elif kind == "2d":
+        header = ["", *table["col_labels"], "計"]
+        body = [
+            [label, *cells, total]
+            for label, cells, total in zip(
+                table["row_labels"], table["cells"], table["row_totals"], strict=True
+            )
+        ]
+        body.append(["計", *table["col_totals"], table["total"]])
+        formats = [xlsx.INTEGER] * len(body)
+    else:
+        header = ["", *table["labels"], "合計"]
+        body = [
+            ["分子", *table["numerators"], table["numerator_total"]],
+            ["分母", *table["denominators"], table["denominator_total"]],
+            ["割合(%)", *_rates(table), ""],
+        ]
+        formats = [xlsx.INTEGER, xlsx.INTEGER, xlsx.PERCENT_FIGURE]
+    return CrossTable(indicator, table["title"], header, body, formats)
+
+
+def cross_tables(snapshot: Snapshot) -> list[CrossTable]:
+    return [
+        cross_table(indicator, table)
+        for indicator in INDICATORS
+        for table in snapshot.values["indicators"].get(indicator.code, {}).get("breakdowns", [])
+    ]
+
+
+def _put(cell: Any, value: Any, number_format: str, missing: str = SUPPRESSED) -> None:
+    """A number as a number; None as `missing`, a mark aligned like the numbers; text
+    never as a formula."""
+    if value is None or value == NO_DATA:
+        xlsx.mark(cell, missing if value is None else NO_DATA)
+    elif isinstance(value, Decimal):
+        whole = value == value.to_integral()
+        xlsx.number(cell, int(value) if whole else float(value), number_format)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        xlsx.number(cell, value, number_format)
+    else:
+        cell.value = _safe(str(value)) if value != "" else None
+
+
+def _edition(snapshot: Snapshot) -> str:
+    label = fiscal_year_label(snapshot.fiscal_year)
+    return f"{label} 第{snapshot.number}版({snapshot.get_state_display()})"
+
+
+def _computed(snapshot: Snapshot) -> str:
+    return f"集計日時 {jdatetime(snapshot.computed_at)}"
+
+
+def _notes(sheet: Any, notes: list[str]) -> None:
+    sheet.append([])
+    for note in notes:
+        sheet.append([note])
+
+
+def _summary_sheet(sheet: Any, snapshot: Snapshot) -> None:
+    sheet.title = "成果指標"
+    sheet.append([f"成果指標 {_edition(snapshot)} {_computed(snapshot)}"])
+    sheet["A1"].font = xlsx.TITLE_FONT
+    sheet.append(HEADERS)
+    for indicator, row in zip(INDICATORS, summary_values(snapshot), strict=True):
+        sheet.append([None] * len(row))
+        figure = xlsx.PERCENT_FIGURE if indicator.is_percent else xlsx.INTEGER
+        formats = {3: figure, 4: figure, 6: figure, 7: xlsx.PERCENT_FIGURE}
+        for n, value in enumerate(row):
+            cell = sheet.cell(sheet.max_row, n + 1)
+            _put(cell, value, formats.get(n, xlsx.INTEGER), missing=NO_DATA)
+    last = sheet.max_row
+    xlsx.table_borders(sheet, 2, last, len(HEADERS))
+    _notes(
+        sheet,
+        [
+            f"「{NO_DATA}」: 値がありません(調査結果・報告値が未入力、または割合の分母が0)。",
+            "単位が「%」の値と「目標に対する進捗(%)」は、パーセントの数値です(36.6 = 36.6%)。",
+        ],
+    )
+    xlsx.lay_out(
+        sheet,
+        title=f"成果指標 {_edition(snapshot)}",
+        header_row_number=2,
+        label_columns=2,
+        last_row=last,
+        landscape=True,
+        footer_left=_computed(snapshot),
+        footer_right=_edition(snapshot),
+    )
+
+
+def _breakdown_sheet(sheet: Any, snapshot: Snapshot, table: CrossTable) -> None:
+    indicator = table.indicator
+    sheet.append([f"{indicator.code} {indicator.name_ja}"])
+    sheet["A1"].font = xlsx.TITLE_FONT
+    period = indicator.period_label_for(snapshot.fiscal_year)
+    sheet.append(
+        [
+            f"内訳: {table.title} {fiscal_year_label(snapshot.fiscal_year)}"
+            f"({period}) 単位: {indicator.unit}"
+        ]
+    )
+    sheet.append([None, *table.header[1:]])
+    for row, fmt in zip(table.body, table.formats, strict=True):
+        sheet.append([row[0]])
+        sheet.cell(sheet.max_row, 1).font = xlsx.BOLD
+        for n, value in enumerate(row[1:], start=2):
+            _put(sheet.cell(sheet.max_row, n), value, fmt)
+    last = sheet.max_row
+    xlsx.table_borders(sheet, 3, last, len(table.header))
+    notes = [
+        f"「{SUPPRESSED}」: 秘匿したセルです。内訳で1〜{snapshot.suppression_k}未満のセルと、"
+        "逆算を防ぐための補完セルを秘匿しています。"
+    ]
+    if any(NO_DATA in row for row in table.body):
+        notes.append(f"「{NO_DATA}」: 分母が0で、割合がありません。")
+    _notes(sheet, notes)
+    xlsx.lay_out(
+        sheet,
+        title=f"{indicator.code} 内訳 {table.title} {_edition(snapshot)}",
+        header_row_number=3,
+        label_columns=1,
+        last_row=last,
+        footer_left=_computed(snapshot),
+        footer_right=_edition(snapshot),
+    )
+
+
+def _meta_sheet(sheet: Any, snapshot: Snapshot) -> None:
+    sheet.append(["項目", "内容"])
+    for key, value in snapshot_meta(snapshot):
+        sheet.append([key])
+        _put(sheet.cell(sheet.max_row, 2), int(value) if key == "版" else value, xlsx.INTEGER)
+    last = sheet.max_row
+    xlsx.table_borders(sheet, 1, last, 2)
+    xlsx.lay_out(
+        sheet,
+        title=f"集計情報 {_edition(snapshot)}",
+        header_row_number=1,
+        label_columns=1,
+        footer_left=_computed(snapshot),
+        footer_right=_edition(snapshot),
+    )
+
+
 def to_xlsx(snapshot: Snapshot) -> bytes:
+    """The figures, one sheet per breakdown as a cross table, and the snapshot's record."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "成果指標"
-    for row in snapshot_meta(snapshot):
-        sheet.append(_xl(row))
-    sheet.append([])
-    sheet.append(HEADERS)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in summary_rows(snapshot):
-        sheet.append(_xl(row))
-    sheet.column_dimensions["B"].width = 60
-    sheet.column_dimensions["K"].width = 60
-    detail = book.create_sheet("内訳")
-    for row in breakdown_rows(snapshot):
-        detail.append(_xl(row))
+    _summary_sheet(book.active, snapshot)
+    for table in cross_tables(snapshot):
+        _breakdown_sheet(book.create_sheet(table.sheet_name), snapshot, table)
+    _meta_sheet(book.create_sheet("集計情報"), snapshot)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -227,7 +227,7 @@ def test_exports_have_japanese_headers_and_the_years_figures(client, cast, appro
     by_code = {r[0]: r for r in rows[header + 1 :]}
     assert by_code["P1-3a"][6] == 40 and by_code["P1-3a"][3] == 40 and by_code["P1-3a"][4] == 60
     assert by_code["P1-3b"][6] == 9
-    assert "内訳" in book.sheetnames
+    assert "内訳 P2-1a 地区別" in book.sheetnames
 
 
 def test_dashboard_draws_inline_svg_with_no_outside_asset(client, cast, snapshot):
