@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from casework import access, selectors
+from casework.navigation import main_menu
 
 
 def staff(request: HttpRequest) -> dict[str, object]:
@@ -25,6 +26,8 @@ def staff(request: HttpRequest) -> dict[str, object]:
     return {
         "membership": membership,
         "handles_cases": bool(membership and membership.handles_cases),
+        # The role's menu, the entry of the page being shown marked (aria-current).
+        "main_menu": SimpleLazyObject(lambda: main_menu(request, membership)),
         "unread_notifications": unread,
         # For the page's script: the idle timeout it warns of and keeps at bay while typing.
         "idle_seconds": settings.SESSION_IDLE_TIMEOUT_MINUTES * 60,

@@ -153,7 +153,34 @@
     });
   }
 
+  // On a tablet or a phone the header is one line; its menu button opens the menu (the
+  // menu, account line and language). Without the script the button stays hidden and the
+  // menu stays open; on a wide screen the stylesheet shows the menu and hides the button.
+  function menu() {
+    var header = document.querySelector("[data-menu]");
+    var button = header && header.querySelector(".menu-toggle");
+    var panel = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!panel) return;
+    function set(open) {
+      header.classList.toggle("menu-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    header.classList.add("menu-js");
+    button.hidden = false;
+    set(false);
+    button.addEventListener("click", function () {
+      set(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && header.classList.contains("menu-open")) {
+        set(false);
+        button.focus();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    menu();
     datePickers();
     counters();
     firstError();

@@ -1,0 +1,82 @@
+"""The main menu: each role's entries, and the one the current page belongs to."""
+
+import pytest
+from django.test import RequestFactory
+
+from casework import access
+from casework.navigation import main_menu
+
+pytestmark = pytest.mark.django_db
+
+
+def menu(user, path):
+    request = RequestFactory().get(path)
+    return main_menu(request, access.membership_of(user))
+
+
+def labels(items):
+    return [str(item.label) for item in items]
+
+
+def current(items):
+    return [str(item.label) for item in items if item.current]
+
+
+def test_each_role_sees_its_own_entries(cast):
+    assert labels(menu(cast.supervisor_a, "/")) == [
+        "今日",
+        "担当ケース",
+        "本人検索",
+        "新規受付",
+        "つなぎ",
+        "会議",
+        "見守り通報",
+        "訪問",
+        "地域づくり",
+        "成果指標",
+        "ケース点検",
+        "アクセス記録",
+    ]
+    csw = labels(menu(cast.csw_a, "/"))
+    assert "成果指標" not in csw and "ケース点検" not in csw and "訪問" in csw
+    assert labels(menu(cast.indicator_officer, "/indicators/")) == ["地域づくり", "成果指標"]
+    assert menu(cast.outsider, "/") == []
+
+
+@pytest.mark.parametrize(
+    ("path", "entry"),
+    [
+        ("/", ["今日"]),
+        ("/cases/", ["担当ケース"]),
+        ("/cases/7/contacts/new/", ["担当ケース"]),
+        ("/contacts/3/correct/", ["担当ケース"]),
+        ("/plans/2/", ["担当ケース"]),
+        ("/cases/new/", ["新規受付"]),
+        ("/persons/4/", ["本人検索"]),
+        ("/referrals/9/", ["つなぎ"]),
+        ("/meetings/new/", ["会議"]),
+        ("/outreach/reports/5/", ["見守り通報"]),
+        ("/outreach/visits/5/record/", ["訪問"]),
+        ("/outreach/cases/7/visits/new/", ["訪問"]),
+        ("/outreach/community/groups/", ["地域づくり"]),
+        ("/indicators/snapshot/", ["成果指標"]),
+        ("/caseload/3/handover/", ["ケース点検"]),
+        ("/access-log/", ["アクセス記録"]),
+        # Pages of no menu entry mark none (not 「今日」, whose path prefixes every path).
+        ("/notifications/", []),
+        ("/reminders/settings/", []),
+    ],
+)
+def test_the_current_page_marks_one_entry(cast, path, entry):
+    assert current(menu(cast.supervisor_a, path)) == entry
+
+
+def test_every_page_has_a_skip_link_to_main_and_marks_its_entry(client, cast):
+    client.force_login(cast.csw_a)
+    html = client.get("/cases/").content.decode()
+    assert html.index('class="skip-link" href="#main"') < html.index("<header")
+    assert '<main id="main"' in html
+    assert 'aria-current="page">担当ケース</a>' in html
+    header = html[html.index("<header") : html.index("</header>")]
+    assert header.count('aria-current="page"') == 1
+    assert 'aria-controls="site-menu"' in html and 'id="site-menu"' in html
