@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from indicators.selectors import Series
@@ -24,7 +25,7 @@ def _fmt(value: Decimal | float) -> str:
 def bar_chart(series: Series, *, title: str) -> SafeString:
     """Bars per fiscal year, with dashed lines for the baseline and the target."""
     indicator = series.indicator
-    values = [float(p.value) for p in series.points if p.value is not None]
+    values = [float(p.value) for p in series.points if p.value is not None and p.has_value]
     refs = [float(indicator.target)]
     if indicator.baseline is not None:
         refs.append(float(indicator.baseline))
@@ -50,18 +51,35 @@ def bar_chart(series: Series, *, title: str) -> SafeString:
             f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - 18}" font-size="10" '
             f'text-anchor="middle">{escape(point.label.replace("年度", ""))}</text>'
         )
-        if point.value is None:
+        if point.value is None or not point.has_value:
+            # No records yet that year is not a 0; a value that cannot be computed is "—".
+            empty = _("データなし") if point.no_data else "—"
             parts.append(
-                f'<text x="{x + slot / 2:.1f}" y="{TOP + plot_h - 4}" font-size="10" '
-                'text-anchor="middle" fill="#777">—</text>'
+                f'<text x="{x + slot / 2:.1f}" y="{TOP + plot_h - 4}" font-size="9" '
+                f'text-anchor="middle" fill="#777" class="no-data">{escape(empty)}</text>'
             )
             continue
         v = float(point.value)
         fill = "#2f6f9f" if point.approved else "#9bbcd6"
+        tip = f"{point.label}: {_fmt(v)}"
+        outline = ""
+        if point.covers_until is not None:
+            # A year computed before it ended: a dashed outline, marked below the year.
+            mark = _("年度途中(%(m)s月%(d)s日まで)") % {
+                "m": point.covers_until.month,
+                "d": point.covers_until.day,
+            }
+            tip = f"{tip} ({mark})"
+            fill = "#d9e6f0"
+            outline = ' stroke="#b26a00" stroke-dasharray="3 2" class="partial-year"'
+            parts.append(
+                f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - 6}" font-size="9" '
+                f'text-anchor="middle" fill="#8a5300">{escape(_("途中"))}</text>'
+            )
         parts.append(
             f'<rect x="{x + slot * 0.2:.1f}" y="{y(v):.1f}" width="{slot * 0.6:.1f}" '
-            f'height="{TOP + plot_h - y(v):.1f}" fill="{fill}"><title>{escape(point.label)}: '
-            f"{escape(_fmt(v))}</title></rect>"
+            f'height="{TOP + plot_h - y(v):.1f}" fill="{fill}"{outline}>'
+            f"<title>{escape(tip)}</title></rect>"
         )
         parts.append(
             f'<text x="{x + slot / 2:.1f}" y="{y(v) - 3:.1f}" font-size="10" '

@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.wareki import fiscal_year_label
+from casework.wareki import fiscal_year_on_screen
 from indicators.definitions import BY_CODE, REPORTED_CODES, SURVEY_CODES
 from indicators.models import MAX_REPORTED, MAX_RESPONDENTS
 from indicators.selectors import computable_years
 
+if TYPE_CHECKING:
+    from indicators.models import Snapshot
+
 
 def _indicator_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
-    return [(c, f"{c} {BY_CODE[c].name_ja}") for c in codes]
+    return [(c, f"{c} {BY_CODE[c].name}") for c in codes]
 
 
 class SurveyForm(forms.Form):
@@ -50,7 +53,7 @@ class ComputeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["fiscal_year"]).choices = [
-            (fy, fiscal_year_label(fy)) for fy in reversed(computable_years())
+            (fy, fiscal_year_on_screen(fy)) for fy in reversed(computable_years())
         ]
 
 
@@ -59,3 +62,30 @@ class SnapshotRefForm(forms.Form):
 
     fy = forms.IntegerField(min_value=2000, max_value=2100)
     n = forms.IntegerField(min_value=1, max_value=1_000_000)
+
+
+class ApproveForm(forms.Form):
+    """Approving a draft. The confirmation of a year still running and the reason for
+    replacing an approval are asked only when they apply; the service decides whether they
+    are needed and refuses next to the field."""
+
+    fy = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    n = forms.IntegerField(min_value=1, max_value=1_000_000, widget=forms.HiddenInput)
+    partial_year_confirmed = forms.BooleanField(
+        label=_("年度途中の集計であることを確認しました"), required=False
+    )
+    reason = forms.CharField(
+        label=_("差し替えの理由"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例: 年度末の記録が入力されたため、確定値に差し替える。"),
+    )
+
+    def __init__(self, *args: Any, snapshot: Snapshot, replaces: Snapshot | None, **kwargs: Any):
+        kwargs.setdefault("initial", {"fy": snapshot.fiscal_year, "n": snapshot.number})
+        super().__init__(*args, **kwargs)
+        if not snapshot.is_partial_year:
+            del self.fields["partial_year_confirmed"]
+        if replaces is None:
+            del self.fields["reason"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import validate_record_date
+from casework.wareki import fiscal_year_bounds
 from indicators.definitions import REPORTED_CODES, SURVEY_CODES
 
 SURVEY_CHOICES = [(c, c) for c in SURVEY_CODES]
@@ -164,6 +165,17 @@ class Snapshot(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("承認日時"), null=True, blank=True)
+    # A later approval of the same year names the approved snapshot it replaces. The
+    # pointer sits on the new row: the replaced one is frozen and is never written again.
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("差し替え前の版"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    supersede_reason = models.CharField(_("差し替えの理由"), max_length=500, blank=True)
 
     objects = SnapshotQuerySet.as_manager()
 
@@ -173,11 +185,19 @@ class Snapshot(models.Model):
         verbose_name_plural = _("指標のスナップショット")
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "number"], name="snapshot_number"),
-            # The year's figure for the annual review: one approved snapshot, never two.
+            # The year's figure for the annual review is the end of one chain: one first
+            # approval per year, each approved snapshot replaced at most once (supersedes is
+            # one-to-one), and a replacement names an earlier approved snapshot of its own
+            # year (a trigger, migration 0005). So a year has one current approval.
             models.UniqueConstraint(
                 fields=["fiscal_year"],
-                condition=Q(state="approved"),
-                name="snapshot_one_approved_per_year",
+                condition=Q(state="approved", supersedes__isnull=True),
+                name="snapshot_one_first_approval_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True, supersede_reason="")
+                | (Q(state="approved", supersedes__isnull=False) & ~Q(supersede_reason="")),
+                name="snapshot_supersession_recorded",
             ),
             models.CheckConstraint(
                 condition=Q(state__in=["draft", "approved"]), name="snapshot_state_valid"
@@ -213,3 +233,30 @@ class Snapshot(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.state == SnapshotState.APPROVED
+
+    @property
+    def replacement(self) -> Snapshot | None:
+        """The approved snapshot that replaced this one, if any."""
+        try:
+            return self.superseded_by
+        except Snapshot.DoesNotExist:
+            return None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.replacement is not None
+
+    @property
+    def is_current_approval(self) -> bool:
+        return self.is_approved and not self.is_superseded
+
+    @property
+    def covers_until(self) -> datetime.date | None:
+        """The day the records stop, when the snapshot was computed before its fiscal year
+        ended (a year still running: its figures are partial); None for a finished year."""
+        computed_on = timezone.localtime(self.computed_at).date()
+        return computed_on if computed_on <= fiscal_year_bounds(self.fiscal_year)[1] else None
+
+    @property
+    def is_partial_year(self) -> bool:
+        return self.covers_until is not None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -13,7 +14,7 @@ from django.utils import timezone
 from casework.access import parse_id
 from casework.wareki import fiscal_year, fiscal_year_bounds, fiscal_year_label
 from indicators import access
-from indicators.definitions import INDICATORS, Indicator, progress
+from indicators.definitions import INDICATORS, Indicator, Source, progress
 from indicators.models import (
     ReportedFigure,
     Snapshot,
@@ -71,9 +72,9 @@ def snapshots(user: User | AnonymousUser) -> SnapshotQuerySet:
     is a draft; supervisors only approved ones. Superseded drafts are kept for the record
     but shown to nobody: two drafts side by side would show what a few records changed
     (and a new draft is audited against every version, see indicators/joint.py)."""
-    found = Snapshot.objects.select_related("computed_by", "approved_by").order_by(
-        "-fiscal_year", "-number"
-    )
+    found = Snapshot.objects.select_related(
+        "computed_by", "approved_by", "superseded_by", "supersedes"
+    ).order_by("-fiscal_year", "-number")
     if not access.is_indicator_officer(user):
         return found.filter(state=SnapshotState.APPROVED)
     latest = (
@@ -93,11 +94,35 @@ def snapshot_get(user: User | AnonymousUser, fy: int | str, number: int | str) -
     return snapshot
 
 
+def current_approval(fy: int) -> Snapshot | None:
+    """The year's figure for the annual review: its approved snapshot that nothing has
+    replaced (a year has at most one, see Snapshot's constraints)."""
+    return (
+        Snapshot.objects.filter(
+            fiscal_year=fy, state=SnapshotState.APPROVED, superseded_by__isnull=True
+        )
+        .select_related("approved_by", "supersedes")
+        .first()
+    )
+
+
+def approval_history(snapshot: Snapshot) -> list[Snapshot]:
+    """Every approval of the snapshot's fiscal year, first to last: who, when, and why it
+    replaced the one before. Approved snapshots are seen by every dashboard user."""
+    return list(
+        Snapshot.objects.filter(fiscal_year=snapshot.fiscal_year, state=SnapshotState.APPROVED)
+        .select_related("approved_by", "supersedes", "superseded_by")
+        .order_by("number")
+    )
+
+
 def official_snapshots(user: User | AnonymousUser) -> dict[int, Snapshot]:
-    """Per fiscal year: the approved snapshot, or (for indicator officers) the latest draft
-    if none is approved yet."""
+    """Per fiscal year: the current approval (the latest approved snapshot, which replaced
+    any earlier one), or (for indicator officers) the latest draft if none is approved yet."""
     chosen: dict[int, Snapshot] = {}
     for snap in snapshots(user).order_by("fiscal_year", "number"):
+        if snap.is_superseded:
+            continue
         current = chosen.get(snap.fiscal_year)
         if current is None or snap.is_approved or not current.is_approved:
             chosen[snap.fiscal_year] = snap
@@ -110,6 +135,18 @@ class Point:
     label: str
     value: float | None
     approved: bool
+    # The day its records stop, for a year computed before it ended (partial figures).
+    covers_until: datetime.date | None = None
+    # No records of the indicator's kind yet that year (or no survey / report): not a 0.
+    no_data: bool = False
+
+    @property
+    def partial(self) -> bool:
+        return self.covers_until is not None
+
+    @property
+    def has_value(self) -> bool:
+        return self.value is not None and not self.no_data
 
 
 @dataclass
@@ -119,13 +156,28 @@ class Series:
 
     @property
     def latest(self) -> Point | None:
-        with_value = [p for p in self.points if p.value is not None]
+        with_value = [p for p in self.points if p.has_value]
         return with_value[-1] if with_value else None
 
     @property
+    def latest_final(self) -> Point | None:
+        """The latest year with a value whose snapshot was computed after the year ended."""
+        final = [p for p in self.points if p.has_value and not p.partial]
+        return final[-1] if final else None
+
+    @property
     def progress(self) -> Decimal | None:
+        """Progress of the latest year, only when that year is complete: a year still
+        running (or computed before it ended) is not compared with the target."""
         latest = self.latest
-        return progress(self.indicator, latest.value) if latest else None
+        if latest is None or latest.partial:
+            return None
+        return progress(self.indicator, latest.value)
+
+    @property
+    def final_progress(self) -> Decimal | None:
+        final = self.latest_final
+        return progress(self.indicator, final.value) if final else None
 
 
 def dashboard_series(user: User | AnonymousUser) -> list[Series]:
@@ -143,7 +195,17 @@ def dashboard_series(user: User | AnonymousUser) -> list[Series]:
                     label=fiscal_year_label(fy),
                     value=entry.get("value"),
                     approved=snap.state == SnapshotState.APPROVED,
+                    covers_until=snap.covers_until,
+                    no_data=entry_has_no_data(indicator, entry),
                 )
             )
         series.append(Series(indicator=indicator, points=points))
     return series
+
+
+def entry_has_no_data(indicator: Indicator, entry: dict[str, Any]) -> bool:
+    """A snapshot entry without data for its year (see indicators/coverage.py). Snapshots
+    made before the rule was recorded say so only for a survey or report not entered."""
+    if "no_data" in entry:
+        return bool(entry["no_data"])
+    return indicator.source != Source.RECORDS and entry.get("value") is None

@@ -13,12 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import access
+from indicators.coverage import mark_coverage, records_began
 from indicators.definitions import DEFINITION_VERSION
 from indicators.joint import protect_document
 from indicators.models import ReportedFigure, Snapshot, SnapshotState, SurveyResult
 from indicators.publish import publishable, suppression_k
 from indicators.rollup import roll_up
-from indicators.selectors import computable_years, reports_for_year, surveys_for_year
+from indicators.selectors import (
+    computable_years,
+    current_approval,
+    reports_for_year,
+    surveys_for_year,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -110,6 +116,7 @@ def snapshot_compute(
     # against all of them (those of other years matter only for cumulative indicators).
     held = [(s.fiscal_year, s.values) for s in Snapshot.objects.order_by("fiscal_year", "number")]
     document = protect_document(document, raw, held, k)
+    mark_coverage(document, records_began())
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -132,9 +139,17 @@ def snapshot_compute(
 
 
 @transaction.atomic
-def snapshot_approve(*, actor: User, snapshot: Snapshot) -> Snapshot:
+def snapshot_approve(
+    *, actor: User, snapshot: Snapshot, partial_year_confirmed: bool = False, reason: str = ""
+) -> Snapshot:
+    """Approve a draft: it becomes the year's figure and never changes again.
+
+    A year computed before it ended is approved only once the approver has confirmed that
+    its figures are partial. When the year already has an approved snapshot, the new one
+    replaces it (with a reason); the replaced one stays stored, frozen, and readable."""
     _require_officer(actor)
     now = timezone.now()
+    reason = reason.strip()
     if snapshot.definition_version != DEFINITION_VERSION:
         raise ValidationError(
             _("指標の定義が更新されています。この年度を集計し直してから承認してください。")
@@ -143,22 +158,40 @@ def snapshot_approve(*, actor: User, snapshot: Snapshot) -> Snapshot:
         raise ValidationError(
             _("秘匿の閾値が現在の設定より小さい集計です。集計し直してから承認してください。")
         )
-    if (
-        Snapshot.objects.filter(fiscal_year=snapshot.fiscal_year, state=SnapshotState.APPROVED)
-        .exclude(pk=snapshot.pk)
-        .exists()
-    ):
-        raise ValidationError(_("この年度にはすでに承認済みのスナップショットがあります。"))
+    if snapshot.is_approved:
+        raise ValidationError(_("このスナップショットはすでに承認されています。"))
+    errors: dict[str, str] = {}
+    if snapshot.is_partial_year and not partial_year_confirmed:
+        errors["partial_year_confirmed"] = _(
+            "年度途中の集計です。年度途中であることを確認したうえで、確認欄にチェックを入れてください。"
+        )
+    current = current_approval(snapshot.fiscal_year)
+    if current is not None:
+        if current.number > snapshot.number:
+            raise ValidationError(
+                _("この版より新しい承認済みの版(第%(n)s版)があります。") % {"n": current.number}
+            )
+        if not reason:
+            errors["reason"] = _(
+                "この年度には承認済みの第%(n)s版があります。差し替える理由を入力してください。"
+            ) % {"n": current.number}
+    if errors:
+        raise ValidationError(errors)
     # Conditional update: of two approvals at once, one wins; an approved row never moves.
-    # The database allows one approved snapshot per fiscal year.
+    # The database allows one first approval per year and replaces each approval at most
+    # once, so two replacements of the same approval cannot both succeed either.
     try:
         with transaction.atomic():
             changed = Snapshot.objects.filter(pk=snapshot.pk, state=SnapshotState.DRAFT).update(
-                state=SnapshotState.APPROVED, approved_by=actor, approved_at=now
+                state=SnapshotState.APPROVED,
+                approved_by=actor,
+                approved_at=now,
+                supersedes=current,
+                supersede_reason=reason if current is not None else "",
             )
     except IntegrityError:
         raise ValidationError(
-            _("この年度にはすでに承認済みのスナップショットがあります。")
+            _("同じ年度の承認が同時に行われました。画面を読み込み直してください。")
         ) from None
     if not changed:
         raise ValidationError(_("このスナップショットはすでに承認されています。"))

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -17,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework.pages import ALREADY_SAVED, form_data, form_page, save_once
+from casework.pages import ALREADY_SAVED, form_data, form_page, form_status, save_once, submitted
 from casework.wareki import fiscal_year_label
 from indicators import access, exports, selectors, services, tasks
 from indicators.charts import bar_chart
 from indicators.definitions import INDICATORS, progress
-from indicators.forms import ComputeForm, ReportedForm, SnapshotRefForm, SurveyForm
+from indicators.forms import ApproveForm, ComputeForm, ReportedForm, SnapshotRefForm, SurveyForm
 
 if TYPE_CHECKING:
     from django import forms
@@ -69,14 +68,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _display_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Per indicator: its entry, whether the year has data, and progress only for a year
+    computed after it ended (partial figures are not compared with the target)."""
     rows = []
     for indicator in INDICATORS:
         entry = snapshot.values.get("indicators", {}).get(indicator.code, {})
+        no_data = selectors.entry_has_no_data(indicator, entry)
+        final = not snapshot.is_partial_year and not no_data
         rows.append(
             {
                 "indicator": indicator,
                 "entry": entry,
-                "progress": progress(indicator, entry.get("value")),
+                "no_data": no_data,
+                "progress": progress(indicator, entry.get("value")) if final else None,
                 "tables": [_table(t) for t in entry.get("breakdowns", [])],
             }
         )
@@ -117,11 +121,15 @@ def _table(table: dict[str, Any]) -> dict[str, Any]:
     return {"title": _(table["title"]), "header": header, "body": body}
 
 
-@require_GET
-@never_cache
-def snapshot_detail(request: HttpRequest) -> HttpResponse:
-    access.require_view(request.user)
-    snapshot = _snapshot_from(request, request.GET)
+def _snapshot_page(
+    request: HttpRequest, snapshot: Snapshot, approve_form: ApproveForm | None = None
+) -> HttpResponse:
+    is_officer = access.is_indicator_officer(request.user)
+    replaces = None
+    if is_officer and not snapshot.is_approved:
+        replaces = selectors.current_approval(snapshot.fiscal_year)
+        if approve_form is None:
+            approve_form = ApproveForm(snapshot=snapshot, replaces=replaces)
     return render(
         request,
         "indicators/snapshot.html",
@@ -129,22 +137,43 @@ def snapshot_detail(request: HttpRequest) -> HttpResponse:
             "snapshot": snapshot,
             "label": fiscal_year_label(snapshot.fiscal_year),
             "rows": _display_rows(snapshot),
-            "is_officer": access.is_indicator_officer(request.user),
+            "is_officer": is_officer,
+            "approve_form": approve_form,
+            "replaces": replaces,
+            "history": selectors.approval_history(snapshot),
         },
+        status=form_status(request, approve_form),
     )
+
+
+@require_GET
+@never_cache
+def snapshot_detail(request: HttpRequest) -> HttpResponse:
+    access.require_view(request.user)
+    return _snapshot_page(request, _snapshot_from(request, request.GET))
 
 
 @require_POST
 def snapshot_approve(request: HttpRequest) -> HttpResponse:
     access.require_officer(request.user)
     snapshot = _snapshot_from(request, request.POST)
-    try:
+    form = ApproveForm(
+        request.POST, snapshot=snapshot, replaces=selectors.current_approval(snapshot.fiscal_year)
+    )
+    done, _saved = submitted(
+        request,
+        form,
         # require_officer above: the user is signed in.
-        services.snapshot_approve(actor=cast("User", request.user), snapshot=snapshot)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("スナップショットを承認しました。以後この値は変わりません。"))
+        lambda data: services.snapshot_approve(
+            actor=cast("User", request.user),
+            snapshot=snapshot,
+            partial_year_confirmed=bool(data.get("partial_year_confirmed")),
+            reason=data.get("reason", ""),
+        ),
+    )
+    if not done:
+        return _snapshot_page(request, snapshot, form)
+    messages.success(request, _("スナップショットを承認しました。以後この値は変わりません。"))
     return redirect(snapshot_url(snapshot))
 
 

@@ -173,19 +173,34 @@ def test_the_suppression_threshold_is_a_setting(cast, world, settings):
     assert snap.values["indicators"]["P1-3a"]["breakdowns"][0]["row_totals"][:2] == [4, 6]
 
 
-def test_one_approved_snapshot_per_fiscal_year(cast):
+def test_one_current_approved_snapshot_per_fiscal_year(cast):
     first = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
     second = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
     services.snapshot_approve(actor=cast.indicator_officer, snapshot=first)
-    with pytest.raises(ValidationError, match="すでに承認済み"):
+    # A second approval replaces the first, and only with a reason.
+    with pytest.raises(ValidationError, match="差し替える理由") as refused:
         services.snapshot_approve(actor=cast.indicator_officer, snapshot=second)
+    assert "reason" in refused.value.error_dict
     second.refresh_from_db()
     assert not second.is_approved
-    # The database holds the line too, whatever path a write takes.
+    # The database holds the line too, whatever path a write takes: a second approval
+    # that replaces nothing, or one that names another year's snapshot, is refused.
     with pytest.raises(DatabaseError), transaction.atomic():
         Snapshot.objects.filter(pk=second.pk).update(
             state="approved", approved_by=cast.indicator_officer, approved_at=first.approved_at
         )
+    other_year = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2023)
+    services.snapshot_approve(actor=cast.indicator_officer, snapshot=other_year)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Snapshot.objects.filter(pk=second.pk).update(
+            state="approved",
+            approved_by=cast.indicator_officer,
+            approved_at=first.approved_at,
+            supersedes=other_year,
+            supersede_reason="x",
+        )
+    second.refresh_from_db()
+    assert not second.is_approved and second.supersedes is None
 
 
 def test_a_draft_from_older_definitions_or_a_weaker_threshold_is_not_approved(cast, settings):
