@@ -11,13 +11,18 @@ from decimal import Decimal
 from typing import Any
 
 from casework import xlsx
-from casework.templatetags.tsunagu import jdatetime
+from casework.templatetags.tsunagu import jdate, jdatetime
 from casework.wareki import fiscal_year_label
-from indicators.definitions import INDICATORS, Indicator, progress
+from indicators.definitions import INDICATORS, Indicator, Source, progress
 from indicators.models import Snapshot
+from indicators.selectors import entry_has_no_data
 
 SUPPRESSED = "*"
 NO_DATA = "—"
+# A year before the indicator's records began (indicators/coverage.py): no data, not 0.
+NO_RECORDS = "データなし"
+# A year computed before it ended: its figures are partial, its progress is not computed.
+NOT_COMPUTED = "年度途中のため算出せず"
 
 HEADERS = [
     "コード",
@@ -48,12 +53,27 @@ def _num(value: Decimal | float | None) -> str:
 
 def _source_detail(entry: dict[str, Any]) -> str:
     if "survey_name" in entry:
-        return f"{entry['survey_name']}({entry['surveyed_on']}、回答者{entry['respondents']}人)"
+        surveyed = jdate(entry["surveyed_on"])
+        return f"{entry['survey_name']}({surveyed}、回答者{entry['respondents']}人)"
     if "reporting_body" in entry:
-        return f"{entry['reporting_body']}({entry['as_of']}現在)"
+        return f"{entry['reporting_body']}({jdate(entry['as_of'])}現在)"
     if "from" in entry:
-        return f"{entry['from']}〜{entry['to']}"
+        return f"{jdate(entry['from'])}〜{jdate(entry['to'])}"
     return ""
+
+
+def year_label(snapshot: Snapshot) -> str:
+    """令和N年度, marked as the screen marks a year computed before it ended."""
+    label = fiscal_year_label(snapshot.fiscal_year)
+    until = snapshot.covers_until
+    return f"{label}(年度途中: {until.month}月{until.day}日まで)" if until else label
+
+
+def state_label(snapshot: Snapshot) -> str:
+    """The snapshot's state; an approval replaced by a later one says by which."""
+    state = str(snapshot.get_state_display())
+    replacement = snapshot.replacement if snapshot.is_approved else None
+    return f"{state}・差し替え済み(第{replacement.number}版)" if replacement else state
 
 
 # The columns of HEADERS that hold numbers (the rest is text).
@@ -63,11 +83,13 @@ NUMBER_COLUMNS = (3, 4, 6, 7, 12, 13)
 def summary_values(snapshot: Snapshot) -> list[list[Any]]:
     """One row per indicator in the order of HEADERS: numbers as numbers (None where there
     is no figure), "" where a column does not apply (the numerator of a count)."""
-    label = fiscal_year_label(snapshot.fiscal_year)
+    label = year_label(snapshot)
+    partial = snapshot.is_partial_year
     rows = []
     for indicator in INDICATORS:
         entry = snapshot.values["indicators"].get(indicator.code, {})
         value = entry.get("value")
+        no_data = entry_has_no_data(indicator, entry) and indicator.source == Source.RECORDS
         rows.append(
             [
                 indicator.code,
@@ -76,8 +98,8 @@ def summary_values(snapshot: Snapshot) -> list[list[Any]]:
                 indicator.baseline,
                 indicator.target,
                 label,
-                value,
-                progress(indicator, value),
+                NO_RECORDS if no_data else value,
+                NOT_COMPUTED if partial and not no_data else progress(indicator, value),
                 indicator.period_label_for(snapshot.fiscal_year),
                 indicator.source_label,
                 indicator.method,
@@ -136,9 +158,9 @@ def breakdown_rows(snapshot: Snapshot) -> list[list[str]]:
 
 def snapshot_meta(snapshot: Snapshot) -> list[list[str]]:
     return [
-        ["年度", fiscal_year_label(snapshot.fiscal_year)],
+        ["年度", year_label(snapshot)],
         ["版", str(snapshot.number)],
-        ["状態", str(snapshot.get_state_display())],
+        ["状態", state_label(snapshot)],
         ["集計日時", jdatetime(snapshot.computed_at)],
         ["定義の版", snapshot.definition_version],
         ["秘匿の閾値", f"1〜{snapshot.suppression_k - 1}のセルは「{SUPPRESSED}」で秘匿"],
@@ -245,8 +267,8 @@ def cross_tables(snapshot: Snapshot) -> list[CrossTable]:
 def _put(cell: Any, value: Any, number_format: str, missing: str = SUPPRESSED) -> None:
     """A number as a number; None as `missing`, a mark aligned like the numbers; text
     never as a formula."""
-    if value is None or value == NO_DATA:
-        xlsx.mark(cell, missing if value is None else NO_DATA)
+    if value is None or value in (NO_DATA, NO_RECORDS, NOT_COMPUTED):
+        xlsx.mark(cell, missing if value is None else value)
     elif isinstance(value, Decimal):
         whole = value == value.to_integral()
         xlsx.number(cell, int(value) if whole else float(value), number_format)
@@ -257,8 +279,7 @@ def _put(cell: Any, value: Any, number_format: str, missing: str = SUPPRESSED) -
 
 
 def _edition(snapshot: Snapshot) -> str:
-    label = fiscal_year_label(snapshot.fiscal_year)
-    return f"{label} 第{snapshot.number}版({snapshot.get_state_display()})"
+    return f"{year_label(snapshot)} 第{snapshot.number}版({state_label(snapshot)})"
 
 
 def _computed(snapshot: Snapshot) -> str:
@@ -290,6 +311,13 @@ def _summary_sheet(sheet: Any, snapshot: Snapshot) -> None:
         [
             f"「{NO_DATA}」: 値がありません(調査結果・報告値が未入力、または割合の分母が0)。",
             "単位が「%」の値と「目標に対する進捗(%)」は、パーセントの数値です(36.6 = 36.6%)。",
+            f"「{NO_RECORDS}」: その年度には、まだこの指標のもとになる記録がありません"
+            "(0とは違います)。",
+            *(
+                [f"「{NOT_COMPUTED}」: 年度の途中で集計した参考値のため、進捗は算出していません。"]
+                if snapshot.is_partial_year
+                else []
+            ),
         ],
     )
     xlsx.lay_out(
