@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from indicators import services
 from tests.indicators.builders import D
-from tests.indicators.test_unfinished_years import _attendances, december_2024  # noqa: F401
+from tests.indicators.conftest import attendances
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_a_year_in_progress_exports_its_figure_without_progress(client, cast, de
         actor=cast.indicator_officer, snapshot=december_2024, partial_year_confirmed=True
     )
     client.force_login(cast.indicator_officer)
-    book, sheet, header, rows = _xlsx(client, december_2024)
+    _book, sheet, header, rows = _xlsx(client, december_2024)
     row = rows["P2-1a"]
     assert row[header.index("今年度の値")].value == 4569
     assert row[header.index("年度")].value == "令和6年度(年度途中: 12月31日まで)"
@@ -51,7 +51,7 @@ def test_a_year_in_progress_exports_its_figure_without_progress(client, cast, de
 
 
 def test_a_year_before_records_began_exports_no_data_not_zero(client, cast, world):
-    _attendances(world, D(2023, 6, 1), 10, 20)
+    attendances(world, D(2023, 6, 1), 10, 20)
     world.child(D(2021, 5, 1), D(2021, 9, 30))
     fy2022 = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2022)
     client.force_login(cast.indicator_officer)
@@ -69,7 +69,7 @@ def test_a_replaced_approval_says_so_in_its_export(client, cast, world, december
     first = services.snapshot_approve(
         actor=cast.indicator_officer, snapshot=december_2024, partial_year_confirmed=True
     )
-    _attendances(world, D(2025, 1, 6), 40, 50)
+    attendances(world, D(2025, 1, 6), 40, 50)
     second = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
     services.snapshot_approve(actor=cast.indicator_officer, snapshot=second, reason="確定値")
     client.force_login(cast.indicator_officer)

@@ -1,10 +1,8 @@
 """A year still running, a year before records began, and a later approval that replaces
 an earlier one (issue 16)."""
 
-import datetime
 import json
 import re
-import zoneinfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +14,9 @@ from indicators import services
 from indicators.models import Snapshot
 from indicators.selectors import current_fiscal_year
 from tests.indicators.builders import D
+from tests.indicators.conftest import attendances as _attendances
 
 pytestmark = pytest.mark.django_db
-
-TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
-DEC_31_2024 = datetime.datetime(2024, 12, 31, 18, 0, tzinfo=TOKYO)
 
 
 def _ref(snapshot, **extra):
@@ -29,22 +25,6 @@ def _ref(snapshot, **extra):
 
 def _page(snapshot):
     return f"{reverse('indicators:snapshot')}?fy={snapshot.fiscal_year}&n={snapshot.number}"
-
-
-def _computed_at(snapshot, when):
-    """As if the draft had been computed on `when` (a draft may still be written)."""
-    Snapshot.objects.filter(pk=snapshot.pk).update(computed_at=when)
-    snapshot.refresh_from_db()
-    return snapshot
-
-
-def _attendances(world, fy_start_day, days, attendance):
-    """Exercise-group sessions on `days` consecutive days from `fy_start_day`."""
-    group = world.group()
-    world.sessions(
-        group, [fy_start_day + datetime.timedelta(days=d) for d in range(days)], attendance
-    )
-    return group
 
 
 def _section(html, code):
@@ -59,19 +39,6 @@ def _row(html, code):
     match = re.search(rf"<td>{re.escape(code)}</td>.*?</tr>", html, re.S)
     assert match, code
     return match.group(0)
-
-
-@pytest.fixture
-def december_2024(cast, world):
-    """FY2023 finished and approved at 8,150 attendances (50% of the way from 6,700 to
-    9,600); FY2024 computed on December 31, with 4,569 attendances so far."""
-    _attendances(world, D(2023, 4, 1), 163, 50)
-    _attendances(world, D(2024, 4, 1), 90, 50)
-    _attendances(world, D(2024, 8, 1), 1, 69)
-    fy2023 = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2023)
-    services.snapshot_approve(actor=cast.indicator_officer, snapshot=fy2023)
-    fy2024 = services.snapshot_compute(actor=cast.indicator_officer, fiscal_year=2024)
-    return _computed_at(fy2024, DEC_31_2024)
 
 
 def test_a_year_computed_in_december_is_marked_and_shows_no_final_progress(
