@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DATE_WIDGET, BoundedModelMultipleChoiceField, RecordDateField
 from casework.models import MAX_ID, validate_record_date
+from casework.normalize import normalize_name
 from outreach.models import (
     ActivityGroup,
     AwarenessEvent,
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.db.models import QuerySet
 
+    from casework.models import Case, Person
     from outreach.models import OutreachVisit
 
 
@@ -174,20 +177,69 @@ def _staff_label(user: User) -> str:
     return f"{user.last_name} {user.first_name}".strip() or user.get_username()
 
 
+class LinkSearchForm(forms.Form):
+    """Whom a watch report is about, looked for by name as person search does."""
+
+    q = forms.CharField(label=_("本人を探す(氏名・ふりがな)"), max_length=100, required=False)
+
+    def clean_q(self) -> str:
+        value: str = self.cleaned_data["q"]
+        if not normalize_name(value):
+            raise forms.ValidationError(_("氏名かふりがなを入力してから「検索」を押してください。"))
+        return value
+
+
+# The step a report-link form is sent for: a choice to confirm, or the confirmed link.
+LINK_CHOOSE = "choose"
+LINK_SAVE = "link"
+_TARGET = re.compile(r"(case|person):([0-9]{1,19})")
+
+
 class LinkForm(forms.Form):
-    case_number = forms.IntegerField(
-        label=_("ケース番号"), required=False, min_value=1, max_value=MAX_ID
-    )
-    person_number = forms.IntegerField(
-        label=_("本人番号(ケースがない方)"), required=False, min_value=1, max_value=MAX_ID
+    """The person, or one of their cases, a watch report is linked to: `case:<id>` or
+    `person:<id>`, found only among `cases` and `persons` (those the user may see)."""
+
+    target = forms.CharField(
+        label=_("結び付ける方"),
+        max_length=40,
+        error_messages={"required": _("結び付ける方(またはケース)を検索結果から選んでください。")},
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
-        if not data.get("case_number") and not data.get("person_number"):
-            raise forms.ValidationError(_("ケース番号か本人番号を入力してください。"))
-        return data
+    def __init__(
+        self,
+        *args: Any,
+        persons: QuerySet[Person],
+        cases: QuerySet[Case],
+        saving: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`saving`: sent to link (after the confirmation), not to choose."""
+        super().__init__(*args, **kwargs)
+        self.persons = persons
+        self.cases = cases
+        self.saving = saving
+
+    def is_valid(self) -> bool:
+        # Choosing shows the confirmation; only the confirmed form links.
+        return self.saving and super().is_valid()
+
+    def clean_target(self) -> Case | Person:
+        match = _TARGET.fullmatch(self.cleaned_data["target"])
+        found: Case | Person | None = None
+        if match and 0 < int(match.group(2)) <= MAX_ID:
+            pk = int(match.group(2))
+            rows = self.cases if match.group(1) == "case" else self.persons
+            found = rows.filter(pk=pk).first()
+        if found is None:
+            raise forms.ValidationError(_("選べない方です。検索結果から選んでください。"))
+        return found
+
+    def chosen(self) -> Case | Person | None:
+        """What the form was sent with, when it is a choice the user may make."""
+        if not self.is_bound or self.errors:
+            return None
+        chosen: Case | Person = self.cleaned_data["target"]
+        return chosen
 
 
 class CloseReportForm(forms.Form):

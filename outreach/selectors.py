@@ -13,7 +13,9 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from casework import access
+from casework import selectors as casework_selectors
 from casework.models import Case, Person
+from casework.normalize import normalize_name
 from outreach import access_rules as outreach_access
 from outreach.models import (
     TRIAGE_OPEN_STATES,
@@ -258,3 +260,37 @@ def absent_streak(case: Case) -> bool:
 
 def report_visits(report: WatchReport) -> QuerySet[OutreachVisit]:
     return report.visits.prefetch_related("staff").order_by("-planned_at", "-pk")
+
+
+# --- linking a watch report to whom it is about --------------------------------------------
+
+# A search names at most this many persons; the page asks to narrow it beyond.
+LINK_SEARCH_LIMIT = 20
+
+
+def link_persons(user: User) -> QuerySet[Person]:
+    """The persons a report may be linked to: those the user may see."""
+    return access.persons_visible_to(user).select_related("district")
+
+
+def link_cases(user: User) -> QuerySet[Case]:
+    """The cases a report may be linked to: those the user may read in full."""
+    return casework_selectors.with_active_workers(access.cases_readable_by(user))
+
+
+def link_candidates(user: User, query: str) -> tuple[list[Person], bool]:
+    """The persons the user may see whose name or kana holds `query` (folded as person
+    search folds it), each with `link_cases`, their cases the user may read; and whether
+    more than LINK_SEARCH_LIMIT matched. An empty query finds nobody."""
+    if not normalize_name(query):
+        return [], False
+    found = list(casework_selectors.person_search(user, query=query)[: LINK_SEARCH_LIMIT + 1])
+    more = len(found) > LINK_SEARCH_LIMIT
+    found = found[:LINK_SEARCH_LIMIT]
+    by_person: dict[int, list[Case]] = {}
+    cases = link_cases(user).filter(person_id__in=[p.pk for p in found])
+    for case in cases.order_by("person_id", "-opened_on", "-pk"):
+        by_person.setdefault(case.person_id, []).append(case)
+    for person in found:
+        person.link_cases = by_person.get(person.pk, [])  # type: ignore[attr-defined]  # read by the page
+    return found, more

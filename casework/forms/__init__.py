@@ -25,6 +25,7 @@ from casework.forms.corrections import PersonCorrectionForm as PersonCorrectionF
 from casework.forms.intake import EmergencySupportForm as EmergencySupportForm
 from casework.forms.intake import IntakeForm as IntakeForm
 from casework.forms.intake import ScreeningForm as ScreeningForm
+from casework.forms.meetings import MEETING_SEARCH_BUTTON as MEETING_SEARCH_BUTTON
 from casework.forms.meetings import MeetingForm as MeetingForm
 from casework.forms.persons import ConfirmNewPersonForm as ConfirmNewPersonForm
 from casework.forms.persons import HouseholdLinkForm as HouseholdLinkForm

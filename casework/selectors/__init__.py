@@ -16,10 +16,14 @@ from casework.selectors.corrections import person_corrections as person_correcti
 from casework.selectors.corrections import voided_contacts as voided_contacts
 from casework.selectors.drafts import draft_data as draft_data
 from casework.selectors.drafts import draft_for as draft_for
+from casework.selectors.meetings import MEETING_SEARCH_LIMIT as MEETING_SEARCH_LIMIT
 from casework.selectors.meetings import cases_of_meetings as cases_of_meetings
 from casework.selectors.meetings import meeting_case_choices as meeting_case_choices
+from casework.selectors.meetings import meeting_case_options as meeting_case_options
+from casework.selectors.meetings import meeting_case_search as meeting_case_search
 from casework.selectors.meetings import meeting_cases as meeting_cases
 from casework.selectors.meetings import meetings_for as meetings_for
+from casework.selectors.meetings import with_active_workers as with_active_workers
 from casework.selectors.notifications import notifications_for as notifications_for
 from casework.selectors.notifications import unread_notification_count as unread_notification_count
 from casework.selectors.persons import case_household as case_household

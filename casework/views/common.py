@@ -32,20 +32,21 @@ def _form_page(
     submit: StrOrPromise = "",
     template: str = "casework/form_page.html",
     shows: QuerySet[Case] | None = None,
+    query: str = "",
     **context: Any,
 ) -> HttpResponse:
     """casework's form page: on a valid POST call the service, show its refusal next to
     the field, or redirect to where `on_valid` says (a URL or a model with a case page).
 
     Each rendering shows the person the form is about (`case`, else `back`), or the cases
-    the form offers to pick (`shows`): it is logged."""
+    the form offers to pick (`shows`, found by searching for `query`): it is logged."""
 
     def shown() -> None:
         # A lazy title is fine: the log keeps it in the ward's language.
         detail = cast(str, title)
         access.log_form_read(request.user, context.get("case") or back, detail)
         if shows is not None:
-            access.log_list(request.user, what=detail, cases=shows)
+            access.log_list(request.user, what=detail, cases=shows, query=query)
 
     return form_page(
         request,

@@ -10,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework import access
 from casework import selectors as casework_selectors
 from casework.forms import IntakeForm, PersonForm
-from casework.models import District
+from casework.models import Case, District
 from casework.pages import (
     ALREADY_SAVED,
     SavedBefore,
@@ -30,7 +31,15 @@ from casework.pages import (
 )
 from outreach import access_rules as outreach_access
 from outreach import selectors, services
-from outreach.forms import CloseReportForm, LinkForm, ReportForm, WorkerForm
+from outreach.forms import (
+    LINK_CHOOSE,
+    LINK_SAVE,
+    CloseReportForm,
+    LinkForm,
+    LinkSearchForm,
+    ReportForm,
+    WorkerForm,
+)
 from outreach.models import TRIAGE_OPEN_STATES
 from outreach.views.common import (
     REPORT_DETAIL,
@@ -46,8 +55,14 @@ from outreach.views.common import (
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
-    from casework.models import Case, Person
+    from casework.models import Person
     from outreach.models import WatchReport
+
+
+# What the access log says was read, in the ward's language.
+REPORT_LINK = gettext_lazy("見守り通報 No.%(number)s を本人・ケースに連携する画面")
+REPORT_LINK_SEARCH = gettext_lazy("見守り通報 No.%(number)s の連携先の検索")
+REPORT_LINK_CONFIRM = gettext_lazy("見守り通報 No.%(number)s の連携先の確認")
 
 
 class ReportIntakeForm(IntakeForm):
@@ -167,26 +182,73 @@ def report_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link the report to whom it is about, found by name: search (GET ?q=), choose a
+    person or one of their cases, see who it is (the confirmation), then link."""
     report = _report_for_action(request, pk)
+    user = user_of(request)
+    sent = request.POST if request.method == "POST" else None
+    step = sent.get("step") if sent is not None else None
+    form = LinkForm(
+        sent,
+        persons=selectors.link_persons(user),
+        cases=selectors.link_cases(user),
+        saving=step == LINK_SAVE,
+    )
+    chosen = form.chosen() if step == LINK_CHOOSE else None
+    source = sent if sent is not None else request.GET
+    search = LinkSearchForm(
+        {"q": source["q"]} if "q" in source else None, initial={"q": report.subject_name}
+    )
+    persons: list[Person] | None = None
+    more = False
+    if chosen is None and search.is_bound and search.is_valid():
+        persons, more = selectors.link_candidates(user, search.cleaned_data["q"])
+
+    def shown() -> None:
+        log_read(
+            user,
+            case=report.case,
+            person=report.person,
+            detail=log_text(REPORT_LINK, number=report.pk),
+            form=True,
+        )
+        if persons is not None:
+            access.log_list(
+                user,
+                what=log_text(REPORT_LINK_SEARCH, number=report.pk),
+                persons=persons,
+                cases=[case for person in persons for case in person.link_cases],  # type: ignore[attr-defined]  # set by link_candidates
+                query=search.cleaned_data["q"],
+            )
+        if chosen is not None:
+            access.log_form_read(user, chosen, log_text(REPORT_LINK_CONFIRM, number=report.pk))
 
     def link(data: dict[str, Any]) -> str:
-        case: Case | None = None
-        person: Person | None = None
-        if data.get("case_number"):
-            case = access.case_for_user(user_of(request), data["case_number"])
-        else:
-            person = access.person_for_user(user_of(request), data["person_number"])
+        target = data["target"]
+        case = target if isinstance(target, Case) else None
+        person = None if case is not None else target
         return services.report_link(
-            actor=user_of(request), report=report, case=case, person=person
+            actor=user, report=report, case=case, person=person
         ).get_absolute_url()
 
     return form_page(
         request,
-        LinkForm(form_data(request)),
+        form,
         link,
         title=_("本人・ケースに連携"),
         success=_("通報を連携しました。"),
         back=report.get_absolute_url(),
+        log=shown,
+        template="outreach/report_link.html",
+        report=report,
+        search=search,
+        persons=persons,
+        more=more,
+        chosen=chosen,
+        chosen_case=chosen if isinstance(chosen, Case) else None,
+        chosen_person=chosen.person if isinstance(chosen, Case) else chosen,
+        choose_step=LINK_CHOOSE,
+        save_step=LINK_SAVE,
     )
 
 

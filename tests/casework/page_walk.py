@@ -38,6 +38,9 @@ EXTRA_QUERIES: dict[str, list[dict]] = {
         {"metric": m} for m in ("recent_contacts", "no_contact", "monitoring_overdue", "awaiting")
     ],
 }
+# Forms that find whom they offer by a search box (its field): searched for each person's
+# name, on the first page of the pattern a member may open.
+SEARCH_FORMS = {"casework:meeting_new": "case_query", "outreach:report_link": "q"}
 # Walked after every other page of every member, when the log holds every read.
 LAST = {"casework:access_log"}
 
@@ -135,6 +138,9 @@ def targets(world: World) -> tuple[list[Target], list[str]]:
             if name == "casework:person_search":
                 target.follow_ups += [_query(url, q=typed(p.name)) for p in PEOPLE.values()]
                 target.once += [_query(url, q="漏洩", household_for=p.pk) for p in persons]
+            if name in SEARCH_FORMS:
+                field = SEARCH_FORMS[name]
+                target.once += [_query(url, **{field: typed(p.name)}) for p in PEOPLE.values()]
             if name in admin_searches:
                 # Master data only: one search shows that a person's name finds nothing.
                 target.follow_ups.append(_query(url, q=typed(PEOPLE["assigned"].name)))

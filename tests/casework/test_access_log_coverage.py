@@ -58,6 +58,9 @@ LISTS = {
     "outreach:visits",
     "outreach:group_detail",
 }
+# Forms about a record that also list what their search box found: a person shown is named
+# by the form's row, or by the one list row of the search.
+SEARCH_FORMS = {"outreach:report_link"}
 # Pages about a person rather than a case: their rows need not name a case.
 PERSON_KINDS = {"person", "consent", "participant", "household_member"}
 PERSON_PAGES = {name for name, (kind, _m, _e) in MATRIX.items() if kind in PERSON_KINDS}
@@ -82,6 +85,21 @@ def missing_rows(page: Page, world: World) -> list[str]:
                 for key in shown
                 if world.persons[key].pk not in listed
             ]
+        return problems
+    if page.name in SEARCH_FORMS:
+        lists = [row for row in page.rows if row.action == Action.VIEW_LIST]
+        if len(lists) > 1:
+            problems.append(f"wrote {len(lists)} list rows, not one")
+        listed = _ids(lists[0].person_ids) if lists else set()
+        for key in shown:
+            person = world.persons[key]
+            named = [
+                r for r in page.rows if r.person_id == person.pk and r.action == Action.VIEW_FORM
+            ]
+            if len(named) != 1 and person.pk not in listed:
+                problems.append(f"shows {key} and named person {person.pk} in no row")
+        if not page.rows:
+            problems.append("wrote no row")
         return problems
     actions = {Action.VIEW_CASE, Action.VIEW_PERSON} if page.name in DETAILS else {Action.VIEW_FORM}
     wanted = " or ".join(sorted(actions))
@@ -120,7 +138,7 @@ def test_every_kind_of_page_was_checked(client, settings, cast, workflow, open_c
     walk = walk_once(client, settings, cast, workflow, open_case)
     showing = {page.name for page in walk.pages if page.persons() & set(walk.world.persons)}
     # 相談受付 shows likely duplicates only after a POST.
-    unmet = sorted((DETAILS | LISTS) - showing - {"casework:case_open"})
+    unmet = sorted((DETAILS | LISTS | SEARCH_FORMS) - showing - {"casework:case_open"})
     assert not unmet, f"no page of these showed a person: {unmet}"
 
 

@@ -60,7 +60,8 @@ def test_link_to_a_readable_case_then_the_report_follows_the_case(client, cast, 
         assert client.get(saved.get_absolute_url()).status_code == 200
     client.force_login(cast.csw_a)
     response = client.post(
-        reverse("outreach:report_link", kwargs={"pk": saved.pk}), {"case_number": case_a.pk}
+        reverse("outreach:report_link", kwargs={"pk": saved.pk}),
+        {"step": "link", "target": f"case:{case_a.pk}"},
     )
     assert response.status_code == 302
     saved.refresh_from_db()
@@ -96,9 +97,11 @@ def test_link_to_a_case_the_actor_cannot_see_is_refused(client, cast, open_case)
         services.report_link(actor=cast.csw_a, report=saved, case=case_b)
     client.force_login(cast.csw_a)
     response = client.post(
-        reverse("outreach:report_link", kwargs={"pk": saved.pk}), {"case_number": case_b.pk}
+        reverse("outreach:report_link", kwargs={"pk": saved.pk}),
+        {"step": "link", "target": f"case:{case_b.pk}"},
     )
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert "target" in response.context["form"].errors
     saved.refresh_from_db()
     assert (saved.state, saved.case, saved.person) == (ReportState.NEW, None, None)
 
@@ -108,7 +111,8 @@ def test_link_to_a_person(client, cast):
     saved = report(cast.csw_a)
     client.force_login(cast.csw_a)
     response = client.post(
-        reverse("outreach:report_link", kwargs={"pk": saved.pk}), {"person_number": subject.pk}
+        reverse("outreach:report_link", kwargs={"pk": saved.pk}),
+        {"step": "link", "target": f"person:{subject.pk}"},
     )
     assert response.status_code == 302
     saved.refresh_from_db()
