@@ -41,6 +41,23 @@ def wareki_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def _english() -> bool:
+    from django.utils import translation
+
+    return (translation.get_language() or "").startswith("en")
+
+
+def date_on_screen(day: datetime.date) -> str:
+    """A date as the reader's screen shows it: 令和 era on Japanese screens, ISO on English
+    ones. The national returns and the stored messages keep wareki_date."""
+    return day.isoformat() if _english() else wareki_date(day)
+
+
+def fiscal_year_on_screen(fy: int) -> str:
+    """A fiscal year on the reader's screen: 令和8年度, or FY2026 on English screens."""
+    return f"FY{fy}" if _english() else fiscal_year_label(fy)
+
+
 # The eras a birth date may fall in: (name, initial, first day).
 ERAS = (
     ("令和", "R", datetime.date(2019, 5, 1)),

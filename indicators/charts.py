@@ -72,9 +72,10 @@ def bar_chart(series: Series, *, title: str) -> SafeString:
             tip = f"{tip} ({mark})"
             fill = "#d9e6f0"
             outline = ' stroke="#b26a00" stroke-dasharray="3 2" class="partial-year"'
+            partial = escape(_("途中"))
             parts.append(
                 f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - 6}" font-size="9" '
-                f'text-anchor="middle" fill="#8a5300">{escape(_("途中"))}</text>'
+                f'text-anchor="middle" fill="#8a5300">{partial}</text>'
             )
         parts.append(
             f'<rect x="{x + slot * 0.2:.1f}" y="{y(v):.1f}" width="{slot * 0.6:.1f}" '

@@ -12,7 +12,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from casework.access import parse_id
-from casework.wareki import fiscal_year, fiscal_year_bounds, fiscal_year_label
+from casework.wareki import (
+    fiscal_year,
+    fiscal_year_bounds,
+    fiscal_year_on_screen,
+)
 from indicators import access
 from indicators.definitions import INDICATORS, Indicator, Source, progress
 from indicators.models import (
@@ -192,7 +196,7 @@ def dashboard_series(user: User | AnonymousUser) -> list[Series]:
             points.append(
                 Point(
                     fy=fy,
-                    label=fiscal_year_label(fy),
+                    label=fiscal_year_on_screen(fy),
                     value=entry.get("value"),
                     approved=snap.state == SnapshotState.APPROVED,
                     covers_until=snap.covers_until,

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.pages import ALREADY_SAVED, form_data, form_page, form_status, save_once, submitted
-from casework.wareki import fiscal_year_label
+from casework.wareki import fiscal_year_on_screen
 from indicators import access, exports, selectors, services, tasks
 from indicators.charts import bar_chart
 from indicators.definitions import INDICATORS, progress
@@ -135,7 +135,7 @@ def _snapshot_page(
         "indicators/snapshot.html",
         {
             "snapshot": snapshot,
-            "label": fiscal_year_label(snapshot.fiscal_year),
+            "label": fiscal_year_on_screen(snapshot.fiscal_year),
             "rows": _display_rows(snapshot),
             "is_officer": is_officer,
             "approve_form": approve_form,
@@ -207,7 +207,7 @@ def compute(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("%(label)sの集計を開始しました。終わると下書きのスナップショットが一覧に加わります。")
-            % {"label": fiscal_year_label(fy)},
+            % {"label": fiscal_year_on_screen(fy)},
         )
     return redirect("indicators:dashboard")
 

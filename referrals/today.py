@@ -70,7 +70,8 @@ def referral_sections(user: User, membership: StaffMembership) -> list[TodaySect
             who = f" {referral.case.person}" if referral.identifies else ""
             items.append(
                 TodayItem(
-                    label=f"{_lazy('つなぎ')} {referral.pk}{who}({other})",
+                    label=_lazy("つなぎ %(number)s%(who)s(%(agency)s)")
+                    % {"number": referral.pk, "who": who, "agency": other},
                     url=reverse("referrals:detail", kwargs={"pk": referral.pk}),
                     when=referral.answer_by,
                     overdue=referral.answer_by < today,

@@ -195,6 +195,27 @@ def built_strings(root: Path = ROOT) -> list[str]:
     return found
 
 
+def calls_in_f_strings(root: Path = ROOT) -> list[str]:
+    """The gettext calls written inside an f-string's braces, as "path:line: call":
+    xgettext does not read into f-strings, so makemessages never extracts them."""
+    found = []
+    for path in python_files(root):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        functions, _modules = _translation_names(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in functions
+                ):
+                    relative = path.relative_to(root).as_posix()
+                    found.append(f"{relative}:{inner.lineno}: {ast.unparse(inner)}")
+    return found
+
+
 def _use_from_args(
     positions: tuple[int | None, int, int | None], args: list, path: str, line: int
 ) -> Use | None:

@@ -13,7 +13,7 @@ from casework.models import (
     MAX_ID,
     validate_record_date,
 )
-from casework.wareki import parse_date, wareki_date
+from casework.wareki import date_on_screen, parse_date
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -56,7 +56,7 @@ class BirthDateInput(forms.TextInput):
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, datetime.date):
-            return wareki_date(value)
+            return date_on_screen(value)
         return super().format_value(value)
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models.common import valid_choice, validate_record_date
 from casework.models.org import Agency
 from casework.models.persons import Person
-from casework.wareki import wareki_date
+from casework.wareki import date_on_screen
 
 
 class ConsentBasis(models.TextChoices):
@@ -80,7 +80,7 @@ class Consent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_basis_display()} ({wareki_date(self.given_on)})"
+        return f"{self.get_basis_display()} ({date_on_screen(self.given_on)})"
 
     @property
     def is_active(self) -> bool:

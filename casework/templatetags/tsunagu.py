@@ -77,7 +77,7 @@ def cooloff_minutes() -> int:
 
 @register.filter
 def fy_label(fy: int) -> str:
-    return wareki.fiscal_year_label(int(fy))
+    return wareki.fiscal_year_on_screen(int(fy))
 
 
 @register.simple_tag

@@ -10,7 +10,10 @@ To list what is missing without running the tests:
     DJANGO_DEBUG=true python -m tests.catalog_strings
 """
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 
 import polib
@@ -179,3 +182,113 @@ def test_the_catalog_compiles(tmp_path):
     shutil.copy(CATALOG, copy)
     polib.pofile(str(copy)).save_as_mofile(str(tmp_path / "django.mo"))
     assert (tmp_path / "django.mo").stat().st_size > 0
+
+
+# --- what makemessages extracts -----------------------------------------------------------
+
+# The names xgettext extracts from Python, with Django's makemessages' keywords: a gettext
+# function imported under any other name is invisible to it (its strings never reach a
+# translator), unless casework's makemessages command adds the name.
+XGETTEXT_NAMES = {
+    "gettext",
+    "ngettext",
+    "gettext_noop",
+    "gettext_lazy",
+    "ngettext_lazy",
+    "pgettext",
+    "npgettext",
+    "pgettext_lazy",
+    "npgettext_lazy",
+}
+SINGULAR = {"gettext", "gettext_lazy", "gettext_noop"}  # what xgettext's `_` takes
+
+
+def _unextracted_names(root=catalog_strings.ROOT):
+    from casework.management.commands.makemessages import ALIASES
+
+    found = []
+    for path in catalog_strings.python_files(root):
+        tree = catalog_strings.ast.parse(path.read_text(encoding="utf-8"))
+        functions, _modules = catalog_strings._translation_names(tree)
+        for name, function in sorted(functions.items()):
+            if name == function and name in XGETTEXT_NAMES:
+                continue
+            if (name == "_" and function in SINGULAR) or ALIASES.get(name) == function:
+                continue
+            found.append(f"{path.relative_to(root).as_posix()}: {function} as {name}")
+    return found
+
+
+def test_makemessages_extracts_every_name_the_app_calls_gettext_by():
+    """`gettext_lazy as _lazy` is read by the check above but not by xgettext: the
+    makemessages command must be told each such name (casework/management/commands/
+    makemessages.py), or the module must use a name xgettext knows."""
+    unknown = _unextracted_names()
+    assert not unknown, _report("gettext imported under a name makemessages skips", unknown)
+
+
+def test_the_name_check_finds_an_alias_makemessages_skips(tmp_path):
+    (tmp_path / "casework").mkdir()
+    (tmp_path / "casework" / "views.py").write_text(
+        "from django.utils.translation import gettext_lazy as _lazy, gettext_lazy as L_\n"
+        "from django.utils.translation import ngettext as _, pgettext\n",
+        encoding="utf-8",
+    )
+    assert _unextracted_names(tmp_path) == [
+        "casework/views.py: gettext_lazy as L_",
+        "casework/views.py: ngettext as _",
+    ]
+
+
+def _makemessages_copy(tmp_path):
+    """Run makemessages on a copy of the sources and the catalog: the catalog it would write."""
+    root = catalog_strings.ROOT
+    ignore = shutil.ignore_patterns("__pycache__", "*.mo")
+    for name in (*catalog_strings.APP_PACKAGES, "bench", "templates", "static", "locale"):
+        shutil.copytree(root / name, tmp_path / name, ignore=ignore)
+    shutil.copy(root / "manage.py", tmp_path / "manage.py")
+    env = {**os.environ, "DJANGO_DEBUG": "true", "TSUNAGU_VAR_DIR": str(tmp_path / "var")}
+    command = [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete"]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return polib.pofile(str(tmp_path / CATALOG.relative_to(root)))
+
+
+@pytest.mark.skipif(
+    not shutil.which("xgettext"), reason="needs GNU gettext (apt-get install gettext)"
+)
+def test_makemessages_extracts_what_the_check_reads_and_the_catalog_translates_it(
+    messages, tmp_path
+):
+    """What a translator's `makemessages -l en` run would give: every string the check reads
+    is extracted, nothing more, and each has an English msgstr once merged."""
+    written = _makemessages_copy(tmp_path)
+    extracted = {(e.msgctxt, e.msgid) for e in written} - django_msgids()
+    read = {(m.msgctxt, m.msgid) for m in messages}
+    assert sorted(read - extracted, key=str) == [], "makemessages leaves these out"
+    assert sorted(extracted - read, key=str) == [], "the check leaves these out"
+    untranslated = [
+        e.msgid
+        for e in written
+        if (e.msgctxt, e.msgid) in read and (not e.translated() or "fuzzy" in e.flags)
+    ]
+    assert untranslated == []
+
+
+def test_no_gettext_call_inside_an_f_string():
+    """f'{_("途中")}' is translated at run time but never extracted: xgettext does not read
+    into f-strings. Translate first, then format: label = _("途中"); f"{label}"."""
+    found = catalog_strings.calls_in_f_strings()
+    assert not found, _report("gettext calls inside an f-string", found)
+
+
+def test_the_f_string_check_finds_a_call_inside_braces(tmp_path):
+    (tmp_path / "casework").mkdir()
+    (tmp_path / "casework" / "views.py").write_text(
+        "from django.utils.translation import gettext as _\n"
+        "label = _('外')\n"
+        "A = f'<b>{label}</b>'\n"
+        "B = f'<b>{_(\"中\")}</b>'\n",
+        encoding="utf-8",
+    )
+    assert catalog_strings.calls_in_f_strings(tmp_path) == ["casework/views.py:4: _('中')"]
