@@ -98,12 +98,18 @@ def _translation() -> dict[int, str | None]:
 _TRANSLATION = _translation()
 
 
+# Between the kanji and the kana parts of a person's search key.
+KEY_SEPARATOR = "|"
+
+
 def normalize_name(text: str) -> str:
     """NFKC (half-width kana, full-width letters, most compatibility ideographs), kana folded,
     old and variant kanji folded, variation selectors dropped, case folded, no spaces."""
     text = unicodedata.normalize("NFKC", text or "")
     text = text.translate(_TRANSLATION).casefold()
-    return "".join(text.split())
+    # The search key's separator is never part of a name: a typed 「|」 or 「｜」 (NFKC makes
+    # it "|") would otherwise match every key.
+    return "".join(text.split()).replace(KEY_SEPARATOR, "")
 
 
 def person_search_key(family: str, given: str, family_kana: str, given_kana: str) -> str:
@@ -112,4 +118,5 @@ def person_search_key(family: str, given: str, family_kana: str, given_kana: str
     Kanji and kana readings are kept as separate parts joined by a separator that
     normalization never produces, so a search for a fragment never spans the two.
     """
-    return "|".join([normalize_name(family + given), normalize_name(family_kana + given_kana)])
+    parts = [normalize_name(family + given), normalize_name(family_kana + given_kana)]
+    return KEY_SEPARATOR.join(parts)

@@ -364,5 +364,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Django's own handlers of "django" (a console one under DEBUG, mail_admins) would print
     # the 403's traceback beside the one line: its records go to the root's console only.
-    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
+    # At INFO at most, as Django keeps it: at DEBUG django.db.backends would print every SQL
+    # statement with its parameters, personal data included.
+    "loggers": {
+        "django": {
+            "handlers": [],
+            "level": "INFO" if LOG_LEVEL == "DEBUG" else LOG_LEVEL,
+            "propagate": True,
+        }
+    },
 }

@@ -4,11 +4,16 @@ names, no record ids — only the snapshot's already-suppressed figures."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.utils import translation
 
 from casework import xlsx
 from casework.templatetags.tsunagu import jdate, jdatetime
@@ -16,6 +21,8 @@ from casework.wareki import fiscal_year_label
 from indicators.definitions import INDICATORS, Indicator, Source, progress
 from indicators.models import Snapshot
 from indicators.selectors import entry_has_no_data
+
+_T = TypeVar("_T")
 
 SUPPRESSED = "*"
 NO_DATA = "—"
@@ -99,7 +106,8 @@ def summary_values(snapshot: Snapshot) -> list[list[Any]]:
                 indicator.target,
                 label,
                 NO_RECORDS if no_data else value,
-                NOT_COMPUTED if partial and not no_data else progress(indicator, value),
+                # No records that year: no progress either (the roll-up's 0 is no figure).
+                None if no_data else NOT_COMPUTED if partial else progress(indicator, value),
                 indicator.period_label_for(snapshot.fiscal_year),
                 indicator.source_label,
                 indicator.method,
@@ -185,6 +193,19 @@ def _safe_rows(rows: list[list[str]]) -> list[list[str]]:
     return [[_safe(v) for v in row] for row in rows]
 
 
+def _in_the_wards_language(export: Callable[[Snapshot], _T]) -> Callable[[Snapshot], _T]:
+    """The exports are the ward's Japanese documents, whatever the reader's screen language:
+    labels, states and dates as the annual review files them."""
+
+    @functools.wraps(export)
+    def wrapped(snapshot: Snapshot) -> _T:
+        with translation.override(settings.LANGUAGE_CODE):
+            return export(snapshot)
+
+    return wrapped
+
+
+@_in_the_wards_language
 def to_csv(snapshot: Snapshot) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -386,6 +407,7 @@ def _meta_sheet(sheet: Any, snapshot: Snapshot) -> None:
     )
 
 
+@_in_the_wards_language
 def to_xlsx(snapshot: Snapshot) -> bytes:
     """The figures, one sheet per breakdown as a cross table, and the snapshot's record."""
     from openpyxl import Workbook

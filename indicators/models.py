@@ -188,7 +188,7 @@ class Snapshot(models.Model):
             # The year's figure for the annual review is the end of one chain: one first
             # approval per year, each approved snapshot replaced at most once (supersedes is
             # one-to-one), and a replacement names an earlier approved snapshot of its own
-            # year (a trigger, migration 0005). So a year has one current approval.
+            # year (a trigger, migration 0004). So a year has one current approval.
             models.UniqueConstraint(
                 fields=["fiscal_year"],
                 condition=Q(state="approved", supersedes__isnull=True),

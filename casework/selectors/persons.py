@@ -31,6 +31,9 @@ def person_search(
     key = normalize_name(query)
     if key:
         persons = _containing(persons, key)
+    elif query.strip():
+        # Typed, but nothing of it can be part of a name (only 「|」): it matches nobody.
+        return persons.none()
     if birth_date:
         persons = persons.filter(birth_date=birth_date)
     return persons.select_related("district").order_by("search_key", "pk")

@@ -232,3 +232,15 @@ def test_postgres_answers_the_folded_query_from_its_indexes(cast):
     # two characters through the bigrams (migration 0019), more through the trigrams (0017).
     assert "casework_person_search_bigrams" in _plan(normalize_name("渡邊"))
     assert "casework_person_search_trgm" in _plan(normalize_name("髙橋太郎"))
+
+
+@pytest.mark.parametrize("typed", ["|", "｜", "渡辺|", "|わたなべ"])
+def test_the_keys_separator_typed_matches_nobody_by_itself(client, cast, typed):
+    """The search key joins the kanji and the kana parts with 「|」; typed (or as 「｜」,
+    which NFKC makes 「|」) it is dropped, never matched against every key."""
+    for name, kana in (("渡邊", "わたなべ"), ("佐藤", "さとう"), ("鈴木", "すずき")):
+        services.person_create(actor=cast.csw_a, family_name=name, family_name_kana=kana)
+    found = [p.family_name for p in selectors.person_search(cast.csw_a, query=typed)]
+    assert "佐藤" not in found and "鈴木" not in found
+    assert found == ([] if typed in ("|", "｜") else ["渡邊"])
+    assert normalize_name(typed) == typed.strip("|｜")

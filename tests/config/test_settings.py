@@ -1,5 +1,6 @@
 """Settings come from the environment; a malformed value stops start-up naming the variable."""
 
+import logging
 import os
 import secrets
 import subprocess
@@ -125,3 +126,19 @@ def test_email_links_default_to_the_first_allowed_host_in_production():
         **_production_env(),
     )
     assert result.stdout.strip().splitlines()[-1] == "https://tsunagu.example.lg.jp", result.stderr
+
+
+def test_debug_log_level_prints_no_sql_with_its_personal_data():
+    """DJANGO_LOG_LEVEL=DEBUG shows the app's debug lines, but Django's own loggers stay at
+    INFO: django.db.backends would print every statement with its parameters."""
+    code = (
+        "import logging; from django.db import connection; "
+        "connection.force_debug_cursor = True; "
+        "connection.cursor().execute('SELECT %s', ['渡辺 太郎']); "
+        "print(logging.getLogger('django').getEffectiveLevel(), "
+        "logging.getLogger('casework').getEffectiveLevel())"
+    )
+    result = _manage("shell", "-c", code, DJANGO_DEBUG="true", DJANGO_LOG_LEVEL="DEBUG")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [str(logging.INFO), str(logging.DEBUG)]
+    assert "渡辺" not in result.stderr and "SELECT" not in result.stderr

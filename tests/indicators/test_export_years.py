@@ -58,11 +58,32 @@ def test_a_year_before_records_began_exports_no_data_not_zero(client, cast, worl
     _book, sheet, header, rows = _xlsx(client, fy2022)
     value = header.index("今年度の値")
     assert rows["P2-1a"][value].value == "データなし"
+    # No records, no progress: the roll-up's placeholder 0 gives no −231.0%.
+    progress = header.index("目標に対する進捗(%)")
+    for code in ("P2-1a", "P1-3b"):
+        assert rows[code][progress].value == "—", code
     assert rows["P1-3a"][value].value == 0 and rows["P1-3a"][value].data_type == "n"
     notes = [c.value for c in sheet["A"] if c.value]
     assert any(str(n).startswith("「データなし」") for n in notes)
     csv_row = next(r for r in _csv(client, fy2022) if r and r[0] == "P2-1a")
-    assert csv_row[6] == "データなし"
+    assert csv_row[6] == "データなし" and csv_row[7] == "—"
+
+
+def test_an_export_is_the_wards_japanese_document_on_an_english_screen(
+    client, cast, december_2024
+):
+    services.snapshot_approve(
+        actor=cast.indicator_officer, snapshot=december_2024, partial_year_confirmed=True
+    )
+    client.force_login(cast.indicator_officer)
+    client.cookies["django_language"] = "en"
+    assert "Snapshots" in client.get(reverse("indicators:dashboard")).content.decode()
+    book, sheet, _header, _rows = _xlsx(client, december_2024)
+    meta = {r[0].value: r[1].value for r in book["集計情報"].iter_rows() if r[0].value}
+    assert meta["状態"] == "承認済み" and meta["集計日時"].startswith("令和6年12月31日")
+    assert "(承認済み)" in sheet["A1"].value and "Approved" not in sheet["A1"].value
+    csv_text = "\n".join(",".join(r) for r in _csv(client, december_2024))
+    assert "承認済み" in csv_text and "Approved" not in csv_text
 
 
 def test_a_replaced_approval_says_so_in_its_export(client, cast, world, december_2024):
