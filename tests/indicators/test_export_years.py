@@ -69,9 +69,7 @@ def test_a_year_before_records_began_exports_no_data_not_zero(client, cast, worl
     assert csv_row[6] == "データなし" and csv_row[7] == "—"
 
 
-def test_an_export_is_the_wards_japanese_document_on_an_english_screen(
-    client, cast, december_2024
-):
+def test_an_export_is_the_wards_japanese_document_on_an_english_screen(client, cast, december_2024):
     services.snapshot_approve(
         actor=cast.indicator_officer, snapshot=december_2024, partial_year_confirmed=True
     )
