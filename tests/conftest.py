@@ -9,7 +9,9 @@ import functools
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.db.backends.postgresql.operations import DatabaseOperations as PgOperations
+from django.utils import translation
 
 from tests import builders
 from tests.builders import Cast, Workflow, build_cast
@@ -61,6 +63,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("skips are failures under CI=true")
         for nodeid in _skipped:
             terminalreporter.line(f"SKIPPED IN CI: {nodeid}")
+
+
+@pytest.fixture(autouse=True)
+def _the_wards_language():
+    """Each test starts in Japanese. A request through the test client runs in this thread,
+    and its LocaleMiddleware leaves the request's language active after the response: a
+    test that switched to English would otherwise pass English on to the tests after it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
