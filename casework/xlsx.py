@@ -7,11 +7,13 @@ counts double, as it takes two columns on screen), and sets up A4 printing fitte
 page width with the title and the page number in the header and footer.
 
 Numbers are written as numbers with a number format (`number`); a value that may not be
-shown is written as its mark, aligned right like the numbers around it (`mark`).
+shown is written as its mark, aligned right like the numbers around it (`mark`). Text that
+people typed goes through `safe_text`, in a workbook and in a CSV alike.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -37,6 +39,24 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E2EC")
 _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 RIGHT = Alignment(horizontal="right")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula. Text that people
+# typed (a survey's name, a 経過記録) must never run: it is quoted. A plain negative number
+# is left as it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def safe_text(value: str) -> str:
+    """The text, quoted with a leading ' if a spreadsheet would run it as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_rows(rows: list[list[str]]) -> list[list[str]]:
+    return [[safe_text(v) for v in row] for row in rows]
 
 
 def text_width(text: str) -> int:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "outreach",
     "django_celery_beat",
     "indicators",
+    "returns",
     "reminders",
     "bench",
 ]

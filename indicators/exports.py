@@ -18,6 +18,7 @@ from django.utils import translation
 from casework import xlsx
 from casework.templatetags.tsunagu import jdate, jdatetime
 from casework.wareki import fiscal_year_label
+from casework.xlsx import safe_rows, safe_text
 from indicators.definitions import INDICATORS, Indicator, Source, progress
 from indicators.models import Snapshot
 from indicators.selectors import entry_has_no_data
@@ -175,24 +176,6 @@ def snapshot_meta(snapshot: Snapshot) -> list[list[str]]:
     ]
 
 
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula. Text typed by an
-# officer (a survey's name, a reporting body) must never run: it is quoted.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: str) -> str:
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def _safe_rows(rows: list[list[str]]) -> list[list[str]]:
-    return [[_safe(v) for v in row] for row in rows]
-
-
 def _in_the_wards_language(export: Callable[[Snapshot], _T]) -> Callable[[Snapshot], _T]:
     """The exports are the ward's Japanese documents, whatever the reader's screen language:
     labels, states and dates as the annual review files them."""
@@ -209,12 +192,12 @@ def _in_the_wards_language(export: Callable[[Snapshot], _T]) -> Callable[[Snapsh
 def to_csv(snapshot: Snapshot) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerows(_safe_rows(snapshot_meta(snapshot)))
+    writer.writerows(safe_rows(snapshot_meta(snapshot)))
     writer.writerow([])
     writer.writerow(HEADERS)
-    writer.writerows(_safe_rows(summary_rows(snapshot)))
+    writer.writerows(safe_rows(summary_rows(snapshot)))
     writer.writerow([])
-    writer.writerows(_safe_rows(breakdown_rows(snapshot)))
+    writer.writerows(safe_rows(breakdown_rows(snapshot)))
     # A BOM so that Excel opens the Japanese text as UTF-8.
     return "\ufeff" + out.getvalue()
 
@@ -296,7 +279,7 @@ def _put(cell: Any, value: Any, number_format: str, missing: str = SUPPRESSED) -
     elif isinstance(value, int | float) and not isinstance(value, bool):
         xlsx.number(cell, value, number_format)
     else:
-        cell.value = _safe(str(value)) if value != "" else None
+        cell.value = safe_text(str(value)) if value != "" else None
 
 
 def _edition(snapshot: Snapshot) -> str:

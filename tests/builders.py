@@ -175,10 +175,21 @@ class Workflow:
 def records_of_every_kind(cast, case_a, workflow) -> dict:
     """One record of every kind that has its own URL, all hanging off case_a."""
     workflow.screen(case_a, cast.csw_a)
+    today = timezone.localdate()
+    # Plan 1 in force with an evaluation; plan 2, on a newer assessment, awaits approval.
+    workflow.assess(case_a, cast.csw_a)
+    in_force = workflow.approved_plan(case_a, cast.csw_a)
+    monitoring = services.monitoring_add(
+        actor=cast.csw_a,
+        plan=in_force,
+        kind="evaluation",
+        monitored_on=today,
+        progress="on_track",
+        notes="家計簿をつけ始めた。",
+    )
     assessment = workflow.assess(case_a, cast.csw_a)
     plan = workflow.draft_plan(case_a, cast.csw_a)
     services.plan_submit(actor=cast.csw_a, plan=plan)
-    today = timezone.localdate()
     enrolment = services.enrolment_add(
         actor=cast.csw_a,
         case=case_a,
@@ -264,6 +275,7 @@ def records_of_every_kind(cast, case_a, workflow) -> dict:
         "household_member": case_a.person.household_member.get(left_on__isnull=True),
         "assessment": assessment,
         "plan": plan,
+        "monitoring": monitoring,
         "enrolment": enrolment,
         "closure": closure,
         "meeting": meeting,

@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from casework import services
+from casework import selectors, services
+from casework.demo import scores
 from casework.demo.links import _BuildLinks
 from casework.demo.planner import Planner
 from casework.demo.plans import HOUKATSU, CasePlan, PersonPlan, Step
@@ -30,6 +31,7 @@ from casework.models import (
     Agency,
     Case,
     District,
+    MonitoringEntry,
     Person,
     Relation,
     Role,
@@ -220,6 +222,7 @@ class Command(_BuildLinks, BaseCommand):
                 next_action=contact.next_action,
             )
         in_force: SupportPlan | None = None  # the approved plan monitoring is recorded against
+        start: dict[str, int] = {}  # its baseline on the 評価シート's change items
         children: list[Person] = []
         for step in plan.steps:
             data = step.data
@@ -245,6 +248,7 @@ class Command(_BuildLinks, BaseCommand):
                 support_plan = self._plan(case, plan, step, worker, supervisor)
                 if support_plan.state == "approved":
                     in_force = support_plan
+                    start = selectors.plan_baseline(support_plan)
             elif step.kind == "monitoring":
                 assert in_force is not None  # the planner monitors approved plans only
                 services.monitoring_add(
@@ -255,6 +259,11 @@ class Command(_BuildLinks, BaseCommand):
                     notes=data["notes"],
                     next_monitoring_on=data["next"],
                     kind=data["kind"],
+                    scores=(
+                        scores.evaluation(f"{case.number}:{step.on}", start, data["progress"])
+                        if data["kind"] == MonitoringEntry.Kind.EVALUATION
+                        else None
+                    ),
                 )
             elif step.kind == "child":
                 child = self._person(data["person"], worker)
@@ -311,10 +320,17 @@ class Command(_BuildLinks, BaseCommand):
                     "agency": self.agencies[key] if key else None,
                     "agency_note": note,
                     "frequency": frequency,
+                    "is_employment_support": description in scores.EMPLOYMENT_SUPPORT_ACTIONS,
                 }
             )
+        employment = any(a["is_employment_support"] for a in actions)
+        version = case.plans.count() + 1
         support_plan = services.plan_create(
-            actor=worker, case=case, actions=actions, **step.data["fields"]
+            actor=worker,
+            case=case,
+            actions=actions,
+            baseline=scores.baseline(f"{case.number}:{version}", employment),
+            **step.data["fields"],
         )
         state = step.data["state"]
         if state == "draft":

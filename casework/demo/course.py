@@ -403,7 +403,7 @@ class _PlannerCourse(_PlannerBase):
         rng = self.rng
         group = GROUPS[case.main_concern]
         progresses, weights = zip(*PROGRESS_WEIGHTS, strict=True)
-        for day, following in zip(days, [*days[1:], next_on], strict=True):
+        for index, (day, following) in enumerate(zip(days, [*days[1:], next_on], strict=True)):
             progress = rng.choices(progresses, weights)[0]
             if good_end and day == days[-1]:
                 progress = MonitoringProgress.ON_TRACK
@@ -415,6 +415,9 @@ class _PlannerCourse(_PlannerBase):
                 notes = rng.choice(MONITORING_STALLED)
             else:
                 notes = rng.choice(MONITORING_WORSE)
-            data = {"kind": MonitoringEntry.Kind.MONITORING, "progress": progress,
-                    "notes": notes, "next": following}  # fmt: skip
+            # About six months in, the third one is the plan's evaluation (評価シート).
+            kind = (
+                MonitoringEntry.Kind.EVALUATION if index == 2 else MonitoringEntry.Kind.MONITORING
+            )
+            data = {"kind": kind, "progress": progress, "notes": notes, "next": following}
             case.steps.append(Step("monitoring", day, data))

@@ -31,6 +31,7 @@ from casework.forms.persons import ConfirmNewPersonForm as ConfirmNewPersonForm
 from casework.forms.persons import HouseholdLinkForm as HouseholdLinkForm
 from casework.forms.persons import PersonForm as PersonForm
 from casework.forms.persons import PersonSearchForm as PersonSearchForm
+from casework.forms.plans import BaselineForm as BaselineForm
 from casework.forms.plans import BasePlanActionFormSet as BasePlanActionFormSet
 from casework.forms.plans import MonitoringForm as MonitoringForm
 from casework.forms.plans import PlanActionForm as PlanActionForm

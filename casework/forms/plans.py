@@ -13,9 +13,36 @@ from django.utils.translation import gettext_lazy as _
 from casework.forms.common import DATE_WIDGET
 from casework.models import (
     Agency,
+    ChangeItem,
+    ChangeScore,
     MonitoringEntry,
     SupportPlan,
 )
+
+# The scale of every change item, with 「未評価」 (not assessed) first: the default.
+SCORE_CHOICES = [("", _("未評価")), *ChangeScore.choices]
+
+
+def _score_fields() -> dict[str, forms.Field]:
+    return {
+        f"score_{item}": forms.TypedChoiceField(
+            label=label, choices=SCORE_CHOICES, coerce=int, empty_value=None, required=False
+        )
+        for item, label in ChangeItem.choices
+    }
+
+
+class ChangeScoresMixin:
+    """The 評価シート's change items as fields `score_<item>`, each 1–5 or 未評価."""
+
+    cleaned_data: dict[str, Any]
+
+    def score_fields(self) -> list[forms.BoundField]:
+        return [self[f"score_{item}"] for item in ChangeItem.values]  # type: ignore[index]
+
+    def scores(self) -> dict[str, int | None]:
+        """item -> score (None: 未評価), as the services take them (after is_valid)."""
+        return {item: self.cleaned_data.get(f"score_{item}") for item in ChangeItem.values}
 
 
 class SupportPlanForm(forms.ModelForm):
@@ -82,6 +109,14 @@ class SupportPlanForm(forms.ModelForm):
         }
 
 
+class BaselineForm(ChangeScoresMixin, forms.Form):
+    """The person's state at plan start (プラン開始時), written with the plan."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(_score_fields())
+
+
 class PlanActionForm(forms.Form):
     description = forms.CharField(label=_("支援内容"), max_length=300, required=False)
     agency = forms.ModelChoiceField(
@@ -89,6 +124,7 @@ class PlanActionForm(forms.Form):
     )
     agency_note = forms.CharField(label=_("担当(機関外)"), max_length=100, required=False)
     frequency = forms.CharField(label=_("頻度"), max_length=100, required=False)
+    is_employment_support = forms.BooleanField(label=_("就労支援"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +135,10 @@ class PlanActionForm(forms.Form):
         data = super().clean()
         assert data is not None  # Django's clean returns cleaned_data
         if not (data.get("description") or "").strip() and (
-            data.get("agency") or data.get("agency_note") or data.get("frequency")
+            data.get("agency")
+            or data.get("agency_note")
+            or data.get("frequency")
+            or data.get("is_employment_support")
         ):
             self.add_error("description", _("支援内容を入力してください。"))
         return data
@@ -139,7 +178,9 @@ PlanActionFormSet = forms.formset_factory(
 )
 
 
-class MonitoringForm(forms.ModelForm):
+class MonitoringForm(ChangeScoresMixin, forms.ModelForm):
+    """Monitoring or evaluation; an evaluation also scores the change items."""
+
     class Meta:
         model = MonitoringEntry
         fields = ["kind", "monitored_on", "progress", "notes", "next_monitoring_on"]
@@ -150,8 +191,37 @@ class MonitoringForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        baseline: dict[str, int] | None = kwargs.pop("baseline", None)
         kwargs.setdefault("initial", {}).setdefault("monitored_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        self.fields.update(_score_fields())
+        if baseline is not None:
+            # Beside each item, the plan's start to compare with.
+            labels = dict(ChangeScore.choices)
+            for item in ChangeItem.values:
+                start = baseline.get(item)
+                self.fields[f"score_{item}"].help_text = _("プラン開始時: %(score)s") % {
+                    "score": labels[start] if start is not None else _("未評価")
+                }
+
+    def base_fields_shown(self) -> list[forms.BoundField]:
+        """The entry's own fields, without the change items (shown apart)."""
+        return [self[name] for name in MonitoringForm.Meta.fields]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None  # Django's clean returns cleaned_data
+        if data.get("kind") != MonitoringEntry.Kind.EVALUATION:
+            scored = [item for item, score in self.scores().items() if score is not None]
+            if scored:
+                self.add_error(
+                    f"score_{scored[0]}",
+                    _(
+                        "変化項目の点数は評価で記録します。種別を「評価」にするか、"
+                        "点数を「未評価」に戻してください。"
+                    ),
+                )
+        return data
 
     def _get_validation_exclusions(self):
         return super()._get_validation_exclusions() | {"plan", "author"}

@@ -37,6 +37,11 @@ from casework.models.contacts import ContactRecordVersion as ContactRecordVersio
 from casework.models.drafts import Draft as Draft
 from casework.models.drafts import DraftKind as DraftKind
 from casework.models.drafts import FormSubmission as FormSubmission
+from casework.models.evaluation import SCORE_MAX as SCORE_MAX
+from casework.models.evaluation import SCORE_MIN as SCORE_MIN
+from casework.models.evaluation import ChangeItem as ChangeItem
+from casework.models.evaluation import ChangeItemScore as ChangeItemScore
+from casework.models.evaluation import ChangeScore as ChangeScore
 from casework.models.intake import EmergencyKind as EmergencyKind
 from casework.models.intake import EmergencySupport as EmergencySupport
 from casework.models.intake import Intake as Intake

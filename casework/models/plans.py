@@ -148,6 +148,9 @@ class PlanAction(models.Model):
     )
     agency_note = models.CharField(_("担当(機関外)"), max_length=100, blank=True)
     frequency = models.CharField(_("頻度"), max_length=100, blank=True)
+    # The national return counts persons whose plan includes employment support
+    # (就労支援対象者数): the worker marks the actions that are.
+    is_employment_support = models.BooleanField(_("就労支援"), default=False)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -16,6 +16,9 @@ from casework.selectors.corrections import person_corrections as person_correcti
 from casework.selectors.corrections import voided_contacts as voided_contacts
 from casework.selectors.drafts import draft_data as draft_data
 from casework.selectors.drafts import draft_for as draft_for
+from casework.selectors.evaluation import last_known_scores as last_known_scores
+from casework.selectors.evaluation import plan_baseline as plan_baseline
+from casework.selectors.evaluation import plan_change_table as plan_change_table
 from casework.selectors.meetings import MEETING_SEARCH_LIMIT as MEETING_SEARCH_LIMIT
 from casework.selectors.meetings import cases_of_meetings as cases_of_meetings
 from casework.selectors.meetings import meeting_case_choices as meeting_case_choices

@@ -14,6 +14,7 @@ from casework import access
 from casework.models import (
     Case,
     CaseStatus,
+    ChangeItem,
     MonitoringEntry,
     PlanAction,
     PlanState,
@@ -31,6 +32,14 @@ from casework.services.common import (
     _set_status,
 )
 from casework.services.corrections import StaleRecord
+from casework.services.evaluation import (
+    Scores,
+    baseline_of,
+    baseline_replace,
+    clean_scores,
+    evaluation_scores_add,
+    score_field,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -62,6 +71,7 @@ def _save_actions(plan: SupportPlan, actions: Iterable[dict[str, Any]]) -> None:
                 agency=action.get("agency"),
                 agency_note=(action.get("agency_note") or "").strip(),
                 frequency=(action.get("frequency") or "").strip(),
+                is_employment_support=bool(action.get("is_employment_support")),
                 sort_order=index,
             )
         )
@@ -103,17 +113,24 @@ def _plan_fields(fields: PlanFields) -> PlanFields:
 
 @transaction.atomic
 def plan_create(
-    *, actor: User, case: Case, actions: Iterable[dict[str, Any]] = (), **fields: Unpack[PlanFields]
+    *,
+    actor: User,
+    case: Case,
+    actions: Iterable[dict[str, Any]] = (),
+    baseline: Scores | None = None,
+    **fields: Unpack[PlanFields],
 ) -> SupportPlan:
     """A new draft plan version, based on the latest assessment.
 
     A case has at most one plan being written; a plan that replaces an approved one needs
-    a re-assessment made after that plan was based on its assessment.
+    a re-assessment made after that plan was based on its assessment. `baseline` is the
+    person's state on the 評価シート's change items at plan start (item -> 1..5 or None).
     """
     fields = _plan_fields(fields)
     _require(access.WORK, actor, case)
     _lock(case)
     _require_open(case)
+    scores = clean_scores(baseline)
     if case.status in (CaseStatus.INTAKE, CaseStatus.SCREENING):
         raise Refusal(_("支援プランの前にアセスメントを記録してください。"))
     assessment = case.assessments.order_by("-version").first()
@@ -140,6 +157,7 @@ def plan_create(
     plan.save()
     plan.contributors.add(actor)
     _save_actions(plan, actions)
+    baseline_replace(plan, scores)
     if case.status == CaseStatus.ASSESSMENT:
         _set_status(case=case, status=CaseStatus.PLANNING, actor=actor, reason="プラン作成")
     return plan
@@ -158,29 +176,36 @@ def plan_update(
     plan: SupportPlan,
     actions: Iterable[dict[str, Any]] = (),
     revision: int | None = None,
+    baseline: Scores | None = None,
     **fields: Unpack[PlanFields],
 ) -> SupportPlan:
     """Save an edit of a draft plan. `revision` is the one the form was opened on: over a
     newer one the save is refused (StaleRecord), with the fields that differ. Only an edit
-    that changes something makes the actor a contributor (four eyes)."""
+    that changes something makes the actor a contributor (four eyes). `baseline` None
+    leaves the plan's baseline scores as they are; a mapping replaces them."""
     fields = _plan_fields(fields)
     _require(access.WORK, actor, plan.case)
     plan = _lock_plan(plan)
     _require_open(plan.case)
+    scores = None if baseline is None else clean_scores(baseline)
     if plan.state != PlanState.DRAFT:
         raise Refusal(_("下書きのプランだけを編集できます。承認済みのプランは変更できません。"))
     actions = list(actions)
     sent: dict[str, Any] = dict(fields)
     differ = [n for n in PLAN_FIELDS if n in sent and getattr(plan, n) != sent[n]]
     actions_differ = _action_rows(actions) != _present_actions(plan)
+    present_baseline = baseline_of(plan)
+    baseline_differs = scores is not None and scores != present_baseline
     if revision is not None and plan.revision != revision:
         changes = [(field_label(SupportPlan, n), field_display(plan, n)) for n in differ]
         if actions_differ:
             changes.append(
                 (str(_("支援内容")), "; ".join(a.description for a in plan.actions.all()))
             )
+        if baseline_differs:
+            changes.append((str(_("プラン開始時の状態")), _scores_display(present_baseline)))
         raise StaleRecord(changes, plan.revision)
-    if not differ and not actions_differ:
+    if not differ and not actions_differ and not baseline_differs:
         return plan  # nothing changed: nobody becomes a contributor
     merged = cast(
         "PlanFields", {name: fields.get(name, getattr(plan, name)) for name in PLAN_FIELDS}
@@ -194,10 +219,17 @@ def plan_update(
     plan.save(update_fields=[*(n for n in PLAN_FIELDS if n in fields), "revision"])
     plan.contributors.add(actor)
     _save_actions(plan, actions)
+    if scores is not None:
+        baseline_replace(plan, scores)
     return plan
 
 
-def _action_rows(actions: Iterable[dict[str, Any]]) -> list[tuple[str, int | None, str, str]]:
+def _scores_display(scores: dict[str, int]) -> str:
+    labels = dict(ChangeItem.choices)
+    return "; ".join(f"{labels[i]} {s}" for i, s in scores.items()) or str(_("未評価"))
+
+
+def _action_rows(actions: Iterable[dict[str, Any]]) -> list[tuple[str, int | None, str, str, bool]]:
     """Actions as the form sends them, in the shape they are compared in."""
     rows = []
     for action in actions:
@@ -211,14 +243,15 @@ def _action_rows(actions: Iterable[dict[str, Any]]) -> list[tuple[str, int | Non
                 getattr(agency, "pk", agency),
                 (action.get("agency_note") or "").strip(),
                 (action.get("frequency") or "").strip(),
+                bool(action.get("is_employment_support")),
             )
         )
     return rows
 
 
-def _present_actions(plan: SupportPlan) -> list[tuple[str, int | None, str, str]]:
+def _present_actions(plan: SupportPlan) -> list[tuple[str, int | None, str, str, bool]]:
     return [
-        (a.description, a.agency_id, a.agency_note, a.frequency)
+        (a.description, a.agency_id, a.agency_note, a.frequency, a.is_employment_support)
         for a in plan.actions.order_by("sort_order", "pk")
     ]
 
@@ -296,11 +329,25 @@ def monitoring_add(
     notes: str,
     next_monitoring_on: datetime.date | None = None,
     kind: str = MonitoringEntry.Kind.MONITORING,
+    scores: Scores | None = None,
 ) -> MonitoringEntry:
-    """Monitoring or evaluation of the plan in force; it sets the next monitoring date."""
+    """Monitoring or evaluation of the plan in force; it sets the next monitoring date.
+
+    An evaluation scores the 評価シート's change items (item -> 1..5, or None for 未評価;
+    every item may be left 未評価). A monitoring records no scores."""
     _require(access.WORK, actor, plan.case)
     plan = _lock_plan(plan)
     _require_open(plan.case)
+    cleaned = clean_scores(scores)
+    if cleaned and kind != MonitoringEntry.Kind.EVALUATION:
+        raise Refusal(
+            {
+                score_field(next(iter(cleaned))): _(
+                    "変化項目の点数は評価で記録します。種別を「評価」にするか、"
+                    "点数を「未評価」に戻してください。"
+                )
+            }
+        )
     if plan.state != PlanState.APPROVED:
         raise Refusal(_("モニタリングは承認済みで有効なプランに対してのみ記録できます。"))
     _not_future(monitored_on, "monitored_on")
@@ -319,6 +366,7 @@ def monitoring_add(
     )
     entry.full_clean()
     entry.save()
+    evaluation_scores_add(entry, cleaned)
     if next_monitoring_on:
         # The plan's content stays as approved; only its schedule moves with monitoring.
         SupportPlan.objects.filter(pk=plan.pk).update(next_monitoring_on=next_monitoring_on)

@@ -23,6 +23,8 @@ from casework.views.corrections import contact_void as contact_void
 from casework.views.corrections import household_member_leave as household_member_leave
 from casework.views.corrections import household_relation as household_relation
 from casework.views.corrections import person_correct as person_correct
+from casework.views.exports import contacts_csv as contacts_csv
+from casework.views.exports import contacts_xlsx as contacts_xlsx
 from casework.views.intake import emergency_new as emergency_new
 from casework.views.intake import screening_new as screening_new
 from casework.views.meetings import meeting_detail as meeting_detail
@@ -41,6 +43,11 @@ from casework.views.plans import plan_edit as plan_edit
 from casework.views.plans import plan_new as plan_new
 from casework.views.plans import plan_return as plan_return
 from casework.views.plans import plan_submit as plan_submit
+from casework.views.printing import print_assessment as print_assessment
+from casework.views.printing import print_contacts as print_contacts
+from casework.views.printing import print_evaluation as print_evaluation
+from casework.views.printing import print_intake as print_intake
+from casework.views.printing import print_plan as print_plan
 from casework.views.programmes import enrolment_leave as enrolment_leave
 from casework.views.programmes import enrolment_new as enrolment_new
 from casework.views.programmes import outcome_new as outcome_new

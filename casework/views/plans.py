@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import access, selectors, services
+from casework import access, print_forms, selectors, services
 from casework.forms import (
+    BaselineForm,
     BasePlanActionFormSet,
     MonitoringForm,
     PlanActionFormSet,
@@ -39,6 +40,7 @@ from casework.pages import (
     stale_changes,
 )
 from casework.views.common import (
+    _form_page,
     _plan_url,
     _record_case,
     _user_perms,
@@ -69,15 +71,23 @@ def plan_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def monitoring_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return record_form(
+    plan = access.case_record_for_user(request.user, SupportPlan, pk, access.WORK)
+    form = MonitoringForm(form_data(request), baseline=selectors.plan_baseline(plan))
+
+    def save(data: dict[str, Any]) -> SupportPlan:
+        fields = {name: data[name] for name in MonitoringForm.Meta.fields}
+        services.monitoring_add(actor=request.user, plan=plan, scores=form.scores(), **fields)
+        return plan
+
+    return _form_page(
         request,
-        pk,
-        SupportPlan,
-        "plan",
-        MonitoringForm,
-        services.monitoring_add,
+        form,
+        save,
         title=_lazy("モニタリング・評価を記録"),
+        back=plan,
         success=_lazy("モニタリングを記録しました。"),
+        template="casework/monitoring_form.html",
+        case=_record_case(plan),
     )
 
 
@@ -85,8 +95,9 @@ def _plan_forms(
     request: AuthenticatedHttpRequest,
     plan: SupportPlan | None = None,
     source: SupportPlan | None = None,
-) -> tuple[SupportPlanForm, BasePlanActionFormSet]:
-    """The plan form with its formset of actions, prefilled from `source` when revising."""
+) -> tuple[SupportPlanForm, BasePlanActionFormSet, BaselineForm]:
+    """The plan form with its formset of actions and its baseline, prefilled from `source`
+    when revising (the baseline from the items' last known scores)."""
     base = plan or source
     initial = {name: getattr(base, name) for name in services.PLAN_FIELDS} if base else {}
     actions = (
@@ -96,6 +107,7 @@ def _plan_forms(
                 "agency": a.agency_id,
                 "agency_note": a.agency_note,
                 "frequency": a.frequency,
+                "is_employment_support": a.is_employment_support,
             }
             for a in base.actions.all()
         ]
@@ -109,7 +121,14 @@ def _plan_forms(
     formset = cast(
         "BasePlanActionFormSet", PlanActionFormSet(data, initial=actions, prefix="actions")
     )
-    return form, formset
+    if plan is not None:
+        scores = selectors.plan_baseline(plan)
+    else:
+        scores = selectors.last_known_scores(source) if source is not None else {}
+    baseline = BaselineForm(
+        data, prefix="baseline", initial={f"score_{i}": s for i, s in scores.items()}
+    )
+    return form, formset, baseline
 
 
 def _plan_page(
@@ -119,18 +138,23 @@ def _plan_page(
     plan: SupportPlan | None,
     form: SupportPlanForm,
     formset: BasePlanActionFormSet,
+    baseline: BaselineForm,
     title: StrOrPromise,
-    save: Callable[[dict[str, Any], list[dict[str, Any]]], SupportPlan],
+    save: Callable[[dict[str, Any], list[dict[str, Any]], dict[str, int | None]], SupportPlan],
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    valid = [f.is_valid() for f in (form, formset, baseline)] if request.method == "POST" else []
+    if valid and all(valid):
         fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
         actions = formset.actions()
+        scores = baseline.scores()
         try:
-            _saved, url, fresh = save_once(request, lambda: save(fields, actions), _plan_url)
+            _saved, url, fresh = save_once(
+                request, lambda: save(fields, actions, scores), _plan_url
+            )
         except SavedBefore:
             return saved_before(request)
         except ValidationError as error:
-            apply_errors(form, error)
+            _split_errors(form, baseline, error)
             stale_changes(form, error)
         else:
             if fresh:
@@ -142,9 +166,29 @@ def _plan_page(
     return render(
         request,
         "casework/plan_form.html",
-        {"case": case, "plan": plan, "form": form, "formset": formset, "title": title},
-        status=form_status(request, form, formset),
+        {
+            "case": case,
+            "plan": plan,
+            "form": form,
+            "formset": formset,
+            "baseline_form": baseline,
+            "title": title,
+        },
+        status=form_status(request, form, formset, baseline),
     )
+
+
+def _split_errors(form: SupportPlanForm, baseline: BaselineForm, error: ValidationError) -> None:
+    """A refusal about a change item goes next to it in the baseline; the rest to the plan."""
+    if hasattr(error, "error_dict"):
+        mine = {k: v for k, v in error.error_dict.items() if k in baseline.fields}
+        if mine:
+            apply_errors(baseline, ValidationError(mine))
+            rest = {k: v for k, v in error.error_dict.items() if k not in mine}
+            if rest:
+                apply_errors(form, ValidationError(rest))
+            return
+    apply_errors(form, error)
 
 
 @never_cache
@@ -152,16 +196,17 @@ def _plan_page(
 def plan_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.case_for_user(request.user, pk, access.WORK)
     current = selectors.current_plan(case)
-    form, formset = _plan_forms(request, source=current)
+    form, formset, baseline = _plan_forms(request, source=current)
     return _plan_page(
         request,
         case=case,
         plan=None,
         form=form,
         formset=formset,
+        baseline=baseline,
         title=_lazy("支援プランを改定") if current else _lazy("支援プランを作成"),
-        save=lambda fields, actions: services.plan_create(
-            actor=request.user, case=case, actions=actions, **fields
+        save=lambda fields, actions, scores: services.plan_create(
+            actor=request.user, case=case, actions=actions, baseline=scores, **fields
         ),
     )
 
@@ -173,19 +218,21 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not plan.is_editable:
         messages.error(request, _("下書きのプランだけを編集できます。"))
         return redirect(_plan_url(plan))
-    form, formset = _plan_forms(request, plan=plan)
+    form, formset, baseline = _plan_forms(request, plan=plan)
     return _plan_page(
         request,
         case=_record_case(plan),
         plan=plan,
         form=form,
         formset=formset,
+        baseline=baseline,
         title=_lazy("支援プランを編集"),
-        save=lambda fields, actions: services.plan_update(
+        save=lambda fields, actions, scores: services.plan_update(
             actor=request.user,
             plan=plan,
             actions=actions,
             revision=form.cleaned_data.get("version"),
+            baseline=scores,
             **fields,
         ),
     )
@@ -204,14 +251,17 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         detail=f"支援プラン 第{plan.version}版",
     )
     perms = _user_perms(plan)
+    actions = list(selectors.plan_actions(plan))
     return render(
         request,
         "casework/plan_detail.html",
         {
             "plan": plan,
             "case": case,
-            "actions": selectors.plan_actions(plan),
+            "actions": actions,
+            "check_code": print_forms.plan_check_code(plan, actions),
             "monitoring": selectors.plan_monitoring(plan),
+            "changes": selectors.plan_change_table(plan),
             "can_work": access.WORK in perms and case.is_open,
             "can_supervise": access.SUPERVISE in perms and case.is_open,
             "is_author": plan.contributors.filter(pk=request.user.pk).exists(),

@@ -293,6 +293,7 @@ def build_world(cast, workflow, open_case) -> World:
     records: dict[str, list] = {
         "assessment": [],
         "plan": [],
+        "monitoring": [],
         "enrolment": [],
         "closure": [],
         "contact": [],
@@ -301,6 +302,20 @@ def build_world(cast, workflow, open_case) -> World:
     for key, actor in (("assigned", cast.csw_a), ("unassigned", cast.supervisor_a)):
         worked = cases[key]
         workflow.screen(worked, actor)
+        if key == "assigned":
+            # A plan in force with an evaluation (評価シート), then its revision below.
+            workflow.assess(worked, actor)
+            in_force = workflow.approved_plan(worked, actor)
+            records["monitoring"].append(
+                services.monitoring_add(
+                    actor=actor,
+                    plan=in_force,
+                    kind="evaluation",
+                    monitored_on=today,
+                    progress="on_track",
+                    notes="家計簿をつけ始めた。",
+                )
+            )
         records["assessment"].append(workflow.assess(worked, actor))
         plan = workflow.draft_plan(worked, actor)
         services.plan_submit(actor=actor, plan=plan)

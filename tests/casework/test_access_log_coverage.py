@@ -7,6 +7,7 @@ the request must have written, as docs/access.md says:
 
 - a detail page: one row naming the person (and the case, on a case's page);
 - a list or search: exactly one row of kind 一覧・検索, whose ids hold everyone it showed;
+- a file (a download, a print): one row of kind 出力 naming the person and the case;
 - any other page (a form): one row of kind 入力画面での閲覧 naming the person.
 
 A watch report not linked to anybody names nobody registered: its detail and form pages
@@ -58,6 +59,16 @@ LISTS = {
     "outreach:visits",
     "outreach:group_detail",
 }
+# Files (downloads, prints): one row of kind 出力 naming the person and the case.
+EXPORTS = {
+    "casework:contacts_xlsx",
+    "casework:contacts_csv",
+    "casework:print_intake",
+    "casework:print_contacts",
+    "casework:print_assessment",
+    "casework:print_plan",
+    "casework:print_evaluation",
+}
 # Forms about a record that also list what their search box found: a person shown is named
 # by the form's row, or by the one list row of the search.
 SEARCH_FORMS = {"outreach:report_link"}
@@ -102,6 +113,13 @@ def missing_rows(page: Page, world: World) -> list[str]:
             problems.append("wrote no row")
         return problems
     actions = {Action.VIEW_CASE, Action.VIEW_PERSON} if page.name in DETAILS else {Action.VIEW_FORM}
+    if page.name in EXPORTS:
+        actions = {Action.EXPORT}
+        # A workbook is compressed, so the walk does not see whom it names; a file always
+        # names its record's person, so it is logged once whatever the walk could read.
+        exports = [r for r in page.rows if r.action == Action.EXPORT]
+        if len(exports) != 1:
+            problems.append(f"wrote {len(exports)} export rows, not one")
     wanted = " or ".join(sorted(actions))
     for key in shown:
         person = world.persons[key]

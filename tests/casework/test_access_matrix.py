@@ -52,6 +52,9 @@ def _as(expected: dict, code: int) -> dict:
 # url name -> (what its id names, HTTP method, expected statuses)
 MATRIX = {
     "casework:case_detail": ("case", "get", VIEW),
+    # The 経過記録 as Excel and CSV: whoever may read the case page may download its timeline.
+    "casework:contacts_xlsx": ("case", "get", VIEW),
+    "casework:contacts_csv": ("case", "get", VIEW),
     "casework:contact_add": ("case", "get", WORK),
     "casework:screening_new": ("case", "get", WORK),
     "casework:emergency_new": ("case", "get", WORK),
@@ -69,6 +72,12 @@ MATRIX = {
     "casework:plan_approve": ("plan", "post", _as(SUPERVISE, 302)),
     "casework:plan_return": ("plan", "get", SUPERVISE),
     "casework:monitoring_new": ("plan", "get", WORK),
+    # The print views (the national forms): whoever may read the record may print it.
+    "casework:print_intake": ("case", "get", VIEW),
+    "casework:print_contacts": ("case", "get", VIEW),
+    "casework:print_assessment": ("assessment", "get", VIEW),
+    "casework:print_plan": ("plan", "get", VIEW),
+    "casework:print_evaluation": ("monitoring", "get", VIEW),
     "casework:enrolment_leave": ("enrolment", "get", WORK),
     "casework:outcome_new": ("enrolment", "get", WORK),
     "casework:closure_decide": ("closure", "get", SUPERVISE),

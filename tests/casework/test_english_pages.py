@@ -68,6 +68,17 @@ ALLOWED = (
     "日本語",
 )
 
+# The print views: the sheet (the national form) is the ward's Japanese document whatever
+# the screen language (docs/printing.md); the page around it is the reader's.
+WARD_DOCUMENTS = {
+    "casework:print_intake",
+    "casework:print_contacts",
+    "casework:print_assessment",
+    "casework:print_plan",
+    "casework:print_evaluation",
+}
+SHEET = re.compile(r'<article class="sheet" lang="ja".*?</article>', re.S)
+
 JAPANESE = re.compile(
     "[\u3000-\u303f"  # CJK punctuation (、。「」〜)
     "\u3040-\u309f"  # hiragana
@@ -201,7 +212,12 @@ def _walk(client, world, records) -> tuple[dict[str, list[str]], int, int]:
                     # Where the districts' names are kept: the admin shows and edits the
                     # name as typed (its English comes from the catalog everywhere else).
                     known = longest_first([*district_names, *records])
-                text = visible_text(response.content.decode())
+                content = response.content.decode()
+                if name in WARD_DOCUMENTS:
+                    # The national form itself prints in Japanese; its page is English.
+                    assert SHEET.search(content), f"{url} shows no sheet"
+                    content = SHEET.sub(" ", content)
+                text = visible_text(content)
                 for japanese, around in japanese_left(text, known):
                     problems.setdefault(japanese, []).append(f"{member} {status} {url}: {around}")
     return problems, opened, answered

@@ -103,7 +103,7 @@ THREE_ROWS = [
 def test_the_table_names_its_columns_and_every_control_its_column_and_row(client, cast, assessed):
     client.force_login(cast.csw_a)
     page = _parse(client.get(url("plan_new", assessed)))
-    assert page.headers == ["支援内容", "担当機関", "担当(機関外)", "頻度", "削除"]
+    assert page.headers == ["支援内容", "担当機関", "担当(機関外)", "頻度", "就労支援", "削除"]
     # Without the script, two blank rows to fill.
     assert len(page.rows) == 2
     for number, row in enumerate(page.rows, start=1):
@@ -114,8 +114,10 @@ def test_the_table_names_its_columns_and_every_control_its_column_and_row(client
             ("select", f"actions-{index}-agency"),
             ("input", f"actions-{index}-agency_note"),
             ("input", f"actions-{index}-frequency"),
+            ("input", f"actions-{index}-is_employment_support"),
             ("input", f"actions-{index}-DELETE"),
         ]
+        assert row[4]["type"] == "checkbox"
         assert [page.labels[c["id"]] for c in row] == [
             f"{column} {number}行目" for column in page.headers
         ]
@@ -127,6 +129,9 @@ def test_the_add_row_button_copies_an_empty_row_with_placeholders(client, cast, 
     template = html[html.index('<template id="plan-action-template">') : html.index("</template>")]
     assert 'name="actions-__prefix__-description"' in template
     assert "支援内容 __row__行目" in template and "削除 __row__行目" in template
+    # A new row carries the employment mark too: the script copies the formset's empty row.
+    assert 'name="actions-__prefix__-is_employment_support"' in template
+    assert "就労支援 __row__行目" in template
     # Hidden until the script shows it: without the script the page says how to add rows.
     assert 'data-add-row="plan-actions" data-max="20" hidden>行を追加</button>' in html
     assert "行が足りないときは、保存してから編集で追加できます。" in html
@@ -214,3 +219,38 @@ def test_the_labels_read_in_english_too(client, cast, assessed):
     assert page.headers[-1] == "Delete"
     assert page.labels[page.rows[1][0]["id"]] == "Support actions, row 2"
     assert "Add a row" in response.content.decode()
+
+
+def test_the_employment_mark_is_saved_shown_and_edited(client, cast, assessed, workflow):
+    client.force_login(cast.csw_a)
+    rows = [
+        {"description": "家計相談", "frequency": "月1回"},
+        {"description": "ハローワーク同行", "is_employment_support": "on"},
+    ]
+    assert client.post(url("plan_new", assessed), _plan_post(rows)).status_code == 302
+    plan = SupportPlan.objects.get()
+    assert list(plan.actions.values_list("description", "is_employment_support")) == [
+        ("家計相談", False),
+        ("ハローワーク同行", True),
+    ]
+    detail = client.get(url("plan_detail", plan)).content.decode()
+    listed = detail[detail.index("<h2>支援内容</h2>") : detail.index("<h2>モニタリング・評価</h2>")]
+    assert listed.count('<span class="tag">就労支援</span>') == 1
+    # Editing shows the mark ticked on its row.
+    page = _parse(client.get(url("plan_edit", plan)))
+    assert "checked" not in page.rows[0][4] and "checked" in page.rows[1][4]
+    # Unticking it is a change of the plan, saved.
+    rows[1].pop("is_employment_support")
+    data = _plan_post(rows, initial=2, version=str(plan.revision))
+    assert client.post(url("plan_edit", plan), data).status_code == 302
+    assert not plan.actions.filter(is_employment_support=True).exists()
+
+
+def test_a_mark_alone_on_a_blank_row_asks_for_the_action(client, cast, assessed):
+    client.force_login(cast.csw_a)
+    rows = [THREE_ROWS[0], {"description": "", "is_employment_support": "on"}]
+    response = client.post(url("plan_new", assessed), _plan_post(rows))
+    assert response.status_code == 400
+    assert _parse(response).errors == {
+        "id_actions-1-description_error": "支援内容を入力してください。"
+    }

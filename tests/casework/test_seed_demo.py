@@ -17,6 +17,7 @@ from casework.models import (
     CaseShare,
     CaseStatus,
     CaseStatusChange,
+    ChangeItemScore,
     ClosureRequest,
     Consent,
     ConsentBasis,
@@ -190,6 +191,15 @@ def _check_workflow(today):
     assert not MonitoringEntry.objects.filter(monitored_on__lt=F("plan__period_start")).exists()
     overdue = SupportPlan.objects.filter(state=PlanState.APPROVED, next_monitoring_on__lt=today)
     assert overdue.exclude(case__status=CaseStatus.CLOSED).exists()
+
+    # The 評価シート: plans start with a baseline, evaluations score the change items (only
+    # evaluations do), and some actions are marked as employment support.
+    assert ChangeItemScore.objects.filter(entry__isnull=True).exists()
+    evaluated = ChangeItemScore.objects.filter(entry__isnull=False)
+    assert evaluated.exists()
+    assert not evaluated.exclude(entry__kind=MonitoringEntry.Kind.EVALUATION).exists()
+    assert PlanAction.objects.filter(is_employment_support=True).exists()
+    assert PlanAction.objects.filter(is_employment_support=False).exists()
 
     # Closure: approved, rejected with a note, pending; a closed case reopened.
     states = set(ClosureRequest.objects.values_list("state", flat=True))

@@ -18,6 +18,7 @@ from casework.models import (
     CaseShare,
     CaseStatusChange,
     CaseUserObjectPermission,
+    ChangeItemScore,
     ClosureReason,
     ClosureRequest,
     ContactRecord,
@@ -73,6 +74,7 @@ _COUNTED = (
     SupportPlan,
     PlanAction,
     MonitoringEntry,
+    ChangeItemScore,
     Meeting,
     ProgrammeEnrolment,
     ProgrammeOutcome,
@@ -106,7 +108,10 @@ def _database_state() -> dict:
             "superseded_at",
             "return_note",
         ),
-        "actions": _rows(PlanAction, "plan_id", "description", "frequency"),
+        "actions": _rows(
+            PlanAction, "plan_id", "description", "frequency", "is_employment_support"
+        ),
+        "scores": _rows(ChangeItemScore, "plan_id", "entry_id", "item", "score"),
         "closures": _rows(ClosureRequest, "state", "decided_by", "decision_note"),
         "enrolments": _rows(ProgrammeEnrolment, "left_on"),
         "assignments": _rows(CaseAssignment, "worker_id", "ended_at"),
