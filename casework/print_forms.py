@@ -37,7 +37,9 @@ def plan_check_code(plan: SupportPlan, actions: Iterable[PlanAction]) -> str:
 
     Not a signature (anyone with the record can compute it): it tells whether the paper
     and the record say the same thing. The plan's state, approver and times are left out,
-    so the paper signed before approval matches the approved version."""
+    so the paper signed before approval matches the approved version; so is the next
+    monitoring date, which each monitoring of the plan in force moves (its schedule, not
+    what the person agreed to)."""
     content = {
         "plan": plan.pk,
         "case": plan.case_id,
@@ -47,7 +49,6 @@ def plan_check_code(plan: SupportPlan, actions: Iterable[PlanAction]) -> str:
         "services_used": plan.services_used,
         "period_start": plan.period_start.isoformat(),
         "period_end": plan.period_end.isoformat(),
-        "next_monitoring_on": plan.next_monitoring_on.isoformat(),
         "actions": [
             [a.description, a.agency_id, a.agency_note, a.frequency, a.is_employment_support]
             for a in actions

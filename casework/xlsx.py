@@ -46,11 +46,18 @@ RIGHT = Alignment(horizontal="right")
 # is left as it is.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# Control characters no workbook may hold (tab, newline and CR stay): dropped first, so that
+# "\x01=HYPERLINK(…)" cannot turn into a formula once a writer strips the \x01.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_text(value: str) -> str:
-    """The text, quoted with a leading ' if a spreadsheet would run it as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+    """The text without control characters, quoted with a leading ' if a spreadsheet would
+    run it as a formula."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", value)
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

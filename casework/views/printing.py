@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from casework import access, print_forms, selectors, wareki
+from casework import access, contact_export, print_forms, selectors, wareki
 from casework.forms import TimelineFilterForm
 from casework.models import AccessLog, Assessment, Case, Intake, MonitoringEntry, SupportPlan
 from casework.pages import AuthenticatedHttpRequest
@@ -52,6 +52,13 @@ def _print_page(
     )
 
 
+def _in_japanese(read: Any, *args: Any) -> list[str]:
+    """Texts a selector builds in the active language, built in the ward's Japanese for a
+    sheet (the template's {% language %} covers only what the template itself renders)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [str(text) for text in read(*args)]
+
+
 def _with_person(case: Case) -> Case:
     """The case a record carries, with the person, district and agency the forms show."""
     return (
@@ -76,7 +83,7 @@ def print_intake(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         print_forms.INTAKE,
         {
             "intake": intake,
-            "concerns": selectors.case_concerns(case),
+            "concerns": _in_japanese(selectors.case_concerns, case),
             # None: the household is not the user's to read, and the form leaves it out.
             "household": members,
         },
@@ -89,12 +96,14 @@ def print_assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     """インテーク・アセスメントシート: one version of the assessment."""
     assessment = access.case_record_for_user(request.user, Assessment, pk)
     case = _with_person(_record_case(assessment))
+    with translation.override(settings.LANGUAGE_CODE):
+        fields = [(str(label), str(value)) for label, value in _assessment_fields(assessment)]
     return _print_page(
         request,
         case,
         "assessment.html",
         f"{print_forms.ASSESSMENT} 第{assessment.version}版",
-        {"assessment": assessment, "fields": _assessment_fields(assessment)},
+        {"assessment": assessment, "fields": fields},
     )
 
 
@@ -130,23 +139,27 @@ def print_contacts(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         case,
         "contacts.html",
-        f"{print_forms.CONTACTS}({_period_text(date_from, date_to)})",
+        f"{print_forms.CONTACTS}({_period_text(date_from, date_to, filters.get('method', ''))})",
         {
             "contacts": contacts,
             "date_from": date_from,
             "date_to": date_to,
-            "method": filters.get("method", ""),
+            "method_label": contact_export.method_label(filters["method"])
+            if filters.get("method")
+            else "",
             "period_form": period,
         },
     )
 
 
-def _period_text(date_from: datetime.date | None, date_to: datetime.date | None) -> str:
-    if not date_from and not date_to:
-        return "全期間"
-    start = wareki.wareki_date(date_from) if date_from else ""
-    end = wareki.wareki_date(date_to) if date_to else ""
-    return f"{start}〜{end}"
+def _period_text(
+    date_from: datetime.date | None, date_to: datetime.date | None, method: str
+) -> str:
+    """The period (and the one method, if only one was printed) as the access log says it,
+    in the words of the Excel and CSV output's rows."""
+    return contact_export.period_label(date_from, date_to) + (
+        f"、{contact_export.method_label(method)}" if method else ""
+    )
 
 
 @never_cache
@@ -159,6 +172,14 @@ def print_evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     actions = list(selectors.plan_actions(plan))
     with translation.override(settings.LANGUAGE_CODE):
         kind = str(entry.get_kind_display())
+        changes = selectors.plan_change_table(plan)
+    # This entry's column of the plan's change table, against the plan-start baseline.
+    column = next((i for i, e in enumerate(changes.evaluations) if e.pk == entry.pk), None)
+    items = (
+        [(row.label, row.baseline, row.cells[column]) for row in changes.rows]
+        if column is not None
+        else []
+    )
     return _print_page(
         request,
         case,
@@ -169,5 +190,6 @@ def print_evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "plan": plan,
             "actions": actions,
             "check_code": print_forms.plan_check_code(plan, actions),
+            "items": items,
         },
     )

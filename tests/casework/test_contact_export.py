@@ -384,3 +384,16 @@ def test_a_download_costs_the_same_queries_for_3_or_30_records(
     with django_assert_num_queries(DOWNLOAD_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_control_character_before_a_formula_does_not_make_it_run(client, cast, case):
+    """A pasted \\x01 before "=" is dropped before the formula check, not after it."""
+    _contact(cast, case, 1, '\x01=HYPERLINK("http://evil.example","x")')
+    client.force_login(cast.csw_a)
+    sheet = _workbook(_get(client, "contacts_xlsx", case, {}))
+    _lines, header = _sheet_lines(sheet)
+    cells = [sheet.cell(row, 5) for row in range(header + 1, sheet.max_row + 1)]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert cells[-1].value == '\'=HYPERLINK("http://evil.example","x")'
+    _meta, table = _csv_table(_csv(_get(client, "contacts_csv", case, {})))
+    assert table[-1][4] == '\'=HYPERLINK("http://evil.example","x")'

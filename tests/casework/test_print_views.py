@@ -202,3 +202,53 @@ def test_the_contact_log_takes_the_same_queries_for_3_and_30_records(
 
 
 PRINT_CONTACTS_QUERIES = 9
+
+
+def test_monitoring_moves_the_schedule_not_the_check_code(cast, in_support):
+    plan = in_support.plan
+    before = print_forms.plan_check_code(plan, plan.actions.all())
+    monitor(cast.csw_a, plan, next_monitoring_on=timezone.localdate() + datetime.timedelta(days=60))
+    plan.refresh_from_db()
+    assert plan.next_monitoring_on == timezone.localdate() + datetime.timedelta(days=60)
+    assert print_forms.plan_check_code(plan, plan.actions.all()) == before
+
+
+def test_a_contact_log_of_one_method_says_so_on_paper_and_in_the_log(client, cast, case_a):
+    for method, summary in (("phone", "電話の記録"), ("home_visit", "訪問の記録")):
+        services.contact_record_add(
+            actor=cast.csw_a,
+            case=case_a,
+            occurred_at=timezone.now() - datetime.timedelta(days=1),
+            method=method,
+            minutes=15,
+            summary=summary,
+        )
+    client.force_login(cast.csw_a)
+    url = reverse("casework:print_contacts", args=[case_a.pk])
+    text = _text(client.get(url, {"method": "phone"}))
+    assert "電話の記録" in text and "訪問の記録" not in text
+    assert "方法 電話のみ" in text
+    [row] = _exports(case_a)
+    assert row.detail == "印刷: 支援経過記録(全期間、電話)"
+
+
+def test_values_on_the_sheets_stay_japanese_from_an_english_screen(client, cast, in_support):
+    client.force_login(cast.csw_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assessment = in_support.plan.assessment
+    text = _text(client.get(reverse("casework:print_assessment", args=[assessment.pk])))
+    assert "成年後見制度の必要性 なし" in text and "虐待の疑い なし" in text
+    assert "None" not in text
+
+
+def test_the_evaluation_sheet_shows_each_item_against_the_plan_start(
+    client, cast, assessed, workflow
+):
+    plan = workflow.approved_plan(assessed, cast.csw_a, baseline={"motivation": 2, "health": 4})
+    entry = monitor(cast.csw_a, plan, kind="evaluation", scores={"motivation": 4, "health": 3})
+    client.force_login(cast.supervisor_a)
+    text = _text(client.get(reverse("casework:print_evaluation", args=[entry.pk])))
+    assert "評価シートの変化項目" in text
+    assert "意欲・気力 2 4 改善" in text
+    assert "生活習慣・健康 4 3 悪化" in text
+    assert "社会参加 — — —" in text
