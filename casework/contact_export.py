@@ -48,7 +48,7 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0e-\x1f]")
 
 
 @contextmanager
-def _in_the_wards_language() -> Iterator[None]:
+def in_the_wards_language() -> Iterator[None]:
     with translation.override(settings.LANGUAGE_CODE):
         yield
 
@@ -63,7 +63,7 @@ def period_label(date_from: datetime.date | None, date_to: datetime.date | None)
 
 
 def method_label(method: str) -> str:
-    with _in_the_wards_language():
+    with in_the_wards_language():
         return str(ContactMethod(method).label) if method else ALL_METHODS
 
 
@@ -162,7 +162,7 @@ def to_csv(
     log = _read(case, actor, date_from, date_to, method, at)
     out = io.StringIO()
     writer = csv.writer(out)
-    with _in_the_wards_language():
+    with in_the_wards_language():
         writer.writerows(meta(log))
         writer.writerow([])
         writer.writerow(HEADERS)
@@ -195,7 +195,7 @@ def to_xlsx(
     sheet = book.active
     sheet.title = TITLE
     wrapped = Alignment(vertical="top", wrap_text=True)
-    with _in_the_wards_language():
+    with in_the_wards_language():
         for line in meta(log):
             sheet.append([_in_xml(v) for v in line])
         sheet["A1"].font = xlsx.TITLE_FONT

@@ -30,6 +30,15 @@ def _indicators(m: StaffMembership) -> bool:
     return m.role in (Role.SUPERVISOR, Role.INDICATOR_OFFICER)
 
 
+def _returns(m: StaffMembership) -> bool:
+    # returns.access.scope_of, on the membership the menu already holds.
+    from returns.definitions import FILING_AGENCY_KINDS
+
+    return m.role == Role.INDICATOR_OFFICER or (
+        m.role == Role.SUPERVISOR and m.agency.kind in FILING_AGENCY_KINDS
+    )
+
+
 def _supervisor(m: StaffMembership) -> bool:
     return m.role == Role.SUPERVISOR
 
@@ -66,6 +75,7 @@ _MENU: tuple[_Entry, ...] = (
     _Entry("outreach:visits", _("訪問"), _cases, also=("outreach/cases/",)),
     _Entry("outreach:events", _("地域づくり"), _community, also=("outreach/community/",)),
     _Entry("indicators:dashboard", _("成果指標"), _indicators),
+    _Entry("returns:index", _("支援状況調査"), _returns),
     _Entry("casework:caseload", _("ケース点検"), _supervisor),
     _Entry("casework:access_log", _("アクセス記録"), _supervisor),
 )

@@ -39,5 +39,6 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("reminders/", include("reminders.urls")),
     path("indicators/", include("indicators.urls")),
+    path("returns/", include("returns.urls")),
     path("", include("casework.urls")),
 ]

@@ -268,7 +268,7 @@ def cross_tables(snapshot: Snapshot) -> list[CrossTable]:
     ]
 
 
-def _put(cell: Any, value: Any, number_format: str, missing: str = SUPPRESSED) -> None:
+def put_cell(cell: Any, value: Any, number_format: str, missing: str = SUPPRESSED) -> None:
     """A number as a number; None as `missing`, a mark aligned like the numbers; text
     never as a formula."""
     if value is None or value in (NO_DATA, NO_RECORDS, NOT_COMPUTED):
@@ -290,7 +290,7 @@ def _computed(snapshot: Snapshot) -> str:
     return f"集計日時 {jdatetime(snapshot.computed_at)}"
 
 
-def _notes(sheet: Any, notes: list[str]) -> None:
+def write_notes(sheet: Any, notes: list[str]) -> None:
     sheet.append([])
     for note in notes:
         sheet.append([note])
@@ -307,10 +307,10 @@ def _summary_sheet(sheet: Any, snapshot: Snapshot) -> None:
         formats = {3: figure, 4: figure, 6: figure, 7: xlsx.PERCENT_FIGURE}
         for n, value in enumerate(row):
             cell = sheet.cell(sheet.max_row, n + 1)
-            _put(cell, value, formats.get(n, xlsx.INTEGER), missing=NO_DATA)
+            put_cell(cell, value, formats.get(n, xlsx.INTEGER), missing=NO_DATA)
     last = sheet.max_row
     xlsx.table_borders(sheet, 2, last, len(HEADERS))
-    _notes(
+    write_notes(
         sheet,
         [
             f"「{NO_DATA}」: 値がありません(調査結果・報告値が未入力、または割合の分母が0)。",
@@ -352,7 +352,7 @@ def _breakdown_sheet(sheet: Any, snapshot: Snapshot, table: CrossTable) -> None:
         sheet.append([row[0]])
         sheet.cell(sheet.max_row, 1).font = xlsx.BOLD
         for n, value in enumerate(row[1:], start=2):
-            _put(sheet.cell(sheet.max_row, n), value, fmt)
+            put_cell(sheet.cell(sheet.max_row, n), value, fmt)
     last = sheet.max_row
     xlsx.table_borders(sheet, 3, last, len(table.header))
     notes = [
@@ -361,7 +361,7 @@ def _breakdown_sheet(sheet: Any, snapshot: Snapshot, table: CrossTable) -> None:
     ]
     if any(NO_DATA in row for row in table.body):
         notes.append(f"「{NO_DATA}」: 分母が0で、割合がありません。")
-    _notes(sheet, notes)
+    write_notes(sheet, notes)
     xlsx.lay_out(
         sheet,
         title=f"{indicator.code} 内訳 {table.title} {_edition(snapshot)}",
@@ -377,7 +377,7 @@ def _meta_sheet(sheet: Any, snapshot: Snapshot) -> None:
     sheet.append(["項目", "内容"])
     for key, value in snapshot_meta(snapshot):
         sheet.append([key])
-        _put(sheet.cell(sheet.max_row, 2), int(value) if key == "版" else value, xlsx.INTEGER)
+        put_cell(sheet.cell(sheet.max_row, 2), int(value) if key == "版" else value, xlsx.INTEGER)
     last = sheet.max_row
     xlsx.table_borders(sheet, 1, last, 2)
     xlsx.lay_out(

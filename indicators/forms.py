@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +11,15 @@ from indicators.definitions import BY_CODE, REPORTED_CODES, SURVEY_CODES
 from indicators.models import MAX_REPORTED, MAX_RESPONDENTS
 from indicators.selectors import computable_years
 
-if TYPE_CHECKING:
-    from indicators.models import Snapshot
+
+class Versioned(Protocol):
+    """A snapshot of one fiscal year: the indicators', or a national return."""
+
+    fiscal_year: int
+    number: int
+
+    @property
+    def is_partial_year(self) -> bool: ...
 
 
 def _indicator_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
@@ -82,7 +89,7 @@ class ApproveForm(forms.Form):
         help_text=_("例: 年度末の記録が入力されたため、確定値に差し替える。"),
     )
 
-    def __init__(self, *args: Any, snapshot: Snapshot, replaces: Snapshot | None, **kwargs: Any):
+    def __init__(self, *args: Any, snapshot: Versioned, replaces: Versioned | None, **kwargs: Any):
         kwargs.setdefault("initial", {"fy": snapshot.fiscal_year, "n": snapshot.number})
         super().__init__(*args, **kwargs)
         if not snapshot.is_partial_year:

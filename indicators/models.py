@@ -111,25 +111,34 @@ class ReportedFigure(models.Model):
         return f"{self.indicator} {self.as_of} {self.value}"
 
 
+FROZEN = "an approved snapshot never changes"
+
+
 class SnapshotState(models.TextChoices):
     DRAFT = "draft", _("下書き")
     APPROVED = "approved", _("承認済み")
 
 
-class SnapshotQuerySet(models.QuerySet["Snapshot"]):
+class FrozenQuerySet(models.QuerySet[Any]):
+    """Bulk writes that never touch an approved snapshot."""
+
     def update(self, **kwargs: Any) -> int:
         if self.filter(state=SnapshotState.APPROVED).exists():
-            raise PermissionError("an approved snapshot never changes")
+            raise PermissionError(FROZEN)
         return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
         if self.filter(state=SnapshotState.APPROVED).exists():
-            raise PermissionError("an approved snapshot never changes")
+            raise PermissionError(FROZEN)
         return super().delete()
 
 
-class Snapshot(models.Model):
-    """The indicators of one fiscal year as computed at one moment, frozen once approved."""
+SnapshotQuerySet = FrozenQuerySet
+
+
+class SnapshotBase(models.Model):
+    """Figures of one fiscal year as computed at one moment, frozen once approved: the
+    indicators' snapshot, and the national return's (returns.models)."""
 
     class Via(models.TextChoices):
         WEB = "web", _("画面")
@@ -177,6 +186,58 @@ class Snapshot(models.Model):
     )
     supersede_reason = models.CharField(_("差し替えの理由"), max_length=500, blank=True)
 
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._stored_approved():
+            raise PermissionError(FROZEN)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self._stored_approved():
+            raise PermissionError(FROZEN)
+        return super().delete(*args, **kwargs)
+
+    def _stored_approved(self) -> bool:
+        return self.pk is not None and (
+            type(self)._default_manager.filter(pk=self.pk, state=SnapshotState.APPROVED).exists()
+        )
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == SnapshotState.APPROVED
+
+    @property
+    def replacement(self) -> Any:
+        """The approved snapshot that replaced this one, if any."""
+        try:
+            return self.superseded_by  # type: ignore[attr-defined]
+        except self.DoesNotExist:
+            return None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.replacement is not None
+
+    @property
+    def is_current_approval(self) -> bool:
+        return self.is_approved and not self.is_superseded
+
+    @property
+    def covers_until(self) -> datetime.date | None:
+        """The day the records stop, when computed before its fiscal year ended (the
+        figures are partial); None for a finished year."""
+        raise NotImplementedError
+
+    @property
+    def is_partial_year(self) -> bool:
+        return self.covers_until is not None
+
+
+class Snapshot(SnapshotBase):
+    """The indicators of one fiscal year as computed at one moment, frozen once approved."""
+
     objects = SnapshotQuerySet.as_manager()
 
     class Meta:
@@ -216,47 +277,9 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"FY{self.fiscal_year} #{self.number} ({self.state})"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and (
-            Snapshot.objects.filter(pk=self.pk, state=SnapshotState.APPROVED).exists()
-        ):
-            raise PermissionError("an approved snapshot never changes")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        if self.pk is not None and (
-            Snapshot.objects.filter(pk=self.pk, state=SnapshotState.APPROVED).exists()
-        ):
-            raise PermissionError("an approved snapshot never changes")
-        return super().delete(*args, **kwargs)
-
-    @property
-    def is_approved(self) -> bool:
-        return self.state == SnapshotState.APPROVED
-
-    @property
-    def replacement(self) -> Snapshot | None:
-        """The approved snapshot that replaced this one, if any."""
-        try:
-            return self.superseded_by
-        except Snapshot.DoesNotExist:
-            return None
-
-    @property
-    def is_superseded(self) -> bool:
-        return self.replacement is not None
-
-    @property
-    def is_current_approval(self) -> bool:
-        return self.is_approved and not self.is_superseded
-
     @property
     def covers_until(self) -> datetime.date | None:
         """The day the records stop, when the snapshot was computed before its fiscal year
         ended (a year still running: its figures are partial); None for a finished year."""
         computed_on = timezone.localtime(self.computed_at).date()
         return computed_on if computed_on <= fiscal_year_bounds(self.fiscal_year)[1] else None
-
-    @property
-    def is_partial_year(self) -> bool:
-        return self.covers_until is not None

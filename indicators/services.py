@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +16,13 @@ from indicators import access
 from indicators.coverage import mark_coverage, records_began
 from indicators.definitions import DEFINITION_VERSION
 from indicators.joint import protect_document
-from indicators.models import ReportedFigure, Snapshot, SnapshotState, SurveyResult
+from indicators.models import (
+    ReportedFigure,
+    Snapshot,
+    SnapshotBase,
+    SnapshotState,
+    SurveyResult,
+)
 from indicators.publish import publishable, suppression_k
 from indicators.rollup import roll_up
 from indicators.selectors import (
@@ -28,6 +34,8 @@ from indicators.selectors import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+_S = TypeVar("_S", bound=SnapshotBase)
 
 
 def _require_officer(actor: User) -> None:
@@ -148,8 +156,6 @@ def snapshot_approve(
     its figures are partial. When the year already has an approved snapshot, the new one
     replaces it (with a reason); the replaced one stays stored, frozen, and readable."""
     _require_officer(actor)
-    now = timezone.now()
-    reason = reason.strip()
     if snapshot.definition_version != DEFINITION_VERSION:
         raise ValidationError(
             _("指標の定義が更新されています。この年度を集計し直してから承認してください。")
@@ -158,42 +164,65 @@ def snapshot_approve(
         raise ValidationError(
             _("秘匿の閾値が現在の設定より小さい集計です。集計し直してから承認してください。")
         )
+    already = _("このスナップショットはすでに承認されています。")
     if snapshot.is_approved:
-        raise ValidationError(_("このスナップショットはすでに承認されています。"))
+        raise ValidationError(already)
+    current = current_approval(snapshot.fiscal_year)
+    check_approval(snapshot, current, partial_year_confirmed, reason)
+    return record_approval(snapshot, current, actor, reason, already)
+
+
+def check_approval(
+    snapshot: SnapshotBase,
+    current: SnapshotBase | None,
+    partial_year_confirmed: bool,
+    reason: str,
+) -> None:
+    """What an approval of a draft needs, as the approver is told next to the fields: the
+    confirmation of a year still running, and a reason to replace the year's approval."""
     errors: dict[str, str] = {}
     if snapshot.is_partial_year and not partial_year_confirmed:
         errors["partial_year_confirmed"] = _(
             "年度途中の集計です。年度途中であることを確認したうえで、確認欄にチェックを入れてください。"
         )
-    current = current_approval(snapshot.fiscal_year)
     if current is not None:
         if current.number > snapshot.number:
             raise ValidationError(
                 _("この版より新しい承認済みの版(第%(n)s版)があります。") % {"n": current.number}
             )
-        if not reason:
+        if not reason.strip():
             errors["reason"] = _(
                 "この年度には承認済みの第%(n)s版があります。差し替える理由を入力してください。"
             ) % {"n": current.number}
     if errors:
         raise ValidationError(errors)
-    # Conditional update: of two approvals at once, one wins; an approved row never moves.
-    # The database allows one first approval per year and replaces each approval at most
-    # once, so two replacements of the same approval cannot both succeed either.
+
+
+def record_approval(
+    snapshot: _S, current: SnapshotBase | None, actor: User, reason: str, already: str
+) -> _S:
+    """Approve the draft, replacing `current`. A conditional update: of two approvals at
+    once, one wins; an approved row never moves. The database allows one first approval
+    per year (and scope) and replaces each approval at most once, so two replacements of
+    the same approval cannot both succeed either."""
     try:
         with transaction.atomic():
-            changed = Snapshot.objects.filter(pk=snapshot.pk, state=SnapshotState.DRAFT).update(
-                state=SnapshotState.APPROVED,
-                approved_by=actor,
-                approved_at=now,
-                supersedes=current,
-                supersede_reason=reason if current is not None else "",
+            changed = (
+                type(snapshot)
+                ._default_manager.filter(pk=snapshot.pk, state=SnapshotState.DRAFT)
+                .update(
+                    state=SnapshotState.APPROVED,
+                    approved_by=actor,
+                    approved_at=timezone.now(),
+                    supersedes=current,
+                    supersede_reason=reason.strip() if current is not None else "",
+                )
             )
     except IntegrityError:
         raise ValidationError(
             _("同じ年度の承認が同時に行われました。画面を読み込み直してください。")
         ) from None
     if not changed:
-        raise ValidationError(_("このスナップショットはすでに承認されています。"))
+        raise ValidationError(already)
     snapshot.refresh_from_db()
     return snapshot

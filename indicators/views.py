@@ -177,6 +177,30 @@ def snapshot_approve(request: HttpRequest) -> HttpResponse:
     return redirect(snapshot_url(snapshot))
 
 
+def start_computation(request: HttpRequest, enqueue: Callable[[], Any], started: str) -> None:
+    """Queue a computation once the request's transaction commits, and say so: a double
+    click starts one computation (the form's one-time token); a broker that is down is
+    said, not hidden."""
+    failed: list[bool] = []
+
+    def send() -> None:
+        try:
+            enqueue()
+        except Exception:  # the broker is down: say so rather than pretend it started
+            logger.exception("could not enqueue a computation")
+            failed.append(True)
+
+    _none, _url, fresh = save_once(request, lambda: transaction.on_commit(send), lambda _s: "")
+    if not fresh:
+        messages.info(request, ALREADY_SAVED)
+    elif failed:
+        messages.error(
+            request, _("集計を開始できませんでした。時間をおいてもう一度お試しください。")
+        )
+    else:
+        messages.success(request, started)
+
+
 @require_POST
 def compute(request: HttpRequest) -> HttpResponse:
     access.require_officer(request.user)
@@ -184,31 +208,13 @@ def compute(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("年度を選んでください。"))
         return redirect("indicators:dashboard")
-    fy, user_id = form.cleaned_data["fiscal_year"], request.user.pk
-    failed: list[int] = []
-
-    def enqueue() -> None:
-        try:
-            tasks.compute_snapshot.delay(fy, user_id)
-        except Exception:  # the broker is down: say so rather than pretend it started
-            logger.exception("could not enqueue the indicators computation")
-            failed.append(fy)
-
-    # A double click starts one computation (the form's one-time token).
-    _none, _url, fresh = save_once(request, lambda: transaction.on_commit(enqueue), lambda _s: "")
-    if not fresh:
-        messages.info(request, ALREADY_SAVED)
-        return redirect("indicators:dashboard")
-    if failed:
-        messages.error(
-            request, _("集計を開始できませんでした。時間をおいてもう一度お試しください。")
-        )
-    else:
-        messages.success(
-            request,
-            _("%(label)sの集計を開始しました。終わると下書きのスナップショットが一覧に加わります。")
-            % {"label": fiscal_year_on_screen(fy)},
-        )
+    fy = form.cleaned_data["fiscal_year"]
+    start_computation(
+        request,
+        lambda: tasks.compute_snapshot.delay(fy, request.user.pk),
+        _("%(label)sの集計を開始しました。終わると下書きのスナップショットが一覧に加わります。")
+        % {"label": fiscal_year_on_screen(fy)},
+    )
     return redirect("indicators:dashboard")
 
 

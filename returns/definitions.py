@@ -153,7 +153,7 @@ ITEMS: tuple[ReturnItem, ...] = (
     ReturnItem(
         "R07",
         "生活保護へのつなぎ件数",
-        "Referrals to public assistance (生活保護)",
+        "Referrals to public assistance",
         N_("件"),
         Counting.EVENTS,
         N_("つなぎの送付日"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from casework.models import (
     Agency,
@@ -74,6 +74,69 @@ def _agency_scope(path: str, agency: Agency | None) -> Q:
     return Q(**{f"{path}__kind__in": FILING_AGENCY_KINDS})
 
 
+def intakes(days: tuple[datetime.date, datetime.date], agency: Agency | None) -> QuerySet[Intake]:
+    """R01's records."""
+    return Intake.objects.filter(
+        _agency_scope("case__owning_agency", agency), received_on__range=days
+    )
+
+
+def plans_approved(
+    days: tuple[datetime.date, datetime.date], agency: Agency | None
+) -> QuerySet[SupportPlan]:
+    """R02's records (R03's are those of them with an action marked 就労支援)."""
+    first, after = _moments(*days)
+    return SupportPlan.objects.filter(
+        _agency_scope("case__owning_agency", agency),
+        state__in=[PlanState.APPROVED, PlanState.SUPERSEDED],
+        approved_at__gte=first,
+        approved_at__lt=after,
+    )
+
+
+def employment_outcomes(
+    days: tuple[datetime.date, datetime.date], agency: Agency | None
+) -> QuerySet[ProgrammeOutcome]:
+    """R04's and R05's records (of either kind)."""
+    return ProgrammeOutcome.objects.filter(
+        _agency_scope("enrolment__case__owning_agency", agency),
+        enrolment__programme=Programme.EMPLOYMENT,
+        achieved_on__range=days,
+    )
+
+
+def referrals_connected(
+    days: tuple[datetime.date, datetime.date], agency: Agency | None
+) -> QuerySet[Referral]:
+    """R06's and R07's records (R07: is_public_assistance)."""
+    first, after = _moments(*days)
+    return Referral.objects.filter(
+        _agency_scope("sending_agency", agency), sent_at__gte=first, sent_at__lt=after
+    ).exclude(state__in=NOT_CONNECTED)
+
+
+def info_only_screenings(
+    days: tuple[datetime.date, datetime.date], agency: Agency | None
+) -> QuerySet[Screening]:
+    """R08's records."""
+    return Screening.objects.filter(
+        _agency_scope("case__owning_agency", agency),
+        result=ScreeningResult.INFO_ONLY,
+        decided_on__range=days,
+    )
+
+
+def evaluations(
+    days: tuple[datetime.date, datetime.date], agency: Agency | None
+) -> QuerySet[MonitoringEntry]:
+    """The evaluations R09 reads (each person's latest of the period is compared)."""
+    return MonitoringEntry.objects.filter(
+        _agency_scope("plan__case__owning_agency", agency),
+        kind=MonitoringEntry.Kind.EVALUATION,
+        monitored_on__range=days,
+    )
+
+
 def compute(
     period_start: datetime.date, period_end: datetime.date, agency: Agency | None = None
 ) -> dict[str, Figure]:
@@ -81,19 +144,11 @@ def compute(
     if period_end < period_start:
         raise ValueError("the period ends before it starts")
     days = (period_start, period_end)
-    first, after = _moments(period_start, period_end)
-    owned = _agency_scope("case__owning_agency", agency)
     figures: dict[str, Figure] = {}
 
-    figures["R01"] = Figure(Intake.objects.filter(owned, received_on__range=days).count())
+    figures["R01"] = Figure(intakes(days, agency).count())
 
-    approved = SupportPlan.objects.filter(
-        owned,
-        state__in=[PlanState.APPROVED, PlanState.SUPERSEDED],
-        approved_at__gte=first,
-        approved_at__lt=after,
-    )
-    plans = approved.aggregate(
+    plans = plans_approved(days, agency).aggregate(
         plans=Count("pk", distinct=True),
         employment=Count(
             "case__person", distinct=True, filter=Q(actions__is_employment_support=True)
@@ -102,47 +157,60 @@ def compute(
     figures["R02"] = Figure(plans["plans"])
     figures["R03"] = Figure(plans["employment"])
 
-    outcomes = ProgrammeOutcome.objects.filter(
-        _agency_scope("enrolment__case__owning_agency", agency),
-        enrolment__programme=Programme.EMPLOYMENT,
-        achieved_on__range=days,
-    ).aggregate(
+    outcomes = employment_outcomes(days, agency).aggregate(
         employed=Count("enrolment__person", distinct=True, filter=Q(kind=OutcomeKind.EMPLOYED)),
         income_up=Count("enrolment__person", distinct=True, filter=Q(kind=OutcomeKind.INCOME_UP)),
     )
     figures["R04"] = Figure(outcomes["employed"])
     figures["R05"] = Figure(outcomes["income_up"])
 
-    referrals = (
-        Referral.objects.filter(
-            _agency_scope("sending_agency", agency), sent_at__gte=first, sent_at__lt=after
-        )
-        .exclude(state__in=NOT_CONNECTED)
-        .aggregate(
-            other=Count("pk", filter=Q(is_public_assistance=False)),
-            public_assistance=Count("pk", filter=Q(is_public_assistance=True)),
-        )
+    referrals = referrals_connected(days, agency).aggregate(
+        other=Count("pk", filter=Q(is_public_assistance=False)),
+        public_assistance=Count("pk", filter=Q(is_public_assistance=True)),
     )
     figures["R06"] = Figure(referrals["other"])
     figures["R07"] = Figure(referrals["public_assistance"])
 
-    figures["R08"] = Figure(
-        Screening.objects.filter(
-            owned, result=ScreeningResult.INFO_ONLY, decided_on__range=days
-        ).count()
-    )
+    figures["R08"] = Figure(info_only_screenings(days, agency).count())
 
-    figures["R09"] = _improvement(days, _agency_scope("plan__case__owning_agency", agency))
+    figures["R09"] = improvement(days, agency).figure
     return figures
 
 
-def _improvement(days: tuple[datetime.date, datetime.date], owned: Q) -> Figure:
+@dataclass(frozen=True)
+class Comparison:
+    """One person's latest evaluation of a period against the plan's baseline: the items
+    scored both times, and each item's change."""
+
+    entry_id: int
+    plan_id: int
+    person_id: int
+    changes: dict[str, int]  # item -> score now minus score at plan start
+
+    @property
+    def improved(self) -> bool:
+        return sum(self.changes.values()) > 0
+
+
+@dataclass(frozen=True)
+class Improvement:
+    figure: Figure
+    comparisons: list[Comparison]
+
+    def by_item(self) -> dict[str, tuple[int, int]]:
+        """Per change item: (persons improved on it, persons compared on it)."""
+        counts: dict[str, list[int]] = {}
+        for comparison in self.comparisons:
+            for item, change in comparison.changes.items():
+                pair = counts.setdefault(item, [0, 0])
+                pair[1] += 1
+                pair[0] += change > 0
+        return {item: (pair[0], pair[1]) for item, pair in counts.items()}
+
+
+def improvement(days: tuple[datetime.date, datetime.date], agency: Agency | None) -> Improvement:
     """R09: each person's latest evaluation of the period against its plan's baseline."""
-    entries = MonitoringEntry.objects.filter(
-        owned,
-        kind=MonitoringEntry.Kind.EVALUATION,
-        monitored_on__range=days,
-    )
+    entries = evaluations(days, agency)
     latest: dict[int, tuple[datetime.date, int, int]] = {}  # person -> (day, entry, plan)
     for pk, plan_id, person_id, day in entries.values_list(
         "pk", "plan_id", "plan__case__person_id", "monitored_on"
@@ -150,24 +218,23 @@ def _improvement(days: tuple[datetime.date, datetime.date], owned: Q) -> Figure:
         if person_id not in latest or (day, pk) > latest[person_id][:2]:
             latest[person_id] = (day, pk, plan_id)
     if not latest:
-        return _rate(0, 0)
+        return Improvement(_rate(0, 0), [])
     scores: dict[tuple[int, int | None], dict[str, int]] = {}
     rows = ChangeItemScore.objects.filter(
         Q(entry__in=entries.values("pk")) | Q(entry__isnull=True, plan__in=entries.values("plan"))
     ).values_list("plan_id", "entry_id", "item", "score")
     for plan_id, entry_id, item, score in rows:
         scores.setdefault((plan_id, entry_id), {})[item] = score
-    compared = improved = 0
-    for _day, entry_id, plan_id in latest.values():
+    comparisons = []
+    for person_id, (_day, entry_id, plan_id) in sorted(latest.items()):
         baseline = scores.get((plan_id, None), {})
         now = scores.get((plan_id, entry_id), {})
-        common = baseline.keys() & now.keys()
-        if not common:
-            continue
-        compared += 1
-        if sum(now[i] for i in common) > sum(baseline[i] for i in common):
-            improved += 1
-    return _rate(improved, compared)
+        common = sorted(baseline.keys() & now.keys())
+        if common:
+            changes = {i: now[i] - baseline[i] for i in common}
+            comparisons.append(Comparison(entry_id, plan_id, person_id, changes))
+    improved = sum(c.improved for c in comparisons)
+    return Improvement(_rate(improved, len(comparisons)), comparisons)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests import builders
-from tests.factories import UserFactory
+from tests.factories import AgencyFactory, StaffFactory, UserFactory
 from tests.fuzz_walk import (
     ALL_PATTERNS,
     FORM_VALUES,
@@ -70,7 +70,10 @@ def world(django_db_setup, django_db_blocker):
     """The cast and one record of every kind, built once inside a transaction that is rolled
     back after the module; each test runs in a savepoint within it (what Django's
     TestCase.setUpTestData does), so the walk does not rebuild them for every URL."""
+    from casework.models import Agency, Role
     from indicators import services as indicator_services
+    from indicators.selectors import current_fiscal_year
+    from returns import services as return_services
 
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
@@ -80,13 +83,34 @@ def world(django_db_setup, django_db_blocker):
             snapshot = indicator_services.snapshot_compute(
                 actor=cast.indicator_officer, fiscal_year=2024
             )
+            # The national return: a 自立相談支援機関's supervisor, and this year's return
+            # (a year still running: its approval asks for the confirmation), 第1版 of the
+            # ward's and of the agency's.
+            filing = AgencyFactory(
+                name="自立相談支援機関J", kind=Agency.Kind.SELF_RELIANCE, district=None
+            )
+            supervisor_j = StaffFactory(
+                username="supervisor_j", agency=filing, role=Role.SUPERVISOR
+            )
+            fy = current_fiscal_year()
+            return_snapshot = return_services.return_compute(
+                actor=cast.indicator_officer, fiscal_year=fy
+            )
+            return_services.return_compute(actor=supervisor_j, fiscal_year=fy)
             users = {
                 **cast.roles(),
                 "system_admin": UserFactory(
                     username="system_admin", is_staff=True, is_superuser=True
                 ),
+                "supervisor_j": supervisor_j,
             }
-        yield SimpleNamespace(cast=cast, records=records, users=users, snapshot=snapshot)
+        yield SimpleNamespace(
+            cast=cast,
+            records=records,
+            users=users,
+            snapshot=snapshot,
+            return_snapshot=return_snapshot,
+        )
         transaction.set_rollback(True)
 
 

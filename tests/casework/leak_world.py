@@ -64,6 +64,7 @@ _MARKS = [
     ("participant", "卯", "めれを"),
     ("meeting", "辰", "もよろ"),
     ("report_linked", "巳", "らりる"),
+    ("returned", "午", "なにぬ"),
 ]
 REFERRED = {
     "sent",
@@ -111,7 +112,7 @@ IDENTITY = {"name", "kana", "phone", "address"}
 # "report_linked" was received by csw_b and then linked to consultation_a's case: it follows
 # the case. The "participant" was registered by csw_a for A's activity group and has no case
 # anywhere: A's case staff hold them.
-OF_A = ALL - {"visit", "report_north"}
+OF_A = ALL - {"visit", "report_north", "returned"}
 MAY_SEE: dict[str, set[str]] = {
     # case: assigned; watch report: district agency; group participant: the group's agency.
     "csw_a": {"assigned", "report", "participant"},
@@ -132,8 +133,12 @@ MAY_SEE: dict[str, set[str]] = {
     # agency's supervisor. Not the completed, declined and withdrawn ones.
     "supervisor_b": {"sent", "sent_named", "accepted_summary", "accepted_full", "visit", "report"},
     "admin_b": set(),
-    # Aggregates only, never a person.
+    # Aggregates only, never a person (the ward's return among them).
     "indicator_officer": set(),
+    # The supervisor of a 自立相談支援機関 (J, which files the national return, serving the
+    # west district, where nothing is reported): the case of "returned" is J's, on their
+    # pages and in the drill-down of their return (returns:drill).
+    "supervisor_j": {"returned"},
     "outsider": set(),
     # The Django admin shows no personal case data to anyone.
     "system_admin": set(),
@@ -169,6 +174,9 @@ class World:
     cases: dict[str, object]
     objects: dict[str, list]  # URL kind (as in the access matrix) -> every object of it
     members: dict[str, object] = field(default_factory=dict)
+    # Pages named by their query string rather than an id (a return's fiscal year and
+    # version): url name -> the query strings that open them (tests/casework/page_walk.py).
+    queries: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def _person_fields(key: str) -> dict:
@@ -288,6 +296,23 @@ def build_world(cast, workflow, open_case) -> World:
         cases=[met],
     )
 
+    # A 自立相談支援機関 files the national return: its case of "returned", received today, is
+    # behind its return's 新規相談受付件数 (R01), which its supervisor drills into.
+    # It serves the west district, where nothing is reported (a ward-wide agency would see
+    # every watch report).
+    west = District.objects.get(code="west")
+    filing = AgencyFactory(name="自立相談支援機関J", kind=Agency.Kind.SELF_RELIANCE, district=west)
+    worker_j = StaffFactory(username="consultation_j", agency=filing, role=Role.CONSULTATION)
+    supervisor_j = StaffFactory(username="supervisor_j", agency=filing, role=Role.SUPERVISOR)
+    cases["returned"] = services.case_intake(
+        actor=worker_j,
+        new_person=_person_fields("returned"),
+        received_on=today,
+        route="visit",
+        main_concern="income",
+        chief_complaint="生活費が足りない。",
+    )
+
     # The records that hang off a case, on csw_a's case and on the one only the supervisor
     # sees; submitted plans, and closure asked for last.
     records: dict[str, list] = {
@@ -361,12 +386,14 @@ def build_world(cast, workflow, open_case) -> World:
     persons["participant"] = joined
     members = dict(cast.roles())
     members["system_admin"] = UserFactory(username="system_admin", is_staff=True, is_superuser=True)
+    members["supervisor_j"] = supervisor_j
     workers = [m for m in members.values() if hasattr(m, "membership")] + [csw_north]
     return World(
         cast=cast,
         persons=persons,
         cases=cases,
         members=members,
+        queries=_return_queries(cast, supervisor_j, today),
         objects={
             "case": list(cases.values()),
             "person": list(persons.values()),
@@ -382,3 +409,23 @@ def build_world(cast, workflow, open_case) -> World:
             **records,
         },
     )
+
+
+def _return_queries(cast, supervisor_j, today: datetime.date) -> dict[str, list[dict]]:
+    """This fiscal year's return, 第1版 of J's and of the ward's (the same query names each
+    reader's own), and the query strings of its pages: the drill-down of R01 for the year
+    and for this month."""
+    from indicators.selectors import current_fiscal_year
+    from returns import services as return_services
+
+    fy = current_fiscal_year()
+    for actor in (supervisor_j, cast.indicator_officer):
+        return_services.return_compute(actor=actor, fiscal_year=fy)
+    version = {"fy": fy, "n": 1}
+    month = today.replace(day=1).isoformat()
+    return {
+        "returns:snapshot": [version],
+        "returns:export_csv": [version],
+        "returns:export_xlsx": [version],
+        "returns:drill": [{**version, "item": "R01"}, {**version, "item": "R01", "month": month}],
+    }

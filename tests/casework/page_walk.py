@@ -1,9 +1,11 @@
 """The walk the content test and the access-log test share: every member of the cast,
 and a system admin, opens every page of the project: every URL pattern (the admin's too),
 its ids filled with every object of the world of the URL's kind
-(tests/casework/leak_world.py), the pages without an id, the searches for each person's
-name, and the query strings that change whom a list shows. For each page that answered
-200 it keeps which strings of which person it showed and the access-log rows it wrote."""
+(tests/casework/leak_world.py), the pages named by a query string with the world's
+(World.queries: a return's year and version), the pages without an id, the searches for
+each person's name, and the query strings that change whom a list shows. For each page
+that answered 200 it keeps which strings of which person it showed and the access-log rows
+it wrote."""
 
 from __future__ import annotations
 
@@ -129,7 +131,11 @@ def targets(world: World) -> tuple[list[Target], list[str]]:
         if name in seen or name in NOT_WALKED:
             continue
         seen.add(name)
-        urls = _urls(name, params, world, kinds, admin_models)
+        if name in world.queries:
+            # A page named by its query string (a return's year and version): opened with it.
+            urls = [(None, _query(reverse(name), **q)) for q in world.queries[name]]
+        else:
+            urls = _urls(name, params, world, kinds, admin_models)
         if urls is None:
             unfilled.append(name)
             continue

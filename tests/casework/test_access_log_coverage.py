@@ -58,6 +58,8 @@ LISTS = {
     "outreach:reports",
     "outreach:visits",
     "outreach:group_detail",
+    # The cases behind a figure of an agency's national return (支援状況調査).
+    "returns:drill",
 }
 # Files (downloads, prints): one row of kind 出力 naming the person and the case.
 EXPORTS = {

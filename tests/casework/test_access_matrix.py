@@ -185,6 +185,9 @@ PAGES = {
     "casework:caseload": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:caseload_unassigned": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:access_log": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
+    # The national return (支援状況調査): the ward's planners and the supervisors of a
+    # 自立相談支援機関, of which the cast has none (tests/returns/test_pages.py).
+    "returns:index": {m: 200 if m == "indicator_officer" else 403 for m in CAST},
 }
 
 

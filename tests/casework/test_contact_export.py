@@ -35,11 +35,11 @@ def _at(days_ago: int, hour: int = 10, minute: int = 30) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def _contact(cast, case, days_ago, summary, *, method="phone", minutes=10, next_action=""):
+def _contact(cast, case, days_ago, summary, *, method="phone", minutes=10, next_action="", hour=10):
     return services.contact_record_add(
         actor=cast.csw_a,
         case=case,
-        occurred_at=_at(days_ago),
+        occurred_at=_at(days_ago, hour),
         method=method,
         minutes=minutes,
         summary=summary,
@@ -220,7 +220,8 @@ def test_a_long_record_is_kept_whole_and_wraps(client, cast, open_case):
     summary = ("訪問して生活の様子を聞き取った。" * 1250)[:20000]
     _contact(cast, case, 1, summary + "\n")
     # Pasted from a word processor: a line break within a paragraph is a vertical tab.
-    _contact(cast, case, 0, "一行目\x0b二行目")
+    # An hour after the first (not "today at 10:30", which before 10:30 is in the future).
+    _contact(cast, case, 1, "一行目\x0b二行目", hour=11)
     client.force_login(cast.csw_a)
     sheet = _workbook(_get(client, "contacts_xlsx", case))
     _lines, header = _sheet_lines(sheet)

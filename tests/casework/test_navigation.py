@@ -4,7 +4,9 @@ import pytest
 from django.test import RequestFactory
 
 from casework import access
+from casework.models import Agency, Role
 from casework.navigation import main_menu
+from tests.factories import AgencyFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +41,23 @@ def test_each_role_sees_its_own_entries(cast):
     ]
     csw = labels(menu(cast.csw_a, "/"))
     assert "成果指標" not in csw and "ケース点検" not in csw and "訪問" in csw
-    assert labels(menu(cast.indicator_officer, "/indicators/")) == ["地域づくり", "成果指標"]
+    assert labels(menu(cast.indicator_officer, "/indicators/")) == [
+        "地域づくり",
+        "成果指標",
+        "支援状況調査",
+    ]
     assert menu(cast.outsider, "/") == []
+
+
+def test_the_national_return_is_on_the_menu_of_the_agencies_that_file_it(cast):
+    """支援状況調査: the supervisors of a 自立相談支援機関 and the ward's planners only."""
+    filing = AgencyFactory(name="自立相談支援機関", kind=Agency.Kind.SELF_RELIANCE)
+    supervisor = StaffFactory(username="sv_filing", agency=filing, role=Role.SUPERVISOR)
+    worker = StaffFactory(username="worker_filing", agency=filing, role=Role.CONSULTATION)
+    assert "支援状況調査" in labels(menu(supervisor, "/"))
+    assert "支援状況調査" not in labels(menu(worker, "/"))
+    assert "支援状況調査" not in labels(menu(cast.supervisor_a, "/"))  # 社協: does not file
+    assert current(menu(supervisor, "/returns/snapshot/")) == ["支援状況調査"]
 
 
 @pytest.mark.parametrize(
