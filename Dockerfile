@@ -9,13 +9,26 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 1000 tsunagu
 WORKDIR /app
 
+# python-ldap (directory sign-in) builds against OpenLDAP's and Cyrus SASL's headers; the
+# compiler and headers are removed again, the libraries stay.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential libldap2-dev libsasl2-dev \
+ && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml ./
 COPY config ./config
 COPY casework ./casework
 COPY referrals ./referrals
 COPY outreach ./outreach
 COPY indicators ./indicators
-RUN pip install .
+COPY returns ./returns
+COPY reminders ./reminders
+COPY security ./security
+COPY directory ./directory
+RUN pip install '.[ldap]' \
+ && apt-get purge -y --auto-remove build-essential \
+ && apt-get update && apt-get install -y --no-install-recommends libldap-2.5-0 libsasl2-2 \
+ && rm -rf /var/lib/apt/lists/*
 
 COPY . .
 # Message catalogs and static files are built into the image; the build needs no secrets.

@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # The embedded default: SQLite and no servers. DJANGO_DEBUG is on for the local demo only.
-RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+# The demo signs in with passwords alone (the login page says so); production asks every role
+# for the second factor (docs/security.md).
+RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} TSUNAGU_SECOND_FACTOR_ROLES=$${TSUNAGU_SECOND_FACTOR_ROLES:-none}
 TEST_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
 .PHONY: run test setup migrate demo lint format check clean
@@ -16,6 +18,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# Directory sign-in needs python-ldap, built against libldap2-dev and libsasl2-dev.
+	@$(BIN)/python -m pip install --quiet -e '.[ldap]' 2>/dev/null \
+		|| echo "python-ldap could not be built (apt install libldap2-dev libsasl2-dev): directory sign-in is off, local accounts work"
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -107,7 +107,12 @@ def lockout_lift(*, actor: User, worker: User) -> int:
 
     if not may_reset(actor, worker):
         raise PermissionDenied
-    return reset(username=worker.get_username())
+    from security import events
+    from security.models import EventKind
+
+    cleared = reset(username=worker.get_username())
+    events.record(EventKind.UNLOCK, actor=actor, subject=worker, detail=str(cleared))
+    return cleared
 
 
 def must_change_password(user: User) -> bool:
@@ -127,6 +132,15 @@ def password_reset_issue(*, actor: User, worker: User, new_account: bool = False
     )
     reset.full_clean()
     reset.save()
+    from security import events
+    from security.models import EventKind
+
+    events.record(
+        EventKind.PASSWORD_RESET,
+        actor=actor,
+        subject=worker,
+        detail="リンクをメールで送付" if reset.sent_to else "情報システム担当の窓口で設定",
+    )
     when = timezone.localtime(reset.issued_at)
     services.notification_send(
         recipients=[worker],

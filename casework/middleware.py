@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
 from casework.models.drafts import DraftKind
 
@@ -85,17 +86,25 @@ class SessionLifetimeMiddleware:
             seen = request.session.setdefault(SEEN_KEY, now)
             if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 return self._ended(
-                    request, _("ログインから時間が経ったため、もう一度ログインしてください。")
+                    request,
+                    _("ログインから時間が経ったため、もう一度ログインしてください。"),
+                    _noop("ログインからの上限時間"),
                 )
             if now - seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
-                return self._ended(request, _("一定時間操作がなかったため、ログアウトしました。"))
+                return self._ended(
+                    request,
+                    _("一定時間操作がなかったため、ログアウトしました。"),
+                    _noop("無操作"),
+                )
             if now - seen >= min(TOUCH_EVERY, settings.SESSION_IDLE_TIMEOUT_MINUTES * 15):
                 request.session[SEEN_KEY] = now
         return self.get_response(request)
 
-    def _ended(self, request: HttpRequest, why: str) -> HttpResponseBase:
+    def _ended(self, request: HttpRequest, why: str, log_reason: str) -> HttpResponseBase:
         from casework import services  # the services import the models: not at load time
         from casework.pages import rendered_for
+        from security.models import EventKind
+        from security.signals import LOGOUT_REASON
 
         match = getattr(request, "resolver_match", None) or _resolve(request.path)
         if match is not None and match.url_name in BACKGROUND_VIEWS:
@@ -112,6 +121,7 @@ class SessionLifetimeMiddleware:
                 data=request.POST,
                 kind=DraftKind.LAPSED,
             )
+        setattr(request, LOGOUT_REASON, (EventKind.TIMEOUT, log_reason))
         logout(request)
         if kept is not None:
             why = _(

@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "indicators",
     "returns",
     "reminders",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "security",
+    "directory",
     "bench",
 ]
 
@@ -59,8 +64,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "security.middleware.RequestContextMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "casework.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "security.middleware.SecondFactorMiddleware",
     "casework.middleware.RequestInputMiddleware",
     "casework.middleware.SessionLifetimeMiddleware",
     "casework.accounts.PasswordChangeRequiredMiddleware",
@@ -90,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "casework.context_processors.staff",
+                "security.context_processors.security",
             ],
             # {% jdate %}, {% form_once %}, … in every template without a {% load %}.
             "builtins": ["casework.templatetags.tsunagu"],
@@ -137,8 +146,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The ward's directory (LDAP / Active Directory), when configured: config/directory_settings.py
+# (DIRECTORY_BACKENDS is empty otherwise). Local accounts stay for the embedded default and
+# for emergencies.
+from config.directory_settings import *  # noqa: E402, F403
+from config.directory_settings import DIRECTORY_BACKENDS  # noqa: E402
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    *DIRECTORY_BACKENDS,
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -173,6 +189,36 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_VERBOSE = False
+
+# Throttling by address across user names (password spraying: security/throttle.py): an
+# address whose failed sign-ins in the last SECURITY_SPRAY_MINUTES name this many different
+# user names is paused for that long. Behind one NAT the ward's offices share an address:
+# the limit is for many names, never for one worker mistyping.
+SECURITY_SPRAY_USERNAMES = env_int("SECURITY_SPRAY_USERNAMES", 10, minimum=2)
+SECURITY_SPRAY_MINUTES = env_int("SECURITY_SPRAY_MINUTES", 15, minimum=1)
+
+# The second factor (security/factor.py): the roles that must sign in with an authenticator
+# app's code. "all" (the default): every role and the system admins; "none": nobody (the
+# embedded demo: `make run` sets it, and the login page says so); or a comma-separated list
+# of csw, consultation, supervisor, agency_admin, indicator_officer, system_admin.
+_FACTOR_ROLES = ("csw", "consultation", "supervisor", "agency_admin", "indicator_officer")
+_FACTOR_ALL = (*_FACTOR_ROLES, "system_admin")
+_factor_setting = env_list("TSUNAGU_SECOND_FACTOR_ROLES", ["all"])
+if _factor_setting == ["all"]:
+    TSUNAGU_SECOND_FACTOR_ROLES = frozenset(_FACTOR_ALL)
+elif _factor_setting == ["none"]:
+    TSUNAGU_SECOND_FACTOR_ROLES = frozenset()
+else:
+    _unknown = sorted(set(_factor_setting) - set(_FACTOR_ALL))
+    if _unknown:
+        raise ImproperlyConfigured(
+            "TSUNAGU_SECOND_FACTOR_ROLES: expected all, none or roles among "
+            f"{', '.join(_FACTOR_ALL)}; unknown: {', '.join(_unknown)}"
+        )
+    TSUNAGU_SECOND_FACTOR_ROLES = frozenset(_factor_setting)
+TSUNAGU_SECOND_FACTOR_EVERY_ROLE = frozenset(_FACTOR_ALL) == TSUNAGU_SECOND_FACTOR_ROLES
+# The name the authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env_str("TSUNAGU_OTP_ISSUER", "つなぐ")
 
 # Field history (django-simple-history): a correction's reason may be longer than 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -349,10 +395,41 @@ if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured(
         f"DJANGO_LOG_LEVEL: expected DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}"
     )
+# The security log's JSON lines also go to the ward's syslog server when this is set:
+# "udp://loghost:514", "tcp://loghost:514" or a socket path such as "/dev/log".
+_syslog = env_str("SECURITY_SYSLOG", "")
+SECURITY_SYSLOG_ADDRESS: tuple[str, int] | str | None = None
+SECURITY_SYSLOG_SOCKTYPE = None
+if _syslog:
+    import socket as _socket
+    from urllib.parse import urlsplit as _urlsplit
+
+    if _syslog.startswith("/"):
+        SECURITY_SYSLOG_ADDRESS = _syslog
+    else:
+        _parts = _urlsplit(_syslog)
+        try:
+            _port = _parts.port or 514
+        except ValueError:
+            _port = -1
+        if _parts.scheme not in ("udp", "tcp") or not _parts.hostname or _port < 1:
+            raise ImproperlyConfigured(
+                "SECURITY_SYSLOG: expected udp://host:port, tcp://host:port or a socket path, "
+                f"got {_syslog!r}"
+            )
+        SECURITY_SYSLOG_ADDRESS = (_parts.hostname, _port)
+        SECURITY_SYSLOG_SOCKTYPE = (
+            _socket.SOCK_DGRAM if _parts.scheme == "udp" else _socket.SOCK_STREAM
+        )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "message": {"format": "%(message)s"},
+        "syslog": {"format": "tsunagu: %(message)s"},
+    },
     # A 403 is one line (who was refused what), not a traceback: config/logging_filters.py.
     "filters": {"one_line_403": {"()": "config.logging_filters.OneLineForbidden"}},
     "handlers": {
@@ -360,7 +437,22 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["one_line_403"],
-        }
+        },
+        # The security log's events, one JSON object per line (security/events.py).
+        "security_json": {"class": "logging.StreamHandler", "formatter": "message"},
+        **(
+            {
+                "security_syslog": {
+                    "class": "logging.handlers.SysLogHandler",
+                    "address": SECURITY_SYSLOG_ADDRESS,
+                    "socktype": SECURITY_SYSLOG_SOCKTYPE,
+                    "facility": "auth",
+                    "formatter": "syslog",
+                }
+            }
+            if SECURITY_SYSLOG_ADDRESS
+            else {}
+        ),
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Django's own handlers of "django" (a console one under DEBUG, mail_admins) would print
@@ -368,10 +460,18 @@ LOGGING = {
     # At INFO at most, as Django keeps it: at DEBUG django.db.backends would print every SQL
     # statement with its parameters, personal data included.
     "loggers": {
+        "tsunagu.security": {
+            "handlers": [
+                "security_json",
+                *(["security_syslog"] if SECURITY_SYSLOG_ADDRESS else []),
+            ],
+            "level": "INFO",
+            "propagate": False,
+        },
         "django": {
             "handlers": [],
             "level": "INFO" if LOG_LEVEL == "DEBUG" else LOG_LEVEL,
             "propagate": True,
-        }
+        },
     },
 }

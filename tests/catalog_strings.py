@@ -23,7 +23,17 @@ import polib
 from django.utils.translation.template import templatize
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_PACKAGES = ("casework", "referrals", "outreach", "reminders", "indicators", "returns", "config")
+APP_PACKAGES = (
+    "casework",
+    "referrals",
+    "outreach",
+    "reminders",
+    "indicators",
+    "returns",
+    "security",
+    "directory",
+    "config",
+)
 CATALOG = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 # The functions of django.utils.translation, each with the positions of its

@@ -81,6 +81,29 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _password_only_sign_in(settings):
+    """The tests sign in with the test client's force_login or the password form; the second
+    factor (on for every role by default) is switched on by the tests of tests/security,
+    which sign in as a user does."""
+    settings.TSUNAGU_SECOND_FACTOR_ROLES = frozenset()
+    settings.TSUNAGU_SECOND_FACTOR_EVERY_ROLE = False
+
+
+@pytest.fixture
+def factor_on(settings):
+    """The production default: every role and the system admins use the second factor."""
+    settings.TSUNAGU_SECOND_FACTOR_ROLES = frozenset(
+        ["csw", "consultation", "supervisor", "agency_admin", "indicator_officer", "system_admin"]
+    )
+    settings.TSUNAGU_SECOND_FACTOR_EVERY_ROLE = True
+    # django-otp's pause after a wrong code (1 s, doubling) is tested on its own
+    # (test_a_wrong_code_pauses_the_next_try); elsewhere a right code may follow a wrong one.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    return settings
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()

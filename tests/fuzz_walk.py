@@ -175,6 +175,8 @@ def _admin_model(url_name: str):
 
 # Admin URLs whose arguments are not a record of a registered model.
 ADMIN_ARGUMENTS = {
+    # An account (the system admin's factor reset): the first, or a 404.
+    "security:factor_reset": {"user_id": 1},
     "admin:view_on_site": {"content_type_id": 1, "object_id": 1},
     "admin:app_list": {"app_label": "casework"},
     "admin_view_on_site_disabled": {"content_type_id": 1, "object_id": 1},

@@ -40,7 +40,6 @@ from casework.forms.plans import SupportPlanForm as SupportPlanForm
 from casework.forms.programmes import EnrolmentForm as EnrolmentForm
 from casework.forms.programmes import EnrolmentLeaveForm as EnrolmentLeaveForm
 from casework.forms.programmes import OutcomeForm as OutcomeForm
-from casework.forms.site import AdminLoginForm as AdminLoginForm
 from casework.forms.site import LoginForm as LoginForm
 from casework.forms.supervision import AccessLogFilterForm as AccessLogFilterForm
 from casework.forms.supervision import HandoverForm as HandoverForm

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
+from django.utils.translation import gettext as _
 
 
 class _UsernameLengthChecked:
@@ -25,8 +25,27 @@ class _UsernameLengthChecked:
 
 
 class LoginForm(_UsernameLengthChecked, AuthenticationForm):
-    pass
+    def clean(self) -> dict[str, Any]:
+        # Password spraying: an address failing with many user names is paused before any
+        # password is checked (security/throttle.py).
+        from config.client_ip import client_ip
+        from security import events, throttle
+        from security.models import EventKind, EventResult
 
-
-class AdminLoginForm(_UsernameLengthChecked, AdminAuthenticationForm):
-    pass
+        if self.request is not None and throttle.address_paused(client_ip(self.request)):
+            events.record(
+                EventKind.ADDRESS_THROTTLED,
+                result=EventResult.REFUSED,
+                request=self.request,
+                username=str(self.cleaned_data.get("username") or ""),
+            )
+            raise forms.ValidationError(
+                _(
+                    "このネットワークアドレスから、いくつものアカウントへのログインの失敗が"
+                    "続いたため、ログインを一時止めています。%(minutes)s分ほど待ってから、"
+                    "もう一度お試しください。続くときは区の情報システム担当に連絡してください。"
+                )
+                % {"minutes": throttle.window_minutes()},
+                code="address_throttled",
+            )
+        return super().clean()

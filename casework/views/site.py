@@ -26,9 +26,19 @@ from casework.pages import AuthenticatedHttpRequest, rendered_for
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. Where the user's role requires the second factor, the user is
+    not signed in here: the code's page (security.views.factor_step) does that."""
+
     authentication_form = LoginForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        from security import factor
+        from security import views as security_views
+
+        user = form.get_user()
+        if factor.required_for(user):
+            return security_views.start(self.request, user, self.get_redirect_url())
+        security_views.forget(self.request)
         # The session's clocks start with the sign-in (user_logged_in: casework.apps).
         return super().form_valid(form)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -106,6 +107,10 @@ def _urls(name: str, params: tuple[str, ...], world: World, kinds, admin_models)
     if params in (("object_id",), ("id",)) and name in admin_models:
         ids = admin_models[name]._default_manager.order_by("pk").values_list("pk", flat=True)
         return [(pk, reverse(name, kwargs={params[0]: pk})) for pk in ids]
+    if params == ("user_id",):
+        # An account's page (the system admin's factor reset): every account of the world.
+        users = get_user_model()._default_manager.order_by("pk")
+        return [(u, reverse(name, kwargs={"user_id": u.pk})) for u in users]
     if params == ("app_label",):
         labels = sorted({m._meta.app_label for m in admin.site._registry})
         return [(label, reverse(name, kwargs={"app_label": label})) for label in labels]

@@ -37,9 +37,11 @@ def day(cast, open_case, workflow):
     report of its district untriaged for three hours. csw_b has its own of each kind."""
     made = {}
     made["visited"] = open_case(cast.csw_a, family_name="訪問", opened_on=today())
-    made["visit_today"] = outreach.plan(
-        cast.csw_a, case=made["visited"], planned_at=timezone.now() + datetime.timedelta(minutes=30)
-    )
+    # Later today, whatever the hour the test runs at (at 23:40, half an hour later is tomorrow).
+    now = timezone.localtime()
+    midnight = (now + days(1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    later_today = now + min(datetime.timedelta(minutes=30), (midnight - now) / 2)
+    made["visit_today"] = outreach.plan(cast.csw_a, case=made["visited"], planned_at=later_today)
     made["visit_late"] = outreach.plan(
         cast.csw_a, case=made["visited"], planned_at=timezone.now() - days(2)
     )

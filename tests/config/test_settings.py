@@ -55,6 +55,11 @@ def _production_env(**extra):
         ("TSUNAGU_BASE_URL", "tsunagu.example.lg.jp"),
         ("REMINDER_MAX_ATTEMPTS", "0"),
         ("REMINDER_CLAIM_TIMEOUT_SECONDS", "100"),
+        ("TSUNAGU_SECOND_FACTOR_ROLES", "everyone"),
+        ("TSUNAGU_SECOND_FACTOR_ROLES", "csw,director"),
+        ("SECURITY_SPRAY_USERNAMES", "1"),
+        ("SECURITY_SYSLOG", "loghost:514"),
+        ("SECURITY_SYSLOG", "udp://loghost:port"),
     ],
 )
 def test_malformed_value_stops_startup_naming_the_variable(name, value):
