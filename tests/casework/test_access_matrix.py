@@ -188,6 +188,11 @@ PAGES = {
     # The national return (支援状況調査): the ward's planners and the supervisors of a
     # 自立相談支援機関, of which the cast has none (tests/returns/test_pages.py).
     "returns:index": {m: 200 if m == "indicator_officer" else 403 for m in CAST},
+    # The security log: the system admin and agency admins with the admin's rights
+    # (tests/security); nobody of the cast as it is. One's own factor: everyone.
+    "security:log": dict.fromkeys(CAST, 403),
+    "security:factors": dict.fromkeys(CAST, 403),
+    "security:my_factor": dict.fromkeys(CAST, 200),
 }
 
 
@@ -209,10 +214,24 @@ def _id_patterns(resolver=None, prefix=""):
             yield f"{prefix}{entry.name}"
 
 
+# Pages about an account, not a record: the system admin's factor reset, refused to every
+# member of the cast (the system admin's own use: tests/security/test_factor_reset.py).
+ACCOUNT_PAGES = {"security:factor_reset"}
+
+
+@pytest.mark.parametrize("url_name", sorted(ACCOUNT_PAGES))
+@pytest.mark.parametrize("member", CAST)
+def test_account_pages(client, cast, url_name, member):
+    client.force_login(getattr(cast, member))
+    url = reverse(url_name, kwargs={"user_id": cast.csw_b.pk})
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"reason": "紛失"}).status_code == 403
+
+
 # URLs with a parameter that names no record: the one-time password-reset link (its parts
 # are a token, tested in test_admin_passwords) and the admin's "view on site", which
 # answers 404 to everyone (tested in test_admin_ids and the content test).
-NOT_RECORDS = {"password_reset_link", "admin_view_on_site_disabled"}
+NOT_RECORDS = {"password_reset_link", "admin_view_on_site_disabled", *ACCOUNT_PAGES}
 
 
 def test_every_id_url_is_in_the_matrix():

@@ -23,6 +23,7 @@ from django.db import models
 from django.urls import reverse
 
 from casework.models import AccessLog, District, Notification
+from security.models import SecurityEvent
 from tests.casework.leak_world import PEOPLE, build_world
 from tests.casework.page_walk import targets
 
@@ -165,6 +166,12 @@ def _access_log_details() -> list[str]:
     return list(AccessLog.objects.exclude(detail="").values_list("detail", flat=True))
 
 
+def _security_log_details() -> list[str]:
+    """The security log keeps its details as written, in the ward's language (the page
+    translates those that are one catalog text), like the access log."""
+    return list(SecurityEvent.objects.exclude(detail="").values_list("detail", flat=True))
+
+
 def _by_pattern(world) -> dict[str, list[str]]:
     """Every URL of every pattern, the query strings that change a page with them."""
     found, _unfilled = targets(world)
@@ -178,6 +185,7 @@ def _walk(client, world, records) -> tuple[dict[str, list[str]], int, int]:
     problems: dict[str, list[str]] = {}
     opened = answered = 0
     access_log = reverse("casework:access_log")
+    security_log = reverse("security:log")
     admin_site = reverse("admin:index")
     district_names = list(District.objects.values_list("name", flat=True))
     error_pages: set[tuple[str, int]] = set()
@@ -208,6 +216,8 @@ def _walk(client, world, records) -> tuple[dict[str, list[str]], int, int]:
                 known = records
                 if url.startswith(access_log):
                     known = longest_first([*_access_log_details(), *records])
+                elif url.startswith(security_log):
+                    known = longest_first([*_security_log_details(), *records])
                 elif url.startswith(admin_site):
                     # Where the districts' names are kept: the admin shows and edits the
                     # name as typed (its English comes from the catalog everywhere else).

@@ -1,0 +1,161 @@
+"""The synchronisation with the directory (every 15 minutes on beat, `manage.py
+directory_sync`): every active directory account is looked up as its sign-in would look it
+up. A user the directory no longer has, or no longer places in one agency and role, is
+switched off (their sessions end, their open cases show in 担当者なし); a user whose groups
+now give another agency or role is moved, as their next sign-in would move them.
+
+The directory is read first, all of it, and only then is anything changed: a directory that
+stops answering half-way changes nothing, and a directory that cannot be reached at all is
+an error, never a reason to switch anyone off.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from casework.models import Role, StaffMembership
+from config.directory_settings import BACKEND
+from directory.mapping import NotPlaced, placement_for
+from directory.models import DirectoryAccount
+
+logger = logging.getLogger(__name__)
+
+# Why an account was switched off, as the command prints it and DirectoryAccount keeps it.
+GONE = "ディレクトリにいません"
+NOT_PLACED = {
+    NotPlaced.NO_GROUP: "対応表のどのグループにも入っていません",
+    NotPlaced.CONFLICT: "対応表で機関・役割の異なるグループに入っています",
+}
+
+
+class DirectoryUnavailable(Exception):
+    """The directory could not be reached, or refused the service account or a search."""
+
+
+class DirectoryNotConfigured(Exception):
+    """The directory is off (TSUNAGU_LDAP_URI is not set)."""
+
+
+@dataclass
+class SyncResult:
+    checked: int = 0
+    deactivated: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    lines: list[str] = field(default_factory=list)  # one per change, in Japanese
+    warnings: list[str] = field(default_factory=list)  # left alone, and why
+
+    def summary(self, *, dry_run: bool) -> str:
+        text = (
+            f"確認 {self.checked}人: 無効化 {self.deactivated}人、"
+            f"所属・役割の変更 {self.moved}人、変更なし {self.unchanged}人"
+        )
+        if self.warnings:
+            text += f"、保留 {len(self.warnings)}人"
+        return text + ("(--dry-run: 何も変更していません)" if dry_run else "")
+
+
+def directory_enabled() -> bool:
+    return BACKEND in settings.AUTHENTICATION_BACKENDS
+
+
+def _placement_text(agency_name: str, role: str) -> str:
+    return f"{agency_name}/{Role(role).label}"
+
+
+def directory_sync(*, dry_run: bool = False) -> SyncResult:
+    """Bring the active directory accounts in line with the directory. Raises
+    DirectoryNotConfigured when the directory is off and DirectoryUnavailable when
+    it cannot be read (then nothing has changed)."""
+    if not directory_enabled():
+        raise DirectoryNotConfigured("TSUNAGU_LDAP_URI is not set")
+    from directory import services
+    from directory.lookup import Directory
+
+    directory = Directory()
+    try:
+        accounts = list(
+            DirectoryAccount.objects.filter(user__is_active=True)
+            .select_related("user")
+            .order_by("user__username")
+        )
+        looked_up = []
+        for account in accounts:
+            entry = directory.find_user(account.user.get_username())
+            groups = directory.group_dns(entry) if entry is not None else set()
+            looked_up.append((account, entry, groups))
+    finally:
+        directory.close()
+
+    memberships = {
+        m.user_id: m
+        for m in StaffMembership.objects.select_related("agency").filter(
+            user_id__in=[a.user_id for a in accounts]
+        )
+    }
+    now = timezone.now()
+    result = SyncResult(checked=len(accounts))
+    verb = "無効にします" if dry_run else "無効にしました"
+    seen: list[int] = []
+    for account, entry, groups in looked_up:
+        username = account.user.get_username()
+        reason = None
+        if entry is None:
+            reason = GONE
+        else:
+            try:
+                placement = placement_for(groups)
+                agency = services.agency_for(placement)
+            except NotPlaced as exc:
+                if exc.kind == NotPlaced.UNKNOWN_AGENCY:
+                    # The map's mistake, not the user's: nobody is switched off for it.
+                    result.warnings.append(
+                        f"{username}: 変更しません(対応表の機関「{placement.agency_name}」が"
+                        "つなぐにありません)"
+                    )
+                    logger.warning("directory sync: %s left alone: %s", username, exc)
+                    continue
+                reason = NOT_PLACED[exc.kind]
+        if reason is not None:
+            result.deactivated += 1
+            result.lines.append(f"{username}: {verb}({reason})")
+            if not dry_run:
+                services.directory_account_deactivate(account=account, reason=reason, when=now)
+            continue
+        assert entry is not None
+        membership = memberships.get(account.user_id)
+        current = (membership.agency_id, membership.role) if membership else None
+        if current == (agency.pk, placement.role) and entry.dn == account.dn:
+            result.unchanged += 1
+            seen.append(account.pk)
+            continue
+        if current == (agency.pk, placement.role):
+            result.unchanged += 1  # only the DN moved (renamed, another OU)
+            if not dry_run:
+                account.dn, account.last_seen_at = entry.dn, now
+                account.save(update_fields=["dn", "last_seen_at"])
+            continue
+        before = (
+            _placement_text(membership.agency.name, membership.role) if membership else "所属なし"
+        )
+        after = _placement_text(agency.name, placement.role)
+        result.moved += 1
+        if dry_run:
+            result.lines.append(f"{username}: 所属・役割を変更します({before} → {after})")
+            continue
+        update = services.directory_account_place(
+            user=account.user, dn=entry.dn, agency=agency, role=placement.role, seen_at=now
+        )
+        result.lines.append(
+            f"{username}: 所属・役割を変更しました({before} → {after}、"
+            f"{update.cases_revoked}件のケースの担当・共有を終了)"
+        )
+    if seen and not dry_run:
+        DirectoryAccount.objects.filter(pk__in=seen).update(last_seen_at=now)
+    for line in result.lines:
+        logger.info("directory sync: %s", line)
+    return result
