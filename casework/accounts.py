@@ -226,6 +226,15 @@ class PasswordChangeRequiredMiddleware:
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     user = cast("User", request.user)  # signed in: LoginRequiredMiddleware
+    from directory.models import DirectoryAccount
+
+    if DirectoryAccount.objects.filter(user_id=user.pk).exists():
+        # The directory keeps this user's password: Tsunagu never accepts a local one.
+        return render(
+            request,
+            "casework/password_change.html",
+            {"form": None, "directory": True, "title": _("パスワードの変更")},
+        )
     required = bool(request.session.get(SESSION_FLAG))
     # After a reset the worker signs in with the password they set at the IT desk, so they
     # know it; a session with no usable password (single sign-on, tests) sets one directly.

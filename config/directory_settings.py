@@ -215,5 +215,20 @@ DIRECTORY_GROUP_MAP: dict[str, tuple[str, str]] = _settings.pop("DIRECTORY_GROUP
 globals().update(_settings)
 # What `from config.directory_settings import *` makes settings: these, and nothing else
 # of this module.
-__all__ = ["DIRECTORY_BACKENDS", "DIRECTORY_GROUP_MAP", *_settings]
+# The synchronisation switches off at most this many accounts in one run; a run that would
+# switch off more (or everyone) changes nothing and says so: a moved OU or a service account
+# that lost its rights answers "nobody" without an error. `directory_sync --force` overrides.
+DIRECTORY_SYNC_MAX_SWITCH_OFF = env_int("TSUNAGU_LDAP_SYNC_MAX_SWITCH_OFF", 5, minimum=1)
+
+# A local account whose name the directory also has becomes a directory account at its first
+# directory sign-in only while this is on (the weeks the ward moves its staff over).
+DIRECTORY_ADOPT_LOCAL = env_bool("TSUNAGU_LDAP_ADOPT_LOCAL", False)
+
+__all__ = [
+    "DIRECTORY_ADOPT_LOCAL",
+    "DIRECTORY_BACKENDS",
+    "DIRECTORY_GROUP_MAP",
+    "DIRECTORY_SYNC_MAX_SWITCH_OFF",
+    *_settings,
+]
 del _settings

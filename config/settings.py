@@ -155,7 +155,8 @@ from config.directory_settings import DIRECTORY_BACKENDS  # noqa: E402
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     *DIRECTORY_BACKENDS,
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing a local password for a directory user.
+    "directory.local.LocalAccountBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django_auth_ldap.backend import LDAPBackend
@@ -94,6 +95,14 @@ class DirectoryBackend(LDAPBackend):
             return None
         if user.is_superuser:
             return "a superuser of Tsunagu: superusers sign in with their local account only"
+        if not DirectoryAccount.objects.filter(user_id=user.pk).exists():
+            # A local account of that name: taken over only while the ward moves its staff to
+            # the directory (TSUNAGU_LDAP_ADOPT_LOCAL), and never an admin's, so that whoever
+            # can create a directory entry cannot take an existing account.
+            if user.is_staff:
+                return "a local admin account: the directory never takes one over"
+            if not settings.DIRECTORY_ADOPT_LOCAL:
+                return "a local account of that name (TSUNAGU_LDAP_ADOPT_LOCAL is off)"
         if not user.is_active:
             account = DirectoryAccount.objects.filter(user_id=user.pk).first()
             if account is None or account.removed_at is None:

@@ -36,6 +36,11 @@ class DirectoryUnavailable(Exception):
     """The directory could not be reached, or refused the service account or a search."""
 
 
+class SyncRefused(Exception):
+    """The run would switch off more accounts than DIRECTORY_SYNC_MAX_SWITCH_OFF, or every
+    account: more likely a wrong search base or lost rights than a mass departure."""
+
+
 class DirectoryNotConfigured(Exception):
     """The directory is off (TSUNAGU_LDAP_URI is not set)."""
 
@@ -67,10 +72,20 @@ def _placement_text(agency_name: str, role: str) -> str:
     return f"{agency_name}/{Role(role).label}"
 
 
-def directory_sync(*, dry_run: bool = False) -> SyncResult:
+def _switched_off(groups: set[str], entry: object) -> bool:
+    if entry is None:
+        return True
+    try:
+        placement_for(groups)
+    except NotPlaced as exc:
+        return exc.kind != NotPlaced.UNKNOWN_AGENCY
+    return False
+
+
+def directory_sync(*, dry_run: bool = False, force: bool = False) -> SyncResult:
     """Bring the active directory accounts in line with the directory. Raises
-    DirectoryNotConfigured when the directory is off and DirectoryUnavailable when
-    it cannot be read (then nothing has changed)."""
+    DirectoryNotConfigured when the directory is off, DirectoryUnavailable when it cannot
+    be read, SyncRefused when it would switch off too many (then nothing has changed)."""
     if not directory_enabled():
         raise DirectoryNotConfigured("TSUNAGU_LDAP_URI is not set")
     from directory import services
@@ -91,6 +106,14 @@ def directory_sync(*, dry_run: bool = False) -> SyncResult:
     finally:
         directory.close()
 
+    off = sum(1 for _account, entry, groups in looked_up if _switched_off(groups, entry))
+    limit = settings.DIRECTORY_SYNC_MAX_SWITCH_OFF
+    if not force and not dry_run and (off > limit or (off == len(accounts) and off > 1)):
+        raise SyncRefused(
+            f"{len(accounts)}人のうち{off}人を無効にすることになるため、何も変更していません"
+            f"(上限 TSUNAGU_LDAP_SYNC_MAX_SWITCH_OFF={limit})。検索の起点と"
+            "サービスアカウントの権限を確かめ、正しければ --force で実行してください"
+        )
     memberships = {
         m.user_id: m
         for m in StaffMembership.objects.select_related("agency").filter(

@@ -22,6 +22,9 @@ def directory_sync() -> dict[str, object]:
         # is the retry, and a retry loop would only hold a worker.
         logger.error("directory sync: the directory cannot be reached: %s", exc)
         return {"enabled": True, "reached": False}
+    except sync.SyncRefused as exc:
+        logger.error("directory sync refused: %s", exc)
+        return {"enabled": True, "reached": True, "refused": True}
     return {
         "enabled": True,
         "reached": True,

@@ -73,7 +73,7 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     factor = getattr(request, FACTOR_USED, "")
     backend = getattr(user, "backend", "") or ""
     detail = factor or gettext_noop("二要素認証なし")
-    if "directory" in backend or "ldap" in backend.lower():
+    if backend == "directory.backend.DirectoryBackend":
         detail = detail + " / " + DIRECTORY
     events.record(EventKind.LOGIN, request=request, actor=user, subject=user, detail=detail)
 

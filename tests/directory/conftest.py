@@ -26,7 +26,7 @@ SLAPADD = Path("/usr/sbin/slapadd")
 SCHEMAS = Path("/etc/ldap/schema")
 MODULES = Path("/usr/lib/ldap")
 BACKEND = "directory.backend.DirectoryBackend"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "directory.local.LocalAccountBackend"  # ModelBackend, local accounts only
 
 SLAPD_CONF = """\
 include {schemas}/core.schema

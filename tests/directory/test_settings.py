@@ -17,7 +17,7 @@ from tests.directory import world
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKEND = "directory.backend.DirectoryBackend"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "directory.local.LocalAccountBackend"  # ModelBackend, local accounts only
 VALID = world.environment("ldap://dc1.ward.example ldaps://dc2.ward.example:636")
 
 

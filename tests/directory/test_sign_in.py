@@ -123,6 +123,12 @@ def test_a_local_password_never_signs_in_a_directory_user(directory, settings, c
     client = Client()
     assert refused(sign_in(client, "ldap_csw_a", LOCAL_PASSWORD), client)
     assert refused(sign_in(client, "ldap_csw_a"), client)
+    # Nor when the directory is switched off (TSUNAGU_LDAP_URI emptied): still a directory user.
+    settings.AUTHENTICATION_BACKENDS = [
+        b for b in settings.AUTHENTICATION_BACKENDS if b != "directory.backend.DirectoryBackend"
+    ]
+    client = Client()
+    assert refused(sign_in(client, "ldap_csw_a", LOCAL_PASSWORD), client)
 
 
 def test_a_local_account_signs_in_with_the_directory_on(directory, cast):
@@ -167,9 +173,29 @@ def test_a_superuser_is_never_taken_over_by_the_directory(directory, caplog):
     assert signed_in(sign_in(client, "ldap_root", OLD_PASSWORD), client)
 
 
-def test_a_local_account_of_the_same_name_is_taken_over_by_the_directory(
-    directory, cast, open_case
+def test_a_local_account_of_the_same_name_is_not_taken_over_by_default(directory, cast):
+    local = StaffFactory(username="ldap_local_worker", agency=cast.agency_b, role=Role.CSW)
+    client = Client()
+    assert refused(sign_in(client, "ldap_local_worker"), client)
+    assert not DirectoryAccount.objects.filter(user=local).exists()
+    client = Client()
+    assert signed_in(sign_in(client, "ldap_local_worker", OLD_PASSWORD), client)
+
+
+def test_a_local_admin_account_is_never_taken_over(directory, cast, settings):
+    settings.DIRECTORY_ADOPT_LOCAL = True
+    local = StaffFactory(username="ldap_local_worker", agency=cast.agency_b, role=Role.CSW)
+    local.is_staff = True
+    local.save(update_fields=["is_staff"])
+    client = Client()
+    assert refused(sign_in(client, "ldap_local_worker"), client)
+    assert not DirectoryAccount.objects.filter(user=local).exists()
+
+
+def test_a_local_account_of_the_same_name_is_taken_over_while_the_ward_moves_over(
+    directory, cast, open_case, settings
 ):
+    settings.DIRECTORY_ADOPT_LOCAL = True
     local = StaffFactory(username="ldap_local_worker", agency=cast.agency_b, role=Role.CSW)
     case_b = open_case(local)
     client = Client()
@@ -208,3 +234,30 @@ def test_the_session_of_a_switched_off_directory_user_ends(directory):
     assert not get_user(client).is_authenticated
     response = client.get(reverse("casework:home"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_directory_user_changes_the_password_in_the_directory_not_here(directory):
+    client = Client()
+    assert signed_in(sign_in(client, "ldap_csw_a"), client)
+    page = client.get(reverse("password_change"))
+    assert "区のディレクトリ" in page.content.decode()
+    assert page.context["form"] is None
+    posted = client.post(
+        reverse("password_change"),
+        {"new_password1": "a-local-password-2026", "new_password2": "a-local-password-2026"},
+    )
+    assert posted.status_code == 200
+    assert not User.objects.get(username="ldap_csw_a").has_usable_password()
+
+
+def test_the_security_log_says_a_sign_in_came_through_the_directory(directory, cast):
+    from security.models import EventKind, SecurityEvent
+
+    client = Client()
+    assert signed_in(sign_in(client, "ldap_csw_a"), client)
+    local = Client()
+    assert signed_in(sign_in(local, cast.csw_a.username, OLD_PASSWORD), local)
+    details = dict(
+        SecurityEvent.objects.filter(kind=EventKind.LOGIN).values_list("username", "detail")
+    )
+    assert details == {"ldap_csw_a": "二要素認証なし / ディレクトリ", "csw_a": "二要素認証なし"}

@@ -212,3 +212,28 @@ def test_beat_runs_the_sync_every_fifteen_minutes(directory, settings, closed_po
     outcome = tasks.directory_sync()
     assert outcome["reached"] and outcome["checked"] == 1 and outcome["deactivated"] == 1
     assert not User.objects.get(username="ldap_leaver").is_active
+
+
+def test_a_directory_that_answers_nobody_switches_nobody_off(directory, settings):
+    """A moved OU, or a service account that lost its rights, answers "nobody" without an
+    error: the run would switch everyone off, so it changes nothing, until --force."""
+    from django_auth_ldap.config import LDAPSearch
+
+    users = [signed_in_client(name)[1] for name in ("ldap_csw_a", "ldap_csw_b", "ldap_mover")]
+    search = settings.AUTH_LDAP_USER_SEARCH
+    settings.AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        search.base_dn.replace("ou=people", "ou=groups"), search.scope, search.filterstr
+    )
+    with pytest.raises(CommandError, match="3人のうち3人を無効にすることになるため"):
+        run_sync()
+    assert all(User.objects.get(pk=u.pk).is_active for u in users)
+    # Over the limit (two of three here) is refused too.
+    settings.DIRECTORY_SYNC_MAX_SWITCH_OFF = 1
+    settings.AUTH_LDAP_USER_SEARCH = search
+    directory.delete_user("ldap_csw_b")
+    directory.delete_user("ldap_mover")
+    with pytest.raises(CommandError, match="TSUNAGU_LDAP_SYNC_MAX_SWITCH_OFF=1"):
+        run_sync()
+    assert User.objects.filter(pk__in=[u.pk for u in users], is_active=True).count() == 3
+    out, _ = run_sync("--force")
+    assert out[-1] == "確認 3人: 無効化 2人、所属・役割の変更 0人、変更なし 1人"

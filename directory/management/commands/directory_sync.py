@@ -20,12 +20,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="say what would change, change nothing"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="switch off more than TSUNAGU_LDAP_SYNC_MAX_SWITCH_OFF accounts if need be",
+        )
 
-    def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
+    def handle(self, *args: Any, dry_run: bool, force: bool = False, **options: Any) -> None:
         if not sync.directory_enabled():
             raise CommandError("ディレクトリ連携は設定されていません(TSUNAGU_LDAP_URI が空です)")
         try:
-            result = sync.directory_sync(dry_run=dry_run)
+            result = sync.directory_sync(dry_run=dry_run, force=force)
+        except sync.SyncRefused as exc:
+            raise CommandError(str(exc)) from None
         except sync.DirectoryUnavailable as exc:
             raise CommandError(
                 f"ディレクトリに接続できません: {exc}(何も変更していません)"
