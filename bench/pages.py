@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 CASE_METRICS = ("active", "recent_contacts", "no_contact", "monitoring_overdue", "awaiting")
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "directory.local.LocalAccountBackend"
 
 # The first page of a worker's open (or closed) assigned cases, newest first, as 担当ケース
 # shows it: the assignment index (worker, ended_at), the case, its person and agency, and
