@@ -12,6 +12,7 @@ other setting (config/env.py).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,13 @@ def _filter(name: str, value: str, *, needs_user: bool) -> str:
     return value
 
 
+def _attribute(name: str, value: str) -> str:
+    # An attribute type's name (RFC 4512 descr), such as entryUUID or objectGUID.
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", value):
+        raise ImproperlyConfigured(f"{name}: an attribute name such as entryUUID, got {value!r}")
+    return value
+
+
 def _group_map(value: str) -> dict[str, tuple[str, str]]:
     """TSUNAGU_LDAP_GROUP_MAP: a JSON object, or the path of a file holding one, from group
     DN to {"agency": <agency name>, "role": <role>}. Returns normalised DN → (agency, role)."""
@@ -123,7 +131,7 @@ def directory_settings() -> dict[str, Any]:
     of their own slapd."""
     uri = env_str("TSUNAGU_LDAP_URI")
     if not uri:
-        return {"DIRECTORY_BACKENDS": [], "DIRECTORY_GROUP_MAP": {}}
+        return {"DIRECTORY_BACKENDS": [], "DIRECTORY_GROUP_MAP": {}, "DIRECTORY_ID_ATTR": ""}
     uri = _uris(uri)
     try:
         import ldap
@@ -183,6 +191,12 @@ def directory_settings() -> dict[str, Any]:
             "TSUNAGU_LDAP_START_TLS: ldaps:// is encrypted already; use one or the other"
         )
     group_map = _group_map(_required("TSUNAGU_LDAP_GROUP_MAP"))
+    # The attribute that names a directory entry for good (OpenLDAP's entryUUID, Active
+    # Directory's objectGUID): a name the ward gives again to someone else is another entry,
+    # never the old account (directory/identity.py). Operational attributes come back only
+    # when asked for by name, hence the attribute list.
+    id_attr = _attribute("TSUNAGU_LDAP_ID_ATTR", env_str("TSUNAGU_LDAP_ID_ATTR", "entryUUID"))
+    attrlist = ["*", id_attr]
 
     return {
         "DIRECTORY_BACKENDS": [BACKEND],
@@ -192,7 +206,11 @@ def directory_settings() -> dict[str, Any]:
         "AUTH_LDAP_BIND_PASSWORD": bind_password,
         "AUTH_LDAP_START_TLS": start_tls,
         "AUTH_LDAP_CONNECTION_OPTIONS": options,
-        "AUTH_LDAP_USER_SEARCH": ldap_config.LDAPSearch(user_base, ldap.SCOPE_SUBTREE, user_filter),
+        "DIRECTORY_ID_ATTR": id_attr,
+        "AUTH_LDAP_USER_SEARCH": ldap_config.LDAPSearch(
+            user_base, ldap.SCOPE_SUBTREE, user_filter, attrlist=attrlist
+        ),
+        "AUTH_LDAP_USER_ATTRLIST": attrlist,
         "AUTH_LDAP_GROUP_SEARCH": ldap_config.LDAPSearch(
             group_base, ldap.SCOPE_SUBTREE, group_filter
         ),
@@ -212,6 +230,7 @@ def directory_settings() -> dict[str, Any]:
 _settings = directory_settings()
 DIRECTORY_BACKENDS: list[str] = _settings.pop("DIRECTORY_BACKENDS")
 DIRECTORY_GROUP_MAP: dict[str, tuple[str, str]] = _settings.pop("DIRECTORY_GROUP_MAP")
+DIRECTORY_ID_ATTR: str = _settings.pop("DIRECTORY_ID_ATTR")
 globals().update(_settings)
 # What `from config.directory_settings import *` makes settings: these, and nothing else
 # of this module.
@@ -224,10 +243,16 @@ DIRECTORY_SYNC_MAX_SWITCH_OFF = env_int("TSUNAGU_LDAP_SYNC_MAX_SWITCH_OFF", 5, m
 # directory sign-in only while this is on (the weeks the ward moves its staff over).
 DIRECTORY_ADOPT_LOCAL = env_bool("TSUNAGU_LDAP_ADOPT_LOCAL", False)
 
+# After a sign-in the directory did not answer, sign-ins skip it for this long (directory/
+# health.py), rather than each waiting TSUNAGU_LDAP_TIMEOUT_SECONDS.
+DIRECTORY_DOWN_SECONDS = env_int("TSUNAGU_LDAP_DOWN_SECONDS", 30, minimum=1)
+
 __all__ = [
     "DIRECTORY_ADOPT_LOCAL",
     "DIRECTORY_BACKENDS",
+    "DIRECTORY_DOWN_SECONDS",
     "DIRECTORY_GROUP_MAP",
+    "DIRECTORY_ID_ATTR",
     "DIRECTORY_SYNC_MAX_SWITCH_OFF",
     *_settings,
 ]

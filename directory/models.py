@@ -17,6 +17,10 @@ class DirectoryAccount(models.Model):
         related_name="directory_account",
     )
     dn = models.CharField(_("ディレクトリ上の識別名"), max_length=1000)
+    # The entry's TSUNAGU_LDAP_ID_ATTR (directory/identity.py): another entry under the same
+    # user name is another person. Empty for an account made before it was kept: filled at
+    # its next sign-in or synchronisation.
+    directory_id = models.CharField(_("ディレクトリ上のID"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("初回サインイン"), auto_now_add=True)
     # The last time the directory confirmed the user (a sign-in or the synchronisation).
     last_seen_at = models.DateTimeField(_("ディレクトリでの最終確認"))
@@ -29,6 +33,13 @@ class DirectoryAccount(models.Model):
     class Meta:
         verbose_name = _("ディレクトリのアカウント")
         verbose_name_plural = _("ディレクトリのアカウント")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directory_id"],
+                condition=~models.Q(directory_id=""),
+                name="directory_account_one_per_entry",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.dn

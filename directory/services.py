@@ -69,6 +69,7 @@ def directory_account_place(
     role: str,
     built: bool = False,
     seen_at: datetime.datetime | None = None,
+    directory_id: str = "",
 ) -> AccountUpdate:
     """Make the user's one membership the agency and role their directory groups give, as
     the admin does when it changes a membership: a changed agency or role ends every
@@ -81,6 +82,8 @@ def directory_account_place(
     becomes unusable, so that no local password ever signs a directory user in; an account
     the synchronisation switched off is switched on again. `built`: django-auth-ldap made
     the user for this sign-in (otherwise a local account of that name is taken over).
+    `directory_id`: the entry's TSUNAGU_LDAP_ID_ATTR, kept with the account (an empty one
+    leaves the kept one).
     """
     seen_at = seen_at or timezone.now()
     UserModel = get_user_model()
@@ -124,13 +127,18 @@ def directory_account_place(
 
     adopted = account is None and not built
     if account is None:
-        account = DirectoryAccount(user=user, dn=dn, last_seen_at=seen_at)
+        account = DirectoryAccount(
+            user=user, dn=dn, directory_id=directory_id, last_seen_at=seen_at
+        )
         account.full_clean(exclude=["user"])
         account.save()
     else:
         account.dn, account.last_seen_at = dn, seen_at
+        account.directory_id = directory_id or account.directory_id
         account.removed_at, account.removed_reason = None, ""
-        account.save(update_fields=["dn", "last_seen_at", "removed_at", "removed_reason"])
+        account.save(
+            update_fields=["dn", "directory_id", "last_seen_at", "removed_at", "removed_reason"]
+        )
     if adopted:
         logger.warning("the local account %s now signs in through the directory", user.username)
     return AccountUpdate(

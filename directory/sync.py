@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from casework.models import Role, StaffMembership
 from config.directory_settings import BACKEND
+from directory.identity import NoDirectoryId, entry_id
 from directory.mapping import NotPlaced, placement_for
 from directory.models import DirectoryAccount
 
@@ -26,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 # Why an account was switched off, as the command prints it and DirectoryAccount keeps it.
 GONE = "ディレクトリにいません"
+# The name is another entry's now (TSUNAGU_LDAP_ID_ATTR differs: given to someone else).
+RECYCLED = "ディレクトリの同じ名前は別の人のものです"
 NOT_PLACED = {
     NotPlaced.NO_GROUP: "対応表のどのグループにも入っていません",
     NotPlaced.CONFLICT: "対応表で機関・役割の異なるグループに入っています",
@@ -72,8 +76,20 @@ def _placement_text(agency_name: str, role: str) -> str:
     return f"{agency_name}/{Role(role).label}"
 
 
-def _switched_off(groups: set[str], entry: object) -> bool:
+def _found_id(entry: Any) -> str | None:
+    try:
+        return entry_id(entry.attrs)
+    except NoDirectoryId:
+        return None
+
+
+def _switched_off(account: DirectoryAccount, entry: Any, groups: set[str]) -> bool:
     if entry is None:
+        return True
+    found = _found_id(entry)
+    if found is None:
+        return False  # left alone, with a warning
+    if account.directory_id and found != account.directory_id:
         return True
     try:
         placement_for(groups)
@@ -106,7 +122,7 @@ def directory_sync(*, dry_run: bool = False, force: bool = False) -> SyncResult:
     finally:
         directory.close()
 
-    off = sum(1 for _account, entry, groups in looked_up if _switched_off(groups, entry))
+    off = sum(1 for account, entry, groups in looked_up if _switched_off(account, entry, groups))
     limit = settings.DIRECTORY_SYNC_MAX_SWITCH_OFF
     if not force and not dry_run and (off > limit or (off == len(accounts) and off > 1)):
         raise SyncRefused(
@@ -127,8 +143,18 @@ def directory_sync(*, dry_run: bool = False, force: bool = False) -> SyncResult:
     for account, entry, groups in looked_up:
         username = account.user.get_username()
         reason = None
+        found_id = _found_id(entry) if entry is not None else None
         if entry is None:
             reason = GONE
+        elif found_id is None:
+            result.warnings.append(
+                f"{username}: 変更しません(ディレクトリの項目に {settings.DIRECTORY_ID_ATTR} "
+                "がありません: TSUNAGU_LDAP_ID_ATTR とサービスアカウントの権限を確かめてください)"
+            )
+            logger.warning("directory sync: %s left alone: no entry ID", username)
+            continue
+        elif account.directory_id and found_id != account.directory_id:
+            reason = RECYCLED
         else:
             try:
                 placement = placement_for(groups)
@@ -149,18 +175,20 @@ def directory_sync(*, dry_run: bool = False, force: bool = False) -> SyncResult:
             if not dry_run:
                 services.directory_account_deactivate(account=account, reason=reason, when=now)
             continue
-        assert entry is not None
+        assert entry is not None and found_id is not None
         membership = memberships.get(account.user_id)
         current = (membership.agency_id, membership.role) if membership else None
-        if current == (agency.pk, placement.role) and entry.dn == account.dn:
+        same_entry = entry.dn == account.dn and found_id == account.directory_id
+        if current == (agency.pk, placement.role) and same_entry:
             result.unchanged += 1
             seen.append(account.pk)
             continue
         if current == (agency.pk, placement.role):
-            result.unchanged += 1  # only the DN moved (renamed, another OU)
+            # Only the DN moved (renamed, another OU), or the entry's ID is kept at last.
+            result.unchanged += 1
             if not dry_run:
-                account.dn, account.last_seen_at = entry.dn, now
-                account.save(update_fields=["dn", "last_seen_at"])
+                account.dn, account.directory_id, account.last_seen_at = entry.dn, found_id, now
+                account.save(update_fields=["dn", "directory_id", "last_seen_at"])
             continue
         before = (
             _placement_text(membership.agency.name, membership.role) if membership else "所属なし"
@@ -171,7 +199,12 @@ def directory_sync(*, dry_run: bool = False, force: bool = False) -> SyncResult:
             result.lines.append(f"{username}: 所属・役割を変更します({before} → {after})")
             continue
         update = services.directory_account_place(
-            user=account.user, dn=entry.dn, agency=agency, role=placement.role, seen_at=now
+            user=account.user,
+            dn=entry.dn,
+            agency=agency,
+            role=placement.role,
+            seen_at=now,
+            directory_id=found_id,
         )
         result.lines.append(
             f"{username}: 所属・役割を変更しました({before} → {after}、"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -30,6 +32,11 @@ class LoginView(auth_views.LoginView):
     not signed in here: the code's page (security.views.factor_step) does that."""
 
     authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from directory import health
+
+        return {**super().get_context_data(**kwargs), "directory_down": health.down_since()}
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         from security import factor

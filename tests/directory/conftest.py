@@ -168,6 +168,52 @@ class Slapd:
         finally:
             connection.unbind_s()
 
+    def entry_uuid(self, uid: str) -> str:
+        """The entry's entryUUID, which slapd gives every entry it adds."""
+        import ldap
+
+        connection = self.root()
+        try:
+            _dn, attrs = connection.search_s(
+                world.user_dn(uid), ldap.SCOPE_BASE, attrlist=["entryUUID"]
+            )[0]
+        finally:
+            connection.unbind_s()
+        return attrs["entryUUID"][0].decode()
+
+    def give_name_again(self, uid: str) -> None:
+        """The person leaves and a newcomer gets the same name (and the same groups): a new
+        entry, with a new entryUUID."""
+        family, given, groups = world.USERS[uid]
+        self.delete_user(uid)
+        connection = self.root()
+        try:
+            connection.add_s(world.user_dn(uid), world.user_entry(uid, given, family))
+        finally:
+            connection.unbind_s()
+        self.set_groups(uid, groups)
+
+    def rename_user(self, uid: str, new_uid: str) -> None:
+        """The same entry under a new name (a marriage, a new naming rule), in its groups."""
+        import ldap
+
+        connection = self.root()
+        try:
+            connection.rename_s(world.user_dn(uid), f"uid={new_uid}", delold=1)
+            for cn in world.GROUP_NAMES:
+                dn = world.group_dn(cn)
+                members = connection.search_s(dn, ldap.SCOPE_BASE, attrlist=["member"])[0][1]
+                if world.user_dn(uid).encode() in members["member"]:
+                    connection.modify_s(
+                        dn,
+                        [
+                            (ldap.MOD_ADD, "member", [world.user_dn(new_uid).encode()]),
+                            (ldap.MOD_DELETE, "member", [world.user_dn(uid).encode()]),
+                        ],
+                    )
+        finally:
+            connection.unbind_s()
+
     def set_groups(self, uid: str, groups: list[str]) -> None:
         connection = self.root()
         try:
@@ -233,7 +279,12 @@ def configure(settings, monkeypatch, environment: dict[str, str]) -> dict:
 def directory(slapd, settings, monkeypatch, cast):
     """The directory on, pointed at the session's slapd, its people and groups as
     tests/directory/world.py has them; the cast's agencies (社協A, 包括B) exist."""
+    from django.core.cache import cache
+
+    from directory import health
+
     slapd.reset()
+    cache.delete(health.KEY)
     configure(settings, monkeypatch, world.environment(slapd.uri))
     # The second factor is the security app's (its own tests); here the first one is tested.
     settings.TSUNAGU_SECOND_FACTOR_ROLES = frozenset()

@@ -69,7 +69,11 @@ def test_the_roles_are_casework_roles():
 
 def test_the_directory_is_off_without_a_uri(monkeypatch, settings):
     _environment(monkeypatch)
-    assert directory_settings() == {"DIRECTORY_BACKENDS": [], "DIRECTORY_GROUP_MAP": {}}
+    assert directory_settings() == {
+        "DIRECTORY_BACKENDS": [],
+        "DIRECTORY_GROUP_MAP": {},
+        "DIRECTORY_ID_ATTR": "",
+    }
     if not os.environ.get("TSUNAGU_LDAP_URI"):
         assert BACKEND not in settings.AUTHENTICATION_BACKENDS
 
