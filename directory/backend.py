@@ -49,7 +49,10 @@ UNREACHABLE = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR)
 
 @receiver(ldap_error)
 def _note_unreachable(sender: Any, context: str, exception: Exception, **kwargs: Any) -> None:
-    if isinstance(exception, UNREACHABLE):
+    # Only the look-up, which connects and binds as the service account: an outage shows
+    # there first. The user's own bind ("authenticate") carries what the visitor typed, and
+    # a server may drop a connection for an oversized password: no visitor marks it down.
+    if context == "search_for_user_dn" and isinstance(exception, UNREACHABLE):
         health.mark_down()
 
 
@@ -180,10 +183,19 @@ class DirectoryBackend(LDAPBackend):
         if built:
             return None
         account = DirectoryAccount.objects.filter(user_id=user.pk).first()
-        if account is not None and account.directory_id and account.directory_id != directory_id:
+        if account is None:
+            return None
+        if account.directory_id and account.directory_id != directory_id:
             return (
                 "another directory entry than this account's (the name was given to someone "
                 "else): an admin renames the old account in Tsunagu, then the new entry signs in"
+            )
+        if not account.directory_id and account.removed_at is not None and not user.is_active:
+            # Switched off as gone before Tsunagu kept entry IDs: the entry under the name now
+            # may be someone else's. An admin decides (docs/directory.md).
+            return (
+                "switched off by the synchronisation before Tsunagu kept the entry's ID: an "
+                "admin ticks 有効 if it is the same person, or renames the account if not"
             )
         return None
 

@@ -13,6 +13,9 @@ from typing import Any
 
 from django.conf import settings
 
+# Attributes whose values are bytes, not text (Active Directory's GUID).
+BINARY = frozenset({"objectguid"})
+
 
 class NoDirectoryId(Exception):
     """The entry has no value for TSUNAGU_LDAP_ID_ATTR (a wrong attribute name, or a
@@ -31,7 +34,13 @@ def entry_id(attrs: Any) -> str:
             "check the attribute name and that the service account may read it"
         )
     value = values[0]
-    text = value.hex() if isinstance(value, bytes) else str(value).strip().lower()
+    if name.lower() in BINARY or isinstance(value, bytes):
+        # django-auth-ldap decodes any value that happens to be valid UTF-8: back to bytes,
+        # losslessly, so that every GUID is kept the same way.
+        raw = value if isinstance(value, bytes) else str(value).encode("utf-8")
+        text = raw.hex()
+    else:
+        text = str(value).strip().lower()
     if not text or len(text) > 200:
         raise NoDirectoryId(f"the directory entry's {name} is empty or longer than 200 characters")
     return text

@@ -18,10 +18,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from casework.models import Role, StaffMembership
+from casework.models import Agency, Role, StaffMembership
 from config.directory_settings import BACKEND
 from directory.identity import NoDirectoryId, entry_id
-from directory.mapping import NotPlaced, placement_for
+from directory.mapping import NotPlaced, Placement, placement_for
 from directory.models import DirectoryAccount
 
 logger = logging.getLogger(__name__)
@@ -83,25 +83,64 @@ def _found_id(entry: Any) -> str | None:
         return None
 
 
-def _switched_off(account: DirectoryAccount, entry: Any, groups: set[str]) -> bool:
+@dataclass
+class _Verdict:
+    """What the directory says of one account: switch it off (reason), leave it alone
+    (warning), or bring it in line with the placement and the entry found."""
+
+    reason: str | None = None
+    warning: str | None = None
+    placement: Placement | None = None
+    agency: Agency | None = None
+    found_id: str = ""
+
+
+def _verdict(
+    account: DirectoryAccount, entry: Any, groups: set[str], holders: dict[str, tuple[int, str]]
+) -> _Verdict:
+    from directory import services
+
     if entry is None:
-        return True
-    found = _found_id(entry)
-    if found is None:
-        return False  # left alone, with a warning
-    if account.directory_id and found != account.directory_id:
-        return True
+        return _Verdict(reason=GONE)
+    found_id = _found_id(entry)
+    if found_id and account.directory_id and found_id != account.directory_id:
+        return _Verdict(reason=RECYCLED)
     try:
-        placement_for(groups)
+        placement = placement_for(groups)
     except NotPlaced as exc:
-        return exc.kind != NotPlaced.UNKNOWN_AGENCY
-    return False
+        return _Verdict(reason=NOT_PLACED[exc.kind])
+    try:
+        agency = services.agency_for(placement)
+    except NotPlaced:
+        # The map's mistake, not the user's: nobody is switched off for it.
+        return _Verdict(
+            warning=f"変更しません(対応表の機関「{placement.agency_name}」がつなぐにありません)"
+        )
+    # Switching off never waits for the entry's ID; moving and keeping the ID do.
+    if found_id is None:
+        return _Verdict(
+            warning=f"変更しません(ディレクトリの項目に {settings.DIRECTORY_ID_ATTR} がありません:"
+            " TSUNAGU_LDAP_ID_ATTR とサービスアカウントの権限を確かめてください)"
+        )
+    holder = holders.get(found_id)
+    if holder is not None and holder[0] != account.pk:
+        return _Verdict(
+            warning=f"変更しません(この項目はアカウント {holder[1]} のものです: "
+            "ディレクトリで改名されたなら、管理画面で古いほうの名前を直してください)"
+        )
+    return _Verdict(placement=placement, agency=agency, found_id=found_id)
 
 
-def directory_sync(*, dry_run: bool = False, force: bool = False) -> SyncResult:
+def directory_sync(
+    *, dry_run: bool = False, force: bool = False, forget_ids: bool = False
+) -> SyncResult:
     """Bring the active directory accounts in line with the directory. Raises
     DirectoryNotConfigured when the directory is off, DirectoryUnavailable when it cannot
-    be read, SyncRefused when it would switch off too many (then nothing has changed)."""
+    be read, SyncRefused when it would switch off too many (then nothing has changed).
+
+    `forget_ids`: after a move to a new directory (every entry has a new ID) or a changed
+    TSUNAGU_LDAP_ID_ATTR, the IDs kept are dropped, and the active accounts keep those of
+    the entries now under their names."""
     if not directory_enabled():
         raise DirectoryNotConfigured("TSUNAGU_LDAP_URI is not set")
     from directory import services
@@ -122,7 +161,22 @@ def directory_sync(*, dry_run: bool = False, force: bool = False) -> SyncResult:
     finally:
         directory.close()
 
-    off = sum(1 for account, entry, groups in looked_up if _switched_off(account, entry, groups))
+    holders: dict[str, tuple[int, str]] = {}
+    if forget_ids:
+        for account in accounts:
+            account.directory_id = ""
+    else:
+        holders = {
+            directory_id: (pk, username)
+            for directory_id, pk, username in DirectoryAccount.objects.exclude(
+                directory_id=""
+            ).values_list("directory_id", "pk", "user__username")
+        }
+    verdicts = [
+        (account, entry, _verdict(account, entry, groups, holders))
+        for account, entry, groups in looked_up
+    ]
+    off = sum(1 for _account, _entry, verdict in verdicts if verdict.reason is not None)
     limit = settings.DIRECTORY_SYNC_MAX_SWITCH_OFF
     if not force and not dry_run and (off > limit or (off == len(accounts) and off > 1)):
         raise SyncRefused(
@@ -130,6 +184,8 @@ def directory_sync(*, dry_run: bool = False, force: bool = False) -> SyncResult:
             f"(上限 TSUNAGU_LDAP_SYNC_MAX_SWITCH_OFF={limit})。検索の起点と"
             "サービスアカウントの権限を確かめ、正しければ --force で実行してください"
         )
+    if forget_ids and not dry_run:
+        DirectoryAccount.objects.exclude(directory_id="").update(directory_id="")
     memberships = {
         m.user_id: m
         for m in StaffMembership.objects.select_related("agency").filter(
@@ -140,42 +196,22 @@ def directory_sync(*, dry_run: bool = False, force: bool = False) -> SyncResult:
     result = SyncResult(checked=len(accounts))
     verb = "無効にします" if dry_run else "無効にしました"
     seen: list[int] = []
-    for account, entry, groups in looked_up:
+    for account, entry, verdict in verdicts:
         username = account.user.get_username()
-        reason = None
-        found_id = _found_id(entry) if entry is not None else None
-        if entry is None:
-            reason = GONE
-        elif found_id is None:
-            result.warnings.append(
-                f"{username}: 変更しません(ディレクトリの項目に {settings.DIRECTORY_ID_ATTR} "
-                "がありません: TSUNAGU_LDAP_ID_ATTR とサービスアカウントの権限を確かめてください)"
-            )
-            logger.warning("directory sync: %s left alone: no entry ID", username)
+        if verdict.warning is not None:
+            result.warnings.append(f"{username}: {verdict.warning}")
+            logger.warning("directory sync: %s left alone: %s", username, verdict.warning)
             continue
-        elif account.directory_id and found_id != account.directory_id:
-            reason = RECYCLED
-        else:
-            try:
-                placement = placement_for(groups)
-                agency = services.agency_for(placement)
-            except NotPlaced as exc:
-                if exc.kind == NotPlaced.UNKNOWN_AGENCY:
-                    # The map's mistake, not the user's: nobody is switched off for it.
-                    result.warnings.append(
-                        f"{username}: 変更しません(対応表の機関「{placement.agency_name}」が"
-                        "つなぐにありません)"
-                    )
-                    logger.warning("directory sync: %s left alone: %s", username, exc)
-                    continue
-                reason = NOT_PLACED[exc.kind]
-        if reason is not None:
+        if verdict.reason is not None:
             result.deactivated += 1
-            result.lines.append(f"{username}: {verb}({reason})")
+            result.lines.append(f"{username}: {verb}({verdict.reason})")
             if not dry_run:
-                services.directory_account_deactivate(account=account, reason=reason, when=now)
+                services.directory_account_deactivate(
+                    account=account, reason=verdict.reason, when=now
+                )
             continue
-        assert entry is not None and found_id is not None
+        placement, agency, found_id = verdict.placement, verdict.agency, verdict.found_id
+        assert entry is not None and placement is not None and agency is not None
         membership = memberships.get(account.user_id)
         current = (membership.agency_id, membership.role) if membership else None
         same_entry = entry.dn == account.dn and found_id == account.directory_id

@@ -9,12 +9,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.utils.translation import gettext as _
 
+PASSWORD_MAX_LENGTH = 1024
+
 
 class _UsernameLengthChecked:
     """Django's AuthenticationForm sets the user name's max_length after the field is built,
     so no validator checks it: a 5,000-character name reached authenticate() and django-axes,
     which stores it in a 255-character column (a 500 on PostgreSQL). Refuse it next to the
-    field, before anyone tries to sign in with it."""
+    field, before anyone tries to sign in with it; and a password longer than anyone types."""
 
     fields: dict[str, forms.Field]  # the form's, for the type checker
 
@@ -22,6 +24,10 @@ class _UsernameLengthChecked:
         super().__init__(*args, **kwargs)
         username = cast(forms.CharField, self.fields["username"])
         username.validators.append(validators.MaxLengthValidator(username.max_length))
+        # Nobody types a password this long; the directory's server may drop the connection
+        # for one (directory/backend.py), and hashing it costs the server.
+        password = cast(forms.CharField, self.fields["password"])
+        password.validators.append(validators.MaxLengthValidator(PASSWORD_MAX_LENGTH))
 
 
 class LoginForm(_UsernameLengthChecked, AuthenticationForm):

@@ -6,6 +6,7 @@ an admin renames it in Tsunagu too."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError
 from django.test import Client
 
 from casework import selectors
@@ -141,3 +142,86 @@ def test_a_malformed_id_attribute_stops_start_up(directory, settings, monkeypatc
             monkeypatch,
             {**world.environment(directory.uri), "TSUNAGU_LDAP_ID_ATTR": value},
         )
+
+
+def test_a_guid_that_reads_as_text_is_kept_in_hexadecimal_too(settings):
+    # django-auth-ldap decodes a value that happens to be valid UTF-8 (NUL bytes included).
+    settings.DIRECTORY_ID_ATTR = "objectGUID"
+    guid = b"AbCd\x00efgh\x00ijklm\x01"
+    assert entry_id({"objectGUID": [guid.decode()]}) == guid.hex()
+    assert entry_id({"objectGUID": [guid.decode()]}) != entry_id(
+        {"objectGUID": [b"abcd" + guid[4:]]}
+    )
+
+
+def test_an_account_switched_off_before_ids_were_kept_waits_for_an_admin(directory, caplog):
+    assert _sign_in("ldap_leaver")
+    leaver = User.objects.get(username="ldap_leaver")
+    directory.delete_user("ldap_leaver")
+    run_sync()
+    DirectoryAccount.objects.filter(user=leaver).update(directory_id="")  # as before the upgrade
+    directory.give_name_again("ldap_leaver")
+    client = Client()
+    assert refused(sign_in(client, "ldap_leaver"), client)
+    assert "before Tsunagu kept the entry's ID" in caplog.text
+    leaver.refresh_from_db()
+    assert not leaver.is_active
+    # The admin finds it is the same person back (有効 ticked): the sign-in goes on.
+    leaver.is_active = True
+    leaver.save(update_fields=["is_active"])
+    assert _sign_in("ldap_leaver")
+    assert DirectoryAccount.objects.get(user=leaver).directory_id == directory.entry_uuid(
+        "ldap_leaver"
+    )
+
+
+def test_a_user_out_of_every_group_is_switched_off_even_without_the_id(
+    directory, settings, monkeypatch
+):
+    assert _sign_in("ldap_csw_a")
+    assert _sign_in("ldap_csw_b")
+    configure(
+        settings,
+        monkeypatch,
+        {**world.environment(directory.uri), "TSUNAGU_LDAP_ID_ATTR": "employeeNumber"},
+    )
+    directory.set_groups("ldap_csw_b", ["printers"])
+    out, err = run_sync()
+    assert out[0] == "ldap_csw_b: 無効にしました(対応表のどのグループにも入っていません)"
+    assert not User.objects.get(username="ldap_csw_b").is_active
+    assert User.objects.get(username="ldap_csw_a").is_active
+    assert err and err[0].startswith("ldap_csw_a: 変更しません(ディレクトリの項目に employeeNumber")
+
+
+def test_an_entry_another_account_holds_is_left_alone_by_the_sync(directory):
+    assert _sign_in("ldap_csw_a")
+    assert _sign_in("ldap_two_teams")
+    # ldap_csw_a's account holds ldap_two_teams's entry (say, a rename made by hand).
+    DirectoryAccount.objects.filter(user__username="ldap_two_teams").update(directory_id="")
+    DirectoryAccount.objects.filter(user__username="ldap_csw_a").update(
+        directory_id=directory.entry_uuid("ldap_two_teams")
+    )
+    out, err = run_sync()
+    assert out[0] == "ldap_csw_a: 無効にしました(ディレクトリの同じ名前は別の人のものです)"
+    assert err == [
+        "ldap_two_teams: 変更しません(この項目はアカウント ldap_csw_a のものです: "
+        "ディレクトリで改名されたなら、管理画面で古いほうの名前を直してください)"
+    ]
+    assert User.objects.get(username="ldap_two_teams").is_active
+
+
+def test_after_a_move_to_a_new_directory_the_ids_are_forgotten_and_kept_again(directory):
+    assert _sign_in("ldap_csw_a")
+    assert _sign_in("ldap_csw_b")
+    # Every entry has a new ID in the new directory.
+    for account in DirectoryAccount.objects.all():
+        account.directory_id = f"old-directory-{account.pk}"
+        account.save(update_fields=["directory_id"])
+    with pytest.raises(CommandError, match="2人のうち2人を無効にすることになる"):
+        run_sync()
+    out, _ = run_sync("--forget-ids")
+    assert out == ["確認 2人: 無効化 0人、所属・役割の変更 0人、変更なし 2人"]
+    for uid in ("ldap_csw_a", "ldap_csw_b"):
+        account = DirectoryAccount.objects.get(user__username=uid)
+        assert account.directory_id == directory.entry_uuid(uid)
+    assert _sign_in("ldap_csw_a")

@@ -16,6 +16,7 @@ from directory import health
 from directory.backend import DirectoryBackend
 from directory.models import DirectoryAccount
 from tests.casework.admin_helpers import OLD_PASSWORD
+from tests.directory import world
 from tests.directory.signing import refused, sign_in, signed_in
 from tests.factories import StaffFactory
 
@@ -161,3 +162,67 @@ def test_two_sign_ins_of_a_new_user_at_once_make_one_account(directory, monkeypa
     user = User.objects.get(username="ldap_csw_a")
     assert StaffMembership.objects.filter(user=user).count() == 1
     assert DirectoryAccount.objects.filter(user=user).count() == 1
+
+
+def test_a_sign_in_the_directory_accepts_clears_the_mark(directory):
+    health.mark_down()
+    assert health.down_since() is not None
+    # As the first sign-in after TSUNAGU_LDAP_DOWN_SECONDS does (the mark skipped).
+    user = DirectoryBackend()._authenticate(None, "ldap_csw_a", world.PASSWORD)
+    assert user is not None and user.username == "ldap_csw_a"
+    assert health.down_since() is None
+
+
+def test_only_the_look_up_marks_the_directory_down(directory):
+    import ldap
+    from django_auth_ldap.backend import ldap_error
+
+    # The user's own bind carries what the visitor typed: never a reason to mark it down.
+    ldap_error.send(
+        DirectoryBackend,
+        context="authenticate",
+        user=None,
+        request=None,
+        exception=ldap.SERVER_DOWN({"desc": "Can't contact LDAP server"}),
+    )
+    assert health.down_since() is None
+    ldap_error.send(
+        DirectoryBackend,
+        context="search_for_user_dn",
+        user=None,
+        request=None,
+        exception=ldap.INVALID_CREDENTIALS({"desc": "Invalid credentials"}),
+    )
+    assert health.down_since() is None
+    ldap_error.send(
+        DirectoryBackend,
+        context="search_for_user_dn",
+        user=None,
+        request=None,
+        exception=ldap.SERVER_DOWN({"desc": "Can't contact LDAP server"}),
+    )
+    assert health.down_since() is not None
+
+
+def test_a_password_longer_than_anyone_types_is_refused_at_the_field(directory):
+    client = Client()
+    response = sign_in(client, "ldap_csw_a", "x" * 300_000)
+    assert response.status_code == 200
+    assert response.context["form"].errors["password"]
+    assert health.down_since() is None
+    assert not User.objects.filter(username="ldap_csw_a").exists()
+
+
+def test_sign_in_goes_on_when_the_cache_is_down(directory, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache's server does not answer")
+
+    for name in ("get", "set", "delete"):
+        monkeypatch.setattr(cache, name, down)
+    assert Client().get("/accounts/login/").status_code == 200
+    client = Client()
+    assert signed_in(sign_in(client, "ldap_csw_a"), client)
+    client = Client()
+    assert signed_in(sign_in(client, "csw_a", OLD_PASSWORD), client)

@@ -1,4 +1,4 @@
-"""python manage.py directory_sync [--dry-run]
+"""python manage.py directory_sync [--dry-run] [--force] [--forget-ids]
 
 Look every directory account up in the directory (what beat runs every 15 minutes): switch
 off those the directory no longer has or no longer places, move those it places elsewhere.
@@ -25,12 +25,25 @@ class Command(BaseCommand):
             action="store_true",
             help="switch off more than TSUNAGU_LDAP_SYNC_MAX_SWITCH_OFF accounts if need be",
         )
+        parser.add_argument(
+            "--forget-ids",
+            action="store_true",
+            help="drop the entry IDs kept (after a move to a new directory or a changed "
+            "TSUNAGU_LDAP_ID_ATTR); active accounts keep those of the entries under their names",
+        )
 
-    def handle(self, *args: Any, dry_run: bool, force: bool = False, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        dry_run: bool,
+        force: bool = False,
+        forget_ids: bool = False,
+        **options: Any,
+    ) -> None:
         if not sync.directory_enabled():
             raise CommandError("ディレクトリ連携は設定されていません(TSUNAGU_LDAP_URI が空です)")
         try:
-            result = sync.directory_sync(dry_run=dry_run, force=force)
+            result = sync.directory_sync(dry_run=dry_run, force=force, forget_ids=forget_ids)
         except sync.SyncRefused as exc:
             raise CommandError(str(exc)) from None
         except sync.DirectoryUnavailable as exc:
