@@ -25,7 +25,7 @@ COPY returns ./returns
 COPY reminders ./reminders
 COPY security ./security
 COPY directory ./directory
-RUN pip install '.[ldap]' \
+RUN pip install '.[ldap,s3]' \
  && apt-get purge -y --auto-remove build-essential \
  && apt-get update && apt-get install -y --no-install-recommends libldap-2.5-0 libsasl2-2 \
  && rm -rf /var/lib/apt/lists/*
@@ -34,7 +34,7 @@ COPY . .
 # Message catalogs and static files are built into the image; the build needs no secrets.
 RUN DJANGO_DEBUG=true python manage.py compile_locale \
  && DJANGO_DEBUG=false DJANGO_SECRET_KEY=image-build-only python manage.py collectstatic --noinput \
- && mkdir -p /app/var && chown -R tsunagu /app/var
+ && mkdir -p /app/var /app/attachments && chown -R tsunagu /app/var /app/attachments
 
 USER tsunagu
 EXPOSE 8000

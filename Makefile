@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 		|| (echo "Tsunagu needs Python 3.11 (found $$($(PYTHON) --version))." && exit 1)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,s3]'
 	@# Directory sign-in needs python-ldap, built against libldap2-dev and libsasl2-dev.
 	@$(BIN)/python -m pip install --quiet -e '.[ldap]' 2>/dev/null \
 		|| echo "python-ldap could not be built (apt install libldap2-dev libsasl2-dev): directory sign-in is off, local accounts work"

@@ -470,9 +470,15 @@ def agency_worker_for_supervisor(user: User, pk: str | int) -> User:
 
 
 # The access log lives in casework/access_log.py, and the rules for consents, households,
-# corrections and notifications in casework/access_records.py; their names are part of
+# corrections and notifications in casework/access_records.py, for attachments in
+# casework/access_attachments.py; their names are part of
 # this module.
 
+from casework.access_attachments import attachment_for_user as attachment_for_user  # noqa: E402
+from casework.access_attachments import attachment_version_for_user as attachment_version_for_user  # noqa: E402
+from casework.access_attachments import case_attachments as case_attachments  # noqa: E402
+from casework.access_attachments import may_attach_to_person as may_attach_to_person  # noqa: E402
+from casework.access_attachments import person_attachments as person_attachments  # noqa: E402
 from casework.access_log import access_log_about as access_log_about  # noqa: E402
 from casework.access_log import access_log_for_supervisor as access_log_for_supervisor  # noqa: E402
 from casework.access_log import log_access as log_access  # noqa: E402

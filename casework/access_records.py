@@ -29,15 +29,21 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
-def consent_is_own(user: User, consent: Consent) -> bool:
-    """Is this consent record the user's agency's own, of a person the agency holds?"""
+def agency_record_is_own(user: User, agency_id: int | None, person: Person) -> bool:
+    """Is a record the agency keeps about a person (a consent, an attachment filed with the
+    person) the user's agency's own, of a person the agency holds?"""
     membership = access.membership_of(user)
     return (
         membership is not None
         and membership.handles_cases
-        and consent.recorded_by_agency_id == membership.agency_id
-        and access.person_in_agency_scope(user, consent.person)
+        and agency_id == membership.agency_id
+        and access.person_in_agency_scope(user, person)
     )
+
+
+def consent_is_own(user: User, consent: Consent) -> bool:
+    """Is this consent record the user's agency's own, of a person the agency holds?"""
+    return agency_record_is_own(user, consent.recorded_by_agency_id, consent.person)
 
 
 def consents_of(user: User, person: Person) -> QuerySet[Consent]:

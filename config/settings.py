@@ -280,8 +280,25 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Under DEBUG, static files come straight from the app folders (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
+# Attachments: a folder under the var directory, or an S3-compatible store
+# (config/attachment_settings.py, docs/attachments.md).
+from config.attachment_settings import ATTACHMENT_MAX_BYTES as ATTACHMENT_MAX_BYTES  # noqa: E402
+from config.attachment_settings import attachment_storage  # noqa: E402
+
+# Uploads (the attachment forms: one file each) stop being kept past the size limit, and a
+# request carries at most two files (config/attachment_settings.py).
+FILE_UPLOAD_HANDLERS = [
+    "casework.attachment_files.LimitedUpload",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_PERMISSIONS = 0o600
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": attachment_storage(VAR_DIR),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

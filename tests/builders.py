@@ -267,7 +267,20 @@ def records_of_every_kind(cast, case_a, workflow) -> dict:
         member_relation="spouse",
     )
     services.notification_send(recipients=[cast.csw_a], message="お知らせ", url="/cases/")
+    from tests.attachment_files import signed_form
+
+    attachment = services.attachment_add(
+        actor=cast.csw_a,
+        person=case_a.person,
+        case=case_a,
+        plan=plan,
+        kind="signed_form",
+        title="署名済みプランの控え",
+        file=signed_form(),
+    )
     return {
+        "attachment": attachment,
+        "attachment_version": attachment.versions.get(),
         "case": case_a,
         "person": case_a.person,
         "contact": contact,

@@ -90,6 +90,19 @@ def _password_only_sign_in(settings):
     settings.TSUNAGU_SECOND_FACTOR_EVERY_ROLE = False
 
 
+@pytest.fixture(autouse=True)
+def _attachments_in_a_temporary_folder(settings, tmp_path_factory):
+    """Attached files go to a folder of the test session's, never the project's var/."""
+    folder = tmp_path_factory.getbasetemp() / "attachments"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "base_url": None},
+        },
+    }
+
+
 @pytest.fixture
 def factor_on(settings):
     """The production default: every role and the system admins use the second factor."""

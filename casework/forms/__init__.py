@@ -3,6 +3,8 @@
 A package split by the domain; every name is re-exported here."""
 
 from casework.forms.assessments import AssessmentForm as AssessmentForm
+from casework.forms.attachments import AttachmentForm as AttachmentForm
+from casework.forms.attachments import AttachmentReplaceForm as AttachmentReplaceForm
 from casework.forms.cases import CaseOpenForm as CaseOpenForm
 from casework.forms.cases import MyCasesFilterForm as MyCasesFilterForm
 from casework.forms.cases import ReassignForm as ReassignForm

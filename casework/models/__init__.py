@@ -8,6 +8,9 @@ from casework.models.access_log import AccessLogAgency as AccessLogAgency
 from casework.models.access_log import AccessLogQuerySet as AccessLogQuerySet
 from casework.models.assessments import Assessment as Assessment
 from casework.models.assessments import GuardianshipNeed as GuardianshipNeed
+from casework.models.attachments import Attachment as Attachment
+from casework.models.attachments import AttachmentKind as AttachmentKind
+from casework.models.attachments import AttachmentVersion as AttachmentVersion
 from casework.models.cases import OPEN_STATUSES as OPEN_STATUSES
 from casework.models.cases import Case as Case
 from casework.models.cases import CaseAssignment as CaseAssignment

@@ -2,6 +2,9 @@
 
 A package split by the domain; every name is re-exported here."""
 
+from casework.selectors.attachments import attachment_versions as attachment_versions
+from casework.selectors.attachments import case_attachment_rows as case_attachment_rows
+from casework.selectors.attachments import person_attachment_rows as person_attachment_rows
 from casework.selectors.cases import MY_CASES_SCOPES as MY_CASES_SCOPES
 from casework.selectors.cases import case_active_assignments as case_active_assignments
 from casework.selectors.cases import case_active_shares as case_active_shares

@@ -3,6 +3,8 @@
 A package split by the domain; every name is re-exported here."""
 
 from casework.services.assessments import assessment_add as assessment_add
+from casework.services.attachments import attachment_add as attachment_add
+from casework.services.attachments import attachment_replace as attachment_replace
 from casework.services.cases import case_assign as case_assign
 from casework.services.cases import case_handover as case_handover
 from casework.services.cases import case_open as case_open

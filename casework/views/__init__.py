@@ -4,6 +4,11 @@ A package split by the domain; every name is re-exported here."""
 
 from casework.views.assessments import assessment_detail as assessment_detail
 from casework.views.assessments import assessment_new as assessment_new
+from casework.views.attachments import attachment_detail as attachment_detail
+from casework.views.attachments import attachment_download as attachment_download
+from casework.views.attachments import attachment_new as attachment_new
+from casework.views.attachments import attachment_replace as attachment_replace
+from casework.views.attachments import person_attachment_new as person_attachment_new
 from casework.views.cases import case_detail as case_detail
 from casework.views.cases import case_open_for_person as case_open_for_person
 from casework.views.cases import case_open_new_person as case_open_new_person

@@ -112,6 +112,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "voided_contacts": (
             list(selectors.voided_contacts(case.pk)) if access.SUPERVISE in perms else []
         ),
+        "attachments": selectors.case_attachment_rows(request.user, case),
         "panels": extensions.case_panels(request, case),
         **selectors.case_workflow(request.user, case),
     }

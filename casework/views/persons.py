@@ -107,6 +107,10 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "is_supervisor": access.is_supervisor_of(request.user, membership.agency_id),
             # Who may be told about the person is for the agency that holds them.
             "consents": selectors.person_consents(request.user, person) if in_scope else None,
+            # Filed with the person alone or a consent: the agency's own, as its consents.
+            "attachments": (
+                selectors.person_attachment_rows(request.user, person) if in_scope else None
+            ),
             "household_writable": household_writable,
             "may_correct": access.may_correct_person(request.user, person),
             # Earlier names and addresses are for the agency that holds the person.

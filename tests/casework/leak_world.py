@@ -16,11 +16,20 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from casework import services
-from casework.models import Agency, Consent, District, Notification, Person, Role
+from casework.models import (
+    Agency,
+    AttachmentVersion,
+    Consent,
+    District,
+    Notification,
+    Person,
+    Role,
+)
 from outreach import services as outreach_services
 from referrals.models import Scope
 from reminders import services as reminder_services
 from reminders.models import Reminder
+from tests.attachment_files import signed_form
 from tests.factories import AgencyFactory, StaffFactory, UserFactory
 from tests.referrals.conftest import Referrals
 
@@ -323,6 +332,7 @@ def build_world(cast, workflow, open_case) -> World:
         "closure": [],
         "contact": [],
         "household_member": [],
+        "attachment": [],
     }
     for key, actor in (("assigned", cast.csw_a), ("unassigned", cast.supervisor_a)):
         worked = cases[key]
@@ -377,6 +387,27 @@ def build_world(cast, workflow, open_case) -> World:
             member_relation="child",
         )
         records["household_member"].append(worked.person.household_member.get())
+        # A signed plan filed with the case, and a letter filed with the person alone.
+        records["attachment"].append(
+            services.attachment_add(
+                actor=actor,
+                person=worked.person,
+                case=worked,
+                plan=plan,
+                kind="signed_form",
+                title="署名済みプランの控え",
+                file=signed_form(),
+            )
+        )
+        records["attachment"].append(
+            services.attachment_add(
+                actor=actor,
+                person=worked.person,
+                kind="letter",
+                title="本人からの手紙",
+                file=signed_form("手紙.pdf"),
+            )
+        )
 
     # What is due now (the plans waiting for approval…), delivered in the app.
     reminder_services.reminder_scan()
@@ -406,6 +437,7 @@ def build_world(cast, workflow, open_case) -> World:
             "participant": [participant],
             "worker": workers,
             "notification": list(Notification.objects.order_by("pk")),
+            "attachment_version": list(AttachmentVersion.objects.order_by("pk")),
             **records,
         },
     )

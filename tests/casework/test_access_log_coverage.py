@@ -39,6 +39,7 @@ DETAILS = {
     "outreach:report_detail",
     "outreach:visit_detail",
     "casework:contact_versions",
+    "casework:attachment_detail",
 }
 # One row for the request, with the ids of every case and person on the page.
 LISTS = {
@@ -70,6 +71,7 @@ EXPORTS = {
     "casework:print_assessment",
     "casework:print_plan",
     "casework:print_evaluation",
+    "casework:attachment_download",
 }
 # Forms about a record that also list what their search box found: a person shown is named
 # by the form's row, or by the one list row of the search.
@@ -77,6 +79,12 @@ SEARCH_FORMS = {"outreach:report_link"}
 # Pages about a person rather than a case: their rows need not name a case.
 PERSON_KINDS = {"person", "consent", "participant", "household_member"}
 PERSON_PAGES = {name for name, (kind, _m, _e) in MATRIX.items() if kind in PERSON_KINDS}
+# An attachment filed with the person alone names no case; one filed with a case names it.
+PERSON_OR_CASE_PAGES = {
+    "casework:attachment_detail",
+    "casework:attachment_download",
+    "casework:attachment_replace",
+}
 
 
 def _ids(text: str) -> set[int]:
@@ -132,7 +140,8 @@ def missing_rows(page: Page, world: World) -> list[str]:
             )
         elif page.name not in PERSON_PAGES and key in world.cases:
             case = world.cases[key]
-            if rows[0].case_id != case.pk:
+            person_level = page.name in PERSON_OR_CASE_PAGES and rows[0].case_id is None
+            if rows[0].case_id != case.pk and not person_level:
                 problems.append(f"its row about {key} names case {rows[0].case_id}, not {case.pk}")
     reports = sorted(key for key in page.persons() if key in REPORTS)
     if reports and not page.rows:

@@ -78,6 +78,14 @@ MATRIX = {
     "casework:print_assessment": ("assessment", "get", VIEW),
     "casework:print_plan": ("plan", "get", VIEW),
     "casework:print_evaluation": ("monitoring", "get", VIEW),
+    # Attachments of a case (here a signed plan): whoever reads the case reads and downloads
+    # them, whoever works it adds one or a new version. Filed with the person alone: their
+    # agency's own, as consents (tests/casework/test_attachments.py).
+    "casework:attachment_new": ("case", "get", WORK),
+    "casework:person_attachment_new": ("person", "get", WORK),
+    "casework:attachment_detail": ("attachment", "get", VIEW),
+    "casework:attachment_replace": ("attachment", "get", WORK),
+    "casework:attachment_download": ("attachment_version", "get", VIEW),
     "casework:enrolment_leave": ("enrolment", "get", WORK),
     "casework:outcome_new": ("enrolment", "get", WORK),
     "casework:closure_decide": ("closure", "get", SUPERVISE),
