@@ -52,13 +52,11 @@ def attachment_for_user(user: User, pk: str | int, perm: str = access.VIEW) -> A
 def attachment_version_for_user(user: User, pk: str | int) -> AttachmentVersion:
     """A version to download: the same answers as its attachment."""
     pk = access.parse_id(pk)
-    version = AttachmentVersion.objects.filter(pk=pk).only("pk", "attachment_id").first()
+    version = AttachmentVersion.objects.filter(pk=pk).first()
     if version is None:
         raise Http404
-    attachment = attachment_for_user(user, version.attachment_id)
-    full = AttachmentVersion.objects.get(pk=version.pk)
-    full.attachment = attachment
-    return full
+    version.attachment = attachment_for_user(user, version.attachment_id)
+    return version
 
 
 def case_attachments(user: User, case: Case) -> QuerySet[Attachment]:

@@ -213,6 +213,17 @@ def test_another_cases_plan_cannot_be_chosen(client, cast, case_a, open_case, wo
     assert not Attachment.objects.exists()
 
 
+def _case_letter(cast, case_a):
+    return services.attachment_add(
+        actor=cast.csw_a,
+        person=case_a.person,
+        case=case_a,
+        kind="letter",
+        title="通知",
+        file=signed_form(),
+    )
+
+
 def _person_attachment(cast, case_a):
     return services.attachment_add(
         actor=cast.csw_a,
@@ -269,14 +280,7 @@ def test_the_person_page_files_an_attachment_with_a_consent(client, cast, case_a
 
 
 def test_a_reader_of_the_case_may_not_attach_or_replace(client, cast, case_a):
-    attachment = services.attachment_add(
-        actor=cast.csw_a,
-        person=case_a.person,
-        case=case_a,
-        kind="letter",
-        title="通知",
-        file=signed_form(),
-    )
+    attachment = _case_letter(cast, case_a)
     client.force_login(cast.consultation_b)
     assert _post_new(client, case_a, signed_form()).status_code == 403
     replace = reverse("casework:attachment_replace", kwargs={"pk": attachment.pk})
@@ -295,14 +299,7 @@ def test_a_refused_save_leaves_no_file_behind(cast, case_a, monkeypatch):
 
     monkeypatch.setattr(attachment_files, "store", remember)
     # A version row that cannot be saved (its number clashes): the bytes are deleted again.
-    attachment = services.attachment_add(
-        actor=cast.csw_a,
-        person=case_a.person,
-        case=case_a,
-        kind="letter",
-        title="通知",
-        file=signed_form(),
-    )
+    attachment = _case_letter(cast, case_a)
     from django.core.exceptions import ValidationError
 
     from casework.services import attachments as attachment_services
@@ -379,14 +376,7 @@ def test_one_request_carries_at_most_two_files(client, cast, case_a):
 def test_a_closed_case_takes_no_new_attachment_or_version(client, cast, case_a):
     from casework.models import CaseStatus
 
-    attachment = services.attachment_add(
-        actor=cast.csw_a,
-        person=case_a.person,
-        case=case_a,
-        kind="letter",
-        title="通知",
-        file=signed_form(),
-    )
+    attachment = _case_letter(cast, case_a)
     case_a.status, case_a.closed_on = CaseStatus.CLOSED, case_a.opened_on
     case_a.save(update_fields=["status", "closed_on"])
     client.force_login(cast.supervisor_a)
@@ -417,14 +407,7 @@ def test_the_replace_page_of_a_person_attachment_is_logged_as_a_read_of_the_pers
 
 
 def test_a_file_the_store_cannot_give_back_is_said_and_not_logged_as_read(client, cast, case_a):
-    attachment = services.attachment_add(
-        actor=cast.csw_a,
-        person=case_a.person,
-        case=case_a,
-        kind="letter",
-        title="通知",
-        file=signed_form(),
-    )
+    attachment = _case_letter(cast, case_a)
     version = attachment.versions.get()
     attachment_files.storage().delete(version.storage_key)  # restored from another day
     client.force_login(cast.csw_a)
