@@ -31,6 +31,21 @@ def case_panels(request: HttpRequest, case) -> list[str]:
     return [panel(request, case) for panel in _case_panels]
 
 
+PersonPanel = Callable[[HttpRequest, object], str]
+_person_panels: list[PersonPanel] = []
+
+
+def register_person_panel(panel: PersonPanel) -> PersonPanel:
+    """`panel(request, person)` returns a section of the person's page (or "")."""
+    if panel not in _person_panels:
+        _person_panels.append(panel)
+    return panel
+
+
+def person_panels(request: HttpRequest, person) -> list[str]:
+    return [html for panel in _person_panels if (html := panel(request, person))]
+
+
 # --- 「今日」: each app adds the sections of the home page it knows about ------------------
 
 

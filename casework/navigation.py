@@ -77,6 +77,7 @@ _MENU: tuple[_Entry, ...] = (
     _Entry("indicators:dashboard", _("成果指標"), _indicators),
     _Entry("returns:index", _("支援状況調査"), _returns),
     _Entry("casework:caseload", _("ケース点検"), _supervisor),
+    _Entry("rights:list", _("開示等の請求"), _cases),
     _Entry("casework:access_log", _("アクセス記録"), _supervisor),
 )
 

@@ -30,7 +30,7 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}: expected true or false, got {value!r}")
 
 
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
     value = _raw(name)
     if value is None or value == "":
         return default
@@ -40,6 +40,8 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
         raise ImproperlyConfigured(f"{name}: expected a whole number, got {value!r}") from None
     if number < minimum:
         raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {number}")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name}: must be at most {maximum}, got {number}")
     return number
 
 

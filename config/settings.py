@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "indicators",
     "returns",
+    "rights",
     "reminders",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -404,6 +405,14 @@ INDICATORS_SUPPRESSION_K = env_int("INDICATORS_SUPPRESSION_K", 10, minimum=2)
 # Every hidden cell's interval, as a reader of every snapshot can narrow it, spans at least
 # this many values (and reaches k at its top).
 INDICATORS_PROTECTION_WIDTH = env_int("INDICATORS_PROTECTION_WIDTH", 3, minimum=2)
+
+# 開示・訂正・利用停止の請求 (rights/): the decision is due this many days after the day a
+# request is received (30 under the Act), may be extended once by at most the second number
+# of days, and the bell reminds the agency's supervisors and the registering worker the third
+# number of days before the deadline (and on the day).
+TSUNAGU_RIGHTS_DEADLINE_DAYS = env_int("TSUNAGU_RIGHTS_DEADLINE_DAYS", 30, minimum=1, maximum=365)
+TSUNAGU_RIGHTS_EXTENSION_DAYS = env_int("TSUNAGU_RIGHTS_EXTENSION_DAYS", 30, minimum=1, maximum=365)
+TSUNAGU_RIGHTS_REMIND_DAYS = env_int("TSUNAGU_RIGHTS_REMIND_DAYS", 7, minimum=0, maximum=60)
 
 # Demo data refuses to run with DEBUG off unless forced.
 TSUNAGU_DEMO_PASSWORD = env_str("TSUNAGU_DEMO_PASSWORD", "tsunagu-demo-2026")

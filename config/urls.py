@@ -43,6 +43,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/security/", include("security.urls")),
     path("referrals/", include("referrals.urls")),
+    path("rights/", include("rights.urls")),
     path("outreach/", include("outreach.urls")),
     path("reminders/", include("reminders.urls")),
     path("indicators/", include("indicators.urls")),

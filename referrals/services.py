@@ -132,6 +132,8 @@ def referral_send(
     if access.WORK not in access.case_permissions(actor, case):
         raise PermissionDenied
     casework_services.person_lock(case.person_id)
+    # Under the person's lock: a 利用停止 set meanwhile is seen here.
+    casework_services.require_in_use(case.person_id, "receiving_agency")
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("person", "owning_agency")

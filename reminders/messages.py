@@ -74,4 +74,16 @@ def describe(candidate: Candidate) -> tuple[str, str]:
             "days": facts["days"],
         }
         return message, _case_url(facts)
+    if rule == Rule.RIGHTS_DEADLINE:
+        kinds = {
+            "disclosure": _("開示請求"),
+            "correction": _("訂正請求"),
+            "suspension": _("利用停止請求"),
+        }
+        message = _("%(kind)s No.%(number)d の決定期限は %(date)s です。") % {
+            "kind": kinds.get(facts["kind"], facts["kind"]),
+            "number": pk,
+            "date": wareki_date(facts["date"]),
+        }
+        return message, reverse("rights:detail", kwargs={"pk": pk})
     raise ValueError(rule)

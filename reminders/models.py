@@ -22,6 +22,7 @@ class Rule(models.TextChoices):
     VISIT_NOT_RECORDED = "visit_unrecorded", _("訪問結果の未記録")
     REPORT_UNTRIAGED = "report_untriaged", _("見守り通報の未対応")
     NO_CONTACT = "no_contact", _("支援記録のない期間")
+    RIGHTS_DEADLINE = "rights_deadline", _("開示等の請求の決定期限")
 
 
 class ReminderState(models.TextChoices):

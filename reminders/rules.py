@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
+from django.conf import settings
 from django.db.models import (
     Case as DbCase,
 )
@@ -45,6 +46,7 @@ from casework.selectors.plans import monitored_since_due
 from outreach.models import OutreachVisit, ReportState, ReportUrgency, WatchReport
 from outreach.selectors import REPORT_AFTER, URGENT_REPORT_AFTER, VISIT_LOOKBACK
 from referrals.models import Referral, ReferralState
+from rights.models import RequestState, RightsRequest
 
 from .due import AddDays, setting, unknown
 from .models import AgencyReminderSettings, Rule
@@ -66,6 +68,7 @@ class Facts(TypedDict, total=False):
     at: datetime.datetime
     urgent: bool
     sender: bool
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -412,6 +415,50 @@ def no_contact(
     return found
 
 
+# --- 開示・訂正・利用停止の請求 ------------------------------------------------------------------
+
+
+def rights_deadline(
+    ctx: ScanContext, object_ids: Iterable[int] | None = None, *, new_only: bool = False
+) -> list[Candidate]:
+    """The receiving agency's supervisors and the worker who registered it, N days before
+    the legal deadline of an open request (TSUNAGU_RIGHTS_REMIND_DAYS) and on the day."""
+    today = ctx.today
+    early = settings.TSUNAGU_RIGHTS_REMIND_DAYS
+    deadline = Coalesce("extended_to", "due_on", output_field=DateField())
+    pending = (
+        _narrow(RightsRequest.objects.filter(state=RequestState.OPEN), object_ids)
+        .annotate(deadline_on=deadline)
+        .filter(deadline_on__lte=today + _days(early))
+        .annotate(
+            due=DbCase(
+                When(deadline_on__gt=today, then=AddDays(F("deadline_on"), -early)),
+                default=F("deadline_on"),
+                output_field=DateField(),
+            )
+        )
+    )
+    supervisors = pending.filter(
+        agency__memberships__role=Role.SUPERVISOR, agency__memberships__user__is_active=True
+    ).annotate(recipient=F("agency__memberships__user_id"))
+    registrars = pending.filter(
+        registered_by__is_active=True,
+        registered_by__membership__agency_id=F("agency_id"),
+        registered_by__membership__role__in=CASE_ROLES,
+    ).annotate(recipient=F("registered_by_id"))
+    found: dict[tuple[str, int, datetime.date, int], Candidate] = {}
+    for rows in (supervisors, registrars):
+        if new_only:
+            rows = unknown(rows, Rule.RIGHTS_DEADLINE, recipient="recipient")
+        for pk, kind, when, due_on, recipient_id in rows.values_list(
+            "pk", "kind", "deadline_on", "due", "recipient"
+        ):
+            facts: Facts = {"date": when, "kind": kind}
+            candidate = Candidate(Rule.RIGHTS_DEADLINE, pk, due_on, recipient_id, facts)
+            found.setdefault(candidate.key, candidate)
+    return list(found.values())
+
+
 def _days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
@@ -424,4 +471,5 @@ RULES: dict[str, Callable[..., list[Candidate]]] = {
     Rule.VISIT_NOT_RECORDED: visit_not_recorded,
     Rule.REPORT_UNTRIAGED: report_untriaged,
     Rule.NO_CONTACT: no_contact,
+    Rule.RIGHTS_DEADLINE: rights_deadline,
 }

@@ -278,7 +278,28 @@ def records_of_every_kind(cast, case_a, workflow) -> dict:
         title="署名済みプランの控え",
         file=signed_form(),
     )
+    from rights import services as rights_services
+
+    disclosure = rights_services.request_register(
+        actor=cast.csw_a,
+        person=case_a.person,
+        kind="disclosure",
+        received_on=today,
+        requester="本人",
+        content="保有個人情報の全部",
+    )
+    disclosure = rights_services.package_assemble(actor=cast.supervisor_a, request=disclosure)
+    correction = rights_services.request_register(
+        actor=cast.csw_a,
+        person=case_a.person,
+        kind="correction",
+        received_on=today,
+        requester="本人",
+        content="住所の誤り",
+    )
     return {
+        "rights_request": disclosure,
+        "rights_correction": correction,
         "attachment": attachment,
         "attachment_version": attachment.versions.get(),
         "case": case_a,

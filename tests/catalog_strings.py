@@ -28,6 +28,7 @@ APP_PACKAGES = (
     "referrals",
     "outreach",
     "reminders",
+    "rights",
     "indicators",
     "returns",
     "security",

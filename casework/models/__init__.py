@@ -77,3 +77,4 @@ from casework.models.programmes import OutcomeKind as OutcomeKind
 from casework.models.programmes import Programme as Programme
 from casework.models.programmes import ProgrammeEnrolment as ProgrammeEnrolment
 from casework.models.programmes import ProgrammeOutcome as ProgrammeOutcome
+from casework.models.suspensions import UseSuspension as UseSuspension

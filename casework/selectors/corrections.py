@@ -95,6 +95,7 @@ def _changes(records: list[Any], model: type[Model], joined: bool = False) -> li
 def _change(record: Any, rows: list[tuple[str, str, str]]) -> dict[str, Any]:
     return {
         "at": record.history_date,
+        "history_id": record.history_id,
         "by": record.history_user,
         "reason": record.history_change_reason or "",
         "fields": rows,

@@ -54,3 +54,7 @@ from casework.services.plans import plan_update as plan_update
 from casework.services.programmes import enrolment_add as enrolment_add
 from casework.services.programmes import enrolment_leave as enrolment_leave
 from casework.services.programmes import outcome_add as outcome_add
+from casework.services.suspensions import require_in_use as require_in_use
+from casework.services.suspensions import use_resume as use_resume
+from casework.services.suspensions import use_suspend as use_suspend
+from casework.services.suspensions import use_suspension_of as use_suspension_of

@@ -25,8 +25,9 @@ from casework.models import (
     Person,
     PlanState,
 )
-from casework.services.common import Refusal, _lock, _require, _set_status
+from casework.services.common import Refusal, _lock, _require, _set_status, person_lock
 from casework.services.notifications import notification_send
+from casework.services.suspensions import require_in_use
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -116,6 +117,8 @@ def case_share(*, actor: User, case: Case, user: User, consent: Consent | None =
     perms = access.case_permissions(actor, case)
     if access.WORK not in perms:
         raise PermissionDenied
+    person_lock(case.person_id)
+    require_in_use(case.person_id, "user")
     target = access.membership_of(user)
     if target is None or not target.handles_cases:
         raise ValidationError({"user": _("共有できるのは相談業務を行う職員だけです。")})

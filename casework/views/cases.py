@@ -114,6 +114,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
         "attachments": selectors.case_attachment_rows(request.user, case),
         "panels": extensions.case_panels(request, case),
+        "suspension": services.use_suspension_of(case.person_id),
         **selectors.case_workflow(request.user, case),
     }
     return render(request, "casework/case_detail.html", context)

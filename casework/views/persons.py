@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework import access, selectors, services
+from casework import access, extensions, selectors, services
 from casework.forms import (
     HouseholdLinkForm,
     PersonForm,
@@ -112,6 +112,8 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 selectors.person_attachment_rows(request.user, person) if in_scope else None
             ),
             "household_writable": household_writable,
+            "suspension": services.use_suspension_of(person.pk),
+            "panels": extensions.person_panels(request, person),
             "may_correct": access.may_correct_person(request.user, person),
             # Earlier names and addresses are for the agency that holds the person.
             "corrections": selectors.person_corrections(person) if in_scope else [],

@@ -29,6 +29,7 @@ from outreach import services as outreach_services
 from referrals.models import Scope
 from reminders import services as reminder_services
 from reminders.models import Reminder
+from rights import services as rights_services
 from tests.attachment_files import signed_form
 from tests.factories import AgencyFactory, StaffFactory, UserFactory
 from tests.referrals.conftest import Referrals
@@ -409,6 +410,26 @@ def build_world(cast, workflow, open_case) -> World:
             )
         )
 
+    # A disclosure request for the assigned case's person, its package assembled, and a
+    # correction request: the counter's worker (csw_a) and agency A's supervisors see them.
+    disclosure = rights_services.request_register(
+        actor=cast.csw_a,
+        person=cases["assigned"].person,
+        kind="disclosure",
+        received_on=today,
+        requester="本人",
+        content="保有個人情報の全部",
+    )
+    rights_services.package_assemble(actor=cast.supervisor_a, request=disclosure)
+    correction = rights_services.request_register(
+        actor=cast.csw_a,
+        person=cases["assigned"].person,
+        kind="correction",
+        received_on=today,
+        requester="本人",
+        content="住所の誤り",
+    )
+
     # What is due now (the plans waiting for approval…), delivered in the app.
     reminder_services.reminder_scan()
     reminder_services.reminder_deliver(Reminder.objects.values_list("pk", flat=True))
@@ -438,6 +459,8 @@ def build_world(cast, workflow, open_case) -> World:
             "worker": workers,
             "notification": list(Notification.objects.order_by("pk")),
             "attachment_version": list(AttachmentVersion.objects.order_by("pk")),
+            "rights_request": [disclosure],
+            "rights_correction": [correction],
             **records,
         },
     )

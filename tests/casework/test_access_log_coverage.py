@@ -40,6 +40,7 @@ DETAILS = {
     "outreach:visit_detail",
     "casework:contact_versions",
     "casework:attachment_detail",
+    "rights:detail",
 }
 # One row for the request, with the ids of every case and person on the page.
 LISTS = {
@@ -61,6 +62,7 @@ LISTS = {
     "outreach:group_detail",
     # The cases behind a figure of an agency's national return (支援状況調査).
     "returns:drill",
+    "rights:list",
 }
 # Files (downloads, prints): one row of kind 出力 naming the person and the case.
 EXPORTS = {
@@ -72,12 +74,22 @@ EXPORTS = {
     "casework:print_plan",
     "casework:print_evaluation",
     "casework:attachment_download",
+    "rights:package_print",
+    "rights:package_pdf",
+    "rights:package_xlsx",
 }
 # Forms about a record that also list what their search box found: a person shown is named
 # by the form's row, or by the one list row of the search.
 SEARCH_FORMS = {"outreach:report_link"}
 # Pages about a person rather than a case: their rows need not name a case.
-PERSON_KINDS = {"person", "consent", "participant", "household_member"}
+PERSON_KINDS = {
+    "person",
+    "consent",
+    "participant",
+    "household_member",
+    "rights_request",
+    "rights_correction",
+}
 PERSON_PAGES = {name for name, (kind, _m, _e) in MATRIX.items() if kind in PERSON_KINDS}
 # An attachment filed with the person alone names no case; one filed with a case names it.
 PERSON_OR_CASE_PAGES = {

@@ -44,6 +44,11 @@ SENDER = {"csw_a": 403, "supervisor_a": 403}
 ANSWER = {**SENDER, "csw_b": 403, "consultation_b": 403, "supervisor_b": 200}
 
 
+# A request: its receiving agency's supervisors and the worker who registered it (csw_a).
+RIGHTS_STAFF = {"csw_a": 200, "supervisor_a": 200}
+RIGHTS_DECIDER = {"csw_a": 403, "supervisor_a": 200}
+
+
 def _as(expected: dict, code: int) -> dict:
     """The same rights, where success answers `code` (a redirect after a POST)."""
     return {member: (code if status == 200 else status) for member, status in expected.items()}
@@ -159,6 +164,26 @@ MATRIX = {
         )
         for name in ("caseload_worker", "caseload_handover")
     },
+    # 開示・訂正・利用停止 requests (a disclosure and a correction csw_a received for case_a's
+    # person): csw_a and the receiving agency's supervisors see them, the supervisors act on
+    # them and read the package; nobody else learns of them. Registering one: whoever
+    # finds the person.
+    "rights:register": ("person", "get", VIEW),
+    "rights:detail": ("rights_request", "get", RIGHTS_STAFF),
+    **{
+        f"rights:{name}": ("rights_request", "get", RIGHTS_DECIDER)
+        for name in (
+            "extend",
+            "decide",
+            "deliver",
+            "withdraw",
+            "package_print",
+            "package_pdf",
+            "package_xlsx",
+        )
+    },
+    "rights:assemble": ("rights_request", "post", _as(RIGHTS_DECIDER, 302)),
+    "rights:link": ("rights_correction", "get", RIGHTS_DECIDER),
     # A notification is its recipient's alone: opening it leads on (and marks it read).
     "casework:notification_open": ("notification", "get", {"csw_a": 302}),
 }
@@ -190,6 +215,7 @@ PAGES = {
     "outreach:visits": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "referrals:inbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "referrals:outbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "rights:list": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "casework:caseload": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:caseload_unassigned": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:access_log": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},

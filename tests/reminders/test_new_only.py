@@ -13,6 +13,7 @@ from casework import services as casework_services
 from reminders import rules
 from reminders.insert import insert_new
 from reminders.models import AgencyReminderSettings, Reminder, Rule
+from rights import services as rights_services
 from tests.outreach import outreach_helpers as outreach
 
 from .conftest import at, days, found, today
@@ -44,6 +45,15 @@ def world(cast, open_case, plan_due_on, refer):
         "report": outreach.report(cast.csw_a),
         "quiet_a": open_case(cast.csw_a, opened_on=today() - days(10)),
         "quiet_b": open_case(cast.csw_b, opened_on=today() - days(60)),
+        # Received 25 days ago: its deadline is 5 days away, within the 7 days' notice.
+        "rights": rights_services.request_register(
+            actor=cast.csw_a,
+            person=open_case(cast.csw_a).person,
+            kind="disclosure",
+            received_on=today() - days(25),
+            requester="本人",
+            content="全部",
+        ),
     }
     casework_services.contact_record_add(
         actor=cast.csw_b,
