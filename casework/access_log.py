@@ -28,12 +28,21 @@ def _record_text(text: str | Promise) -> str:
 
 
 def log_access(
-    user: User, *, person: Person | None, case: Case | None, action: str, detail: str = ""
+    user: User,
+    *,
+    person: Person | None,
+    case: Case | None,
+    action: str,
+    detail: str = "",
+    cases: Iterable[Case] = (),
 ) -> AccessLog:
     """One read of one person's record (a detail or form page), a grant or a revocation.
     `detail` says in plain Japanese what was read (a text marked with gettext_noop, or
-    gettext_lazy, is translated for a reader of another language on the access-log page)."""
+    gettext_lazy, is translated for a reader of another language on the access-log page).
+    `cases`, for a read of the person's whole record (a disclosure package), files the row
+    under every agency that owns one of them too."""
     membership = access.membership_of(user)
+    cases = list(cases)
     row = AccessLog.objects.create(
         user=user,
         agency_id=membership.agency_id if membership else None,
@@ -41,6 +50,8 @@ def log_access(
         case=case,
         action=action,
         detail=_record_text(detail),
+        case_ids=_id_list(c.pk for c in cases),
+        case_agencies=_id_list(c.owning_agency_id for c in cases),
     )
     return row  # the database files it under its agencies (AccessLogAgency)
 

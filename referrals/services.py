@@ -200,11 +200,15 @@ def referral_send(
 @transaction.atomic
 def referral_accept(*, actor: User, referral: Referral, worker: User) -> Referral:
     """The receiving agency takes the person on; its worker gets access in the shared scope."""
+    # The person's lock first, as every change that passes the person's data on: a 利用停止
+    # set meanwhile is seen below.
+    casework_services.person_lock(referral.case.person_id)
     referral = _lock(referral)
     if not access_rules.handles(actor, referral):
         raise PermissionDenied
     if referral.state != ReferralState.SENT:
         raise ValidationError(_("回答待ちのつなぎだけを受理できます。"))
+    casework_services.require_in_use(referral.case.person_id, "worker")
     if not referral.case.is_open:
         raise ValidationError(_("終結したケースのつなぎは受理できません。"))
     if not _member_of(worker, referral.receiving_agency_id):

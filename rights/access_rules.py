@@ -2,8 +2,10 @@
 casework.access's own functions and states no scope of its own on cases).
 
 - The request, and the list of them: the supervisors of the agency that received it, and
-  the worker who registered it (the counter where the person asked). Nobody of another
-  agency learns of it, nor a colleague who may not know the person.
+  the worker who registered it while they still see the person (the counter where the
+  person asked). Nobody of another agency learns of it, nor a colleague who may not know
+  the person.
+- The package: the supervisors, while their agency sees the person.
 - Register one: a case worker who can find the person (casework.access.persons_visible_to).
 - Extend, assemble the package, decide, record the delivery, link corrections, withdraw:
   the receiving agency's supervisors (the decision is the agency's, not one worker's).
@@ -36,7 +38,10 @@ def requests_visible_to(user: User) -> QuerySet[RightsRequest]:
     requests = RightsRequest.objects.filter(agency_id=membership.agency_id)
     if membership.role == Role.SUPERVISOR:
         return requests
-    return requests.filter(registered_by_id=user.pk)
+    # And only while the worker still sees the person (a share revoked, a consent withdrawn).
+    return requests.filter(
+        registered_by_id=user.pk, person_id__in=access.persons_visible_to(user).values("pk")
+    )
 
 
 def request_for_user(user: User, pk: str | int) -> RightsRequest:
@@ -58,6 +63,12 @@ def may_decide(user: User, request: RightsRequest) -> bool:
 def require_decider(user: User, request: RightsRequest) -> None:
     if not may_decide(user, request):
         raise PermissionDenied
+
+
+def decider_sees_person(user: User, request: RightsRequest) -> bool:
+    """The package reads the person's whole record: only for a supervisor whose agency still
+    sees the person (not after the consent behind a share is withdrawn)."""
+    return access.persons_visible_to(user).filter(pk=request.person_id).exists()
 
 
 def may_register_for(user: User, person: Person) -> bool:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.forms import DATE_WIDGET, RecordDateField
+from casework.models import HoldKind
 from rights.models import Decision, Delivery, RequestKind
 
 
@@ -86,3 +87,18 @@ class LinkForm(forms.Form):
         field = self.fields["correction"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
+
+
+class HoldForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("理由の種類"), choices=HoldKind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=300,
+        help_text=_("事件番号や相手方など、保存が必要な理由が分かるように。"),
+    )
+
+
+class HoldLiftForm(forms.Form):
+    reason = forms.CharField(label=_("解除の理由"), max_length=300)

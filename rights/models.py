@@ -117,6 +117,14 @@ class RightsRequest(models.Model):
             valid_choice("kind", RequestKind, "rights_kind_valid"),
             valid_choice("state", RequestState, "rights_state_valid"),
             models.CheckConstraint(
+                condition=Q(decision="") | Q(decision__in=[c.value for c in Decision]),
+                name="rights_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery="") | Q(delivery__in=[c.value for c in Delivery]),
+                name="rights_delivery_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(due_on__gte=models.F("received_on")), name="rights_due_after_received"
             ),
             models.CheckConstraint(
@@ -151,6 +159,14 @@ class RightsRequest(models.Model):
     @property
     def deadline(self) -> datetime.date:
         return self.extended_to or self.due_on
+
+    @property
+    def releasable(self) -> bool:
+        """The released copy of the package is for the person once disclosure was decided."""
+        return self.state in (RequestState.DECIDED, RequestState.DELIVERED) and self.decision in (
+            Decision.FULL,
+            Decision.PARTIAL,
+        )
 
     @property
     def is_open(self) -> bool:

@@ -2,12 +2,14 @@
 every agency, laid out as sections of items of labelled fields.
 
 It is read straight from the models, not through the visibility selectors: a 開示請求 is a
-legal process the receiving agency's supervisor runs for the whole ward. What may not be
-released is kept in the package and marked `withheld` with the reason (`why`), so that the
+legal process the receiving agency's supervisor runs for the whole ward. What needs a
+decision is kept in the package and marked `withheld` with the reason (`why`), so that the
 review copy (確認用) shows it for the decision and the released copy (開示用) blacks it out:
-third parties (a watch-network reporter, the other members of the household) and the free
-text another agency wrote (its notes are its own to disclose, after it is consulted).
-Structured facts of other agencies' records (dates, agency names, states) are released.
+third parties (a watch-network reporter, the other members of the household, a meeting that
+discussed other people too) and what concerns abuse. The free text another agency wrote is
+marked the same way but without its text (value ""): that supervisor may not read it, and
+the agency is consulted instead (rights/package_fields.py). Structured facts of other
+agencies' records (dates, agency names, states, methods) are released.
 
 The package is stored in a JSONField and rendered later, possibly after the records
 changed: it holds plain strings only, already worded as the ward's Japanese paper words
@@ -48,6 +50,7 @@ def assemble(request: RightsRequest) -> dict[str, Any]:
         "version": PACKAGE_VERSION,
         "request_id": request.pk,
         "person_id": request.person_id,
+        "person_name": _frozen_name(sections) or str(request.person),
         "agency": request.agency.name,
         "assembled_at": timezone.now().isoformat(),
         "sections": sections,
@@ -103,11 +106,18 @@ def copy_title(*, released: bool) -> str:
 
 def person_name(request: RightsRequest, package: dict[str, Any]) -> str:
     """The person's name as the package holds it (the record may have been corrected since)."""
-    for section in package.get("sections", []):
+    return str(
+        package.get("person_name") or _frozen_name(package.get("sections", [])) or request.person
+    )
+
+
+def _frozen_name(sections: list[dict[str, Any]]) -> str:
+    """The 氏名 of the person section (a package stored before `person_name` was kept)."""
+    for section in sections:
         if section.get("key") != "person":
             continue
         for item in section.get("items", []):
             for field in item.get("fields", []):
                 if field.get("label") == "氏名" and not field.get("withheld"):
                     return str(field.get("value", ""))
-    return str(request.person)
+    return ""

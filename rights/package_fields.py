@@ -3,10 +3,12 @@ sections as plain JSON, the dates as the ward writes them, and the rule for free
 
 Whose free text a field is: the agency holding the record (a case's owning agency, a
 referral's sending side, a meeting's convener) and the agency of each member of staff who
-wrote it. It is the receiving agency's own only when every one of them is that agency;
-otherwise it is withheld for review, naming the other agency. A member of staff who moved
-since writing is read at their present agency: such a note is flagged for review rather
-than released unseen.
+wrote it. It is the receiving agency's own only when every one of them is that agency.
+Otherwise the text is not in the package at all (value "", withheld, naming the other
+agency): the supervisor answering the request may not read another agency's records, so
+neither copy, nor the stored package, holds it; that agency is asked instead. A member of
+staff who moved since writing is read at their present agency, and a text whose writer
+cannot be told is left out the same way: neither is released unseen.
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ Section = dict[str, Any]
 WHY_REPORTER = "通報者に関する情報(第三者の情報)"
 WHY_HOUSEHOLD = "本人以外の世帯員に関する情報(第三者の情報)"
 WHY_VISITOR = "本人以外の相談者に関する情報(第三者の情報)"
-WHY_OTHER_AGENCY = "他機関({agency})が記録した内容"
-WHY_UNKNOWN_WRITER = "記録した機関が確認できない内容"
+WHY_PARTICIPANT = "本人以外の参加者に関する情報(第三者の情報)"
+WHY_OTHER_CASES = "第三者の情報(他の方も対象の会議)"
+WHY_ABUSE = "虐待に関する情報(開示の判断が必要)"
+WHY_OTHER_AGENCY = "他機関({agency})の記録:その機関に照会してください"
+WHY_UNKNOWN_WRITER = "記録した機関が確認できない記録:記録を保有する機関に照会してください"
 
 # Who wrote what: the member of staff and their agency, read in the record's own query.
 WRITER = "membership__agency"
@@ -55,6 +60,12 @@ def optional(label: str, value: object) -> Field | None:
 def third_party(label: str, value: object, why: str) -> Field | None:
     """A third party's information: kept for the review, withheld from the released copy."""
     return field(label, value, withheld=True, why=why) if value not in (None, "") else None
+
+
+def fact(label: str, value: object, why: str = "") -> Field | None:
+    """A structured fact: released, or kept for review when `why` says it needs a decision
+    (a sharing for an abuse response, another member's programme); None when empty."""
+    return third_party(label, value, why) if why else optional(label, value)
 
 
 def date(day: datetime.date | None) -> str:
@@ -119,16 +130,25 @@ class Writers:
         self.agency_id = request.agency_id
         self.person_id = request.person_id
 
-    def text(self, label: str, value: str | None, *writers: Agency | None) -> Field | None:
-        """A field of free text, withheld unless every writer is the receiving agency; None
-        when there is no text."""
+    def foreign(self, *writers: Agency | None) -> str:
+        """Why a text of these writers is left out (another agency's, or nobody's known);
+        "" when it is the receiving agency's own."""
+        known = [agency for agency in writers if agency is not None]
+        other = next((agency for agency in known if agency.pk != self.agency_id), None)
+        if other is not None:
+            return WHY_OTHER_AGENCY.format(agency=other.name)
+        return "" if known else WHY_UNKNOWN_WRITER
+
+    def text(
+        self, label: str, value: str | None, *writers: Agency | None, why: str = ""
+    ) -> Field | None:
+        """A field of free text; None when there is none. Another agency's text is left out
+        (value "", withheld, the reason naming the agency); the receiving agency's own is
+        released, or kept for review when `why` says it needs a decision."""
         value = (value or "").strip()
         if not value:
             return None
-        known = [agency for agency in writers if agency is not None]
-        foreign = [agency for agency in known if agency.pk != self.agency_id]
+        foreign = self.foreign(*writers)
         if foreign:
-            return third_party(label, value, WHY_OTHER_AGENCY.format(agency=foreign[0].name))
-        if not known:
-            return third_party(label, value, WHY_UNKNOWN_WRITER)
-        return field(label, value)
+            return field(label, "", withheld=True, why=foreign)
+        return third_party(label, value, why) if why else field(label, value)

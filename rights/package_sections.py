@@ -12,6 +12,10 @@ from casework.models import (
     Assessment,
     Case,
     CaseAssignment,
+    CaseStatusChange,
+    ChangeItem,
+    ChangeItemScore,
+    ClosureRequest,
     ContactRecord,
     ContactRecordVersion,
     EmergencySupport,
@@ -22,6 +26,7 @@ from casework.models import (
     SupportPlan,
 )
 from rights.package_fields import (
+    WHY_ABUSE,
     WHY_HOUSEHOLD,
     WHY_VISITOR,
     WRITER,
@@ -59,6 +64,18 @@ def person_sections(w: Writers) -> list[Section]:
                     "started_at", "pk"
                 ),
             ),
+            Prefetch(
+                "status_history",
+                queryset=CaseStatusChange.objects.select_related(f"changed_by__{WRITER}").order_by(
+                    "changed_at", "pk"
+                ),
+            ),
+            Prefetch(
+                "closure_requests",
+                queryset=ClosureRequest.objects.select_related(
+                    f"requested_by__{WRITER}", f"decided_by__{WRITER}"
+                ).order_by("requested_at", "pk"),
+            ),
         )
         .order_by("opened_on", "pk")
     )
@@ -66,6 +83,8 @@ def person_sections(w: Writers) -> list[Section]:
         section("person", "本人の情報", [_person_item(person)]),
         section("household", "世帯", _household_items(person)),
         section("cases", "ケース", [_case_item(case) for case in cases]),
+        section("status_history", "ケースの状況の変更", _status_items(w, cases)),
+        section("closures", "終結の申請", _closure_items(w, cases)),
         section("intake", "相談受付・スクリーニング・緊急支援", _intake_items(w, cases)),
         section("assessments", "アセスメント", _assessment_items(w)),
         section("plans", "支援プラン・モニタリング", _plan_items(w)),
@@ -175,7 +194,12 @@ def _intake_items(w: Writers, cases: list[Case]) -> list[Item]:
                         field("本人が相談", "はい" if intake.came_in_person else "いいえ"),
                         # Who came in the person's stead is someone else.
                         third_party("相談者の氏名", intake.visitor_name, WHY_VISITOR),
-                        optional("本人との関係", intake.visitor_relation),
+                        w.text(
+                            "本人との関係",
+                            intake.visitor_relation,
+                            holder,
+                            agency_of(intake.received_by),
+                        ),
                         w.text(
                             "主訴", intake.chief_complaint, holder, agency_of(intake.received_by)
                         ),
@@ -241,8 +265,11 @@ def _assessment_items(w: Writers) -> list[Item]:
                     field("記入者", staff(a.author)),
                     *texts,
                     field("成年後見制度の必要性", a.get_guardianship_need_display()),
-                    field("虐待の疑い", "あり" if a.abuse_suspected else "なし"),
-                    w.text("虐待の疑いの内容", a.abuse_note, *writers),
+                    # A suspicion of abuse is for the decision, whoever wrote it.
+                    third_party("虐待の疑い", "あり", WHY_ABUSE)
+                    if a.abuse_suspected
+                    else field("虐待の疑い", "なし"),
+                    w.text("虐待の疑いの内容", a.abuse_note, *writers, why=WHY_ABUSE),
                     w.text("総合所見", a.summary, *writers),
                 ],
             )
@@ -250,8 +277,53 @@ def _assessment_items(w: Writers) -> list[Item]:
     return items
 
 
+def _status_items(w: Writers, cases: list[Case]) -> list[Item]:
+    return [
+        item(
+            f"状況の変更 {moment(change.changed_at)}({case_title(case)})",
+            case.owning_agency,
+            [
+                field("日時", moment(change.changed_at)),
+                field("変更前", change.get_from_status_display()),
+                field("変更後", change.get_to_status_display()),
+                w.text("理由", change.reason, case.owning_agency, agency_of(change.changed_by)),
+            ],
+        )
+        for case in cases
+        for change in case.status_history.all()
+    ]
+
+
+def _closure_items(w: Writers, cases: list[Case]) -> list[Item]:
+    items = []
+    for case in cases:
+        holder = case.owning_agency
+        for r in case.closure_requests.all():
+            fields = [
+                field("申請日", day_of(r.requested_at)),
+                field("終結理由", r.get_reason_display()),
+                w.text("説明", r.note, holder, agency_of(r.requested_by)),
+                field("終結日", date(r.closing_on)),
+                field("判断", r.get_state_display()),
+                optional("判断日", day_of(r.decided_at)),
+                w.text("判断の理由", r.decision_note, holder, agency_of(r.decided_by)),
+            ]
+            items.append(
+                item(f"終結の申請 {day_of(r.requested_at)}({case_title(case)})", holder, fields)
+            )
+    return items
+
+
+def _scores(scores: list[ChangeItemScore]) -> str:
+    """The scores in the 評価シート's order of items: 意欲・気力:4 良い、…"""
+    order = {item: n for n, item in enumerate(ChangeItem.values)}
+    scores = sorted(scores, key=lambda s: order.get(s.item, len(order)))
+    return "、".join(f"{s.get_item_display()}:{s.get_score_display()}" for s in scores)
+
+
 def _plan_items(w: Writers) -> list[Item]:
-    """Every version of every plan, each with its actions, then its monitoring."""
+    """Every version of every plan, each with its actions, then its monitoring and the
+    評価シート's scores (the plan's baseline and each evaluation's)."""
     plans = (
         SupportPlan.objects.filter(case__person_id=w.person_id)
         .select_related("case__owning_agency", f"author__{WRITER}", "approved_by")
@@ -263,6 +335,7 @@ def _plan_items(w: Writers) -> list[Item]:
                     "monitored_on", "pk"
                 ),
             ),
+            "change_scores",
         )
         .order_by("case_id", "version")
     )
@@ -270,6 +343,9 @@ def _plan_items(w: Writers) -> list[Item]:
     for plan in plans:
         holder = plan.case.owning_agency
         writers = (holder, agency_of(plan.author))
+        scores: dict[int | None, list[ChangeItemScore]] = {}
+        for score in plan.change_scores.all():
+            scores.setdefault(score.entry_id, []).append(score)
         actions = []
         for n, action in enumerate(plan.actions.all(), start=1):
             facts = "、".join(
@@ -290,6 +366,7 @@ def _plan_items(w: Writers) -> list[Item]:
                     w.text("短期目標", plan.short_term_goals, *writers),
                     w.text("利用する制度・サービス・事業", plan.services_used, *writers),
                     *actions,
+                    optional("変化項目の点数(計画開始時)", _scores(scores.get(None, []))),
                     field("次回モニタリング予定日", date(plan.next_monitoring_on)),
                     optional("承認日", day_of(plan.approved_at)),
                     optional("承認者", staff(plan.approved_by)),
@@ -305,6 +382,7 @@ def _plan_items(w: Writers) -> list[Item]:
                         field("実施日", date(entry.monitored_on)),
                         field("進捗", entry.get_progress_display()),
                         w.text("所見", entry.notes, holder, agency_of(entry.author)),
+                        optional("変化項目の点数", _scores(scores.get(entry.pk, []))),
                         optional("次回モニタリング予定日", date(entry.next_monitoring_on)),
                     ],
                 )

@@ -1,15 +1,31 @@
 """The disclosure package's sections on what passed between agencies and who read the
-record: referrals, consents, meetings, watch-network reports, attachments and the access
-log (rights/package.py). One query (with its prefetches) per kind of record."""
+record: referrals, consents, meetings, watch-network reports, outreach visits, programmes,
+attachments and the access log (rights/package.py). One query (with its prefetches) per
+kind of record.
+
+No item's heading carries free text (a meeting's or an attachment's title): a heading is
+never withheld, so it says the kind of record and its date only."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from casework.models import AccessLog, Attachment, Case, Consent, Meeting
-from outreach.models import WatchReport
+from casework.models import (
+    AccessLog,
+    Attachment,
+    Case,
+    Consent,
+    Meeting,
+    ProgrammeEnrolment,
+    ProgrammeOutcome,
+)
+from casework.models.consent import ConsentBasis
+from outreach.models import OutreachVisit, WatchReport
 from referrals.models import Referral
 from rights.package_fields import (
+    WHY_ABUSE,
+    WHY_OTHER_CASES,
+    WHY_PARTICIPANT,
     WHY_REPORTER,
     WRITER,
     Item,
@@ -19,6 +35,7 @@ from rights.package_fields import (
     case_title,
     date,
     day_of,
+    fact,
     field,
     item,
     moment,
@@ -35,6 +52,8 @@ def shared_sections(w: Writers) -> list[Section]:
         section("consents", "同意・共有の根拠", _consent_items(w)),
         section("meetings", "会議", _meeting_items(w)),
         section("watch_reports", "見守り通報", _report_items(w)),
+        section("outreach_visits", "アウトリーチ訪問", _visit_items(w)),
+        section("programmes", "事業の利用・成果", _programme_items(w)),
         section("attachments", "添付書類", _attachment_items(w)),
         section("access_log", "アクセス記録", _access_items(w)),
     ]
@@ -80,24 +99,34 @@ def _consent_items(w: Writers) -> list[Item]:
     items = []
     for c in rows:
         holder = c.recorded_by_agency or agency_of(c.recorded_by)
+        # A sharing for an abuse response is for the decision, every part of it; and its
+        # heading does not say what it is.
+        abuse = c.basis == ConsentBasis.ABUSE_RESPONSE
+        why = WHY_ABUSE if abuse else ""
         fields = [
-            field("根拠", c.get_basis_display()),
-            field("対象機関", "、".join(a.name for a in c.agencies.all())),
-            field("同意日", date(c.given_on)),
-            optional("撤回日", date(c.withdrawn_on)),
-            field("記録した機関", name(holder)),
-            w.text("備考", c.note, holder),
+            fact("根拠", c.get_basis_display(), why),
+            fact("対象機関", "、".join(a.name for a in c.agencies.all()), why),
+            fact("同意日", date(c.given_on), why),
+            fact("撤回日", date(c.withdrawn_on), why),
+            fact("記録した機関", name(holder), why),
+            w.text("備考", c.note, holder, why=why),
         ]
-        items.append(item(f"{c.get_basis_display()}({date(c.given_on)})", holder, fields))
+        heading = "同意・共有の根拠" if abuse else c.get_basis_display()
+        items.append(item(f"{heading}({date(c.given_on)})", holder, fields))
     return items
 
 
 def _meeting_items(w: Writers) -> list[Item]:
     """The meetings that discussed one of the person's cases. The other cases a meeting
-    discussed are other people's, and are not named."""
+    discussed are other people's, and are not named; what such a meeting's title and
+    decisions say is about them too, and is for the decision."""
+    others = Meeting.cases.through.objects.filter(meeting_id=OuterRef("pk")).exclude(
+        case__person_id=w.person_id
+    )
     rows = (
         Meeting.objects.filter(cases__person_id=w.person_id)
         .distinct()
+        .annotate(names_others=Exists(others))
         .select_related("convening_agency")
         .prefetch_related(
             "attending_agencies",
@@ -112,14 +141,15 @@ def _meeting_items(w: Writers) -> list[Item]:
     items = []
     for m in rows:
         convener = m.convening_agency
+        why = WHY_OTHER_CASES if m.names_others else ""
         fields = [
             field("会議の種類", m.get_kind_display()),
             field("開催日", date(m.held_on)),
-            field("件名", m.title),
+            w.text("件名", m.title, convener, why=why),
             field("開催機関", convener.name),
             field("出席機関", "、".join(a.name for a in m.attending_agencies.all())),
             field("対象ケース", "、".join(c.number for c in m.persons_cases)),
-            w.text("決定事項", m.decisions, convener),
+            w.text("決定事項", m.decisions, convener, why=why),
         ]
         items.append(item(f"{m.get_kind_display()} {date(m.held_on)}", convener, fields))
     return items
@@ -127,7 +157,8 @@ def _meeting_items(w: Writers) -> list[Item]:
 
 def _report_items(w: Writers) -> list[Item]:
     """Watch-network reports about the person. Who reported is a third party's
-    information; what the receiving agency wrote down follows the rule for free text."""
+    information; what the receiving staff typed (the address and name as told, what was
+    noticed) follows the rule for free text."""
     rows = (
         WatchReport.objects.filter(Q(person_id=w.person_id) | Q(case__person_id=w.person_id))
         .select_related("district", f"received_by__{WRITER}", f"closed_by__{WRITER}")
@@ -142,9 +173,9 @@ def _report_items(w: Writers) -> list[Item]:
             field("通報者の種別", r.get_reporter_kind_display()),
             third_party("通報者の氏名・事業者名", r.reporter_name, WHY_REPORTER),
             third_party("通報者の連絡先", r.reporter_contact, WHY_REPORTER),
-            field("場所(住所)", r.address),
+            w.text("場所(住所)", r.address, receiver),
             field("地区", str(r.district)),
-            optional("対象者の氏名", r.subject_name),
+            w.text("対象者の氏名", r.subject_name, receiver),
             w.text("対象者の様子", r.subject_description, receiver),
             w.text("気づいたこと", r.noticed, receiver),
             field("緊急度", r.get_urgency_display()),
@@ -157,7 +188,8 @@ def _report_items(w: Writers) -> list[Item]:
 
 
 def _attachment_items(w: Writers) -> list[Item]:
-    """What is filed, by name and date: the files themselves are not part of the listing."""
+    """What is filed, by kind, title and date: the files themselves are not part of the
+    listing. The title is the filing agency's free text."""
     rows = (
         Attachment.objects.filter(person_id=w.person_id)
         .select_related("agency", "plan", "consent")
@@ -168,20 +200,23 @@ def _attachment_items(w: Writers) -> list[Item]:
     for a in rows:
         latest = max(a.versions.all(), key=lambda v: v.number, default=None)
         fields = [
-            field("件名", a.title),
+            w.text("件名", a.title, a.agency),
             field("種類", a.get_kind_display()),
             field("綴じた先", a.filed_with),
             field("登録日", day_of(a.created_at)),
             optional("版", f"第{latest.number}版" if latest else ""),
             optional("最新の版の登録日", day_of(latest.uploaded_at) if latest else ""),
         ]
-        items.append(item(f"添付書類 {a.title}", a.agency, fields))
+        heading = f"添付書類 {a.get_kind_display()} {day_of(a.created_at)}"
+        items.append(item(heading, a.agency, fields))
     return items
 
 
 def _access_items(w: Writers) -> list[Item]:
     """Every read of the person's record: rows naming the person, a list or search that
-    showed them, and the reads of their cases."""
+    showed them, and the reads of their cases. When, the reading staff's agency and what
+    was done only: the row's detail names staff (a grant's 氏名(login)), other people and
+    meetings, and is not released."""
     rows = (
         AccessLog.objects.filter(
             Q(person_id=w.person_id)
@@ -199,8 +234,79 @@ def _access_items(w: Writers) -> list[Item]:
                 field("日時", moment(row.at)),
                 field("職員の機関", name(row.agency)),
                 field("操作", row.get_action_display()),
-                optional("詳細", row.detail),
+                optional("表示", "一覧・検索" if row.person_ids else ""),
             ],
         )
         for row in rows
     ]
+
+
+def _visit_items(w: Writers) -> list[Item]:
+    """Outreach visits to the person: of their cases, and of reports about them before a
+    case. What the visiting agency wrote follows the rule for free text."""
+    rows = (
+        OutreachVisit.objects.filter(
+            Q(case__person_id=w.person_id)
+            | Q(report__person_id=w.person_id)
+            | Q(report__case__person_id=w.person_id)
+        )
+        .select_related("agency", "case", f"recorded_by__{WRITER}")
+        .order_by("planned_at", "pk")
+    )
+    items = []
+    for v in rows:
+        writers = (v.agency, agency_of(v.recorded_by))
+        fields = [
+            field("訪問機関", v.agency.name),
+            field("予定日時", moment(v.planned_at)),
+            w.text("目的", v.purpose, v.agency),
+            optional("訪問日時", moment(v.visited_at)),
+            field("結果", v.get_result_display() if v.result else "未記録"),
+            optional("気づいた様子", "、".join(v.observation_labels())),
+            w.text("記録", v.notes, *writers),
+            optional("次回訪問予定日", date(v.next_visit_on)),
+        ]
+        about = f"({case_title(v.case)})" if v.case is not None else "(見守り通報)"
+        items.append(item(f"アウトリーチ訪問 {moment(v.planned_at)}{about}", v.agency, fields))
+    return items
+
+
+def _programme_items(w: Writers) -> list[Item]:
+    """The programmes the person is enrolled in, and those of their cases, whose participant
+    may be another member of the household (a child): that enrolment is the other's."""
+    rows = (
+        ProgrammeEnrolment.objects.filter(Q(person_id=w.person_id) | Q(case__person_id=w.person_id))
+        .select_related("person", "case__owning_agency")
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                queryset=ProgrammeOutcome.objects.select_related(f"recorded_by__{WRITER}").order_by(
+                    "achieved_on", "pk"
+                ),
+            )
+        )
+        .order_by("enrolled_on", "pk")
+    )
+    items = []
+    for e in rows:
+        holder = e.case.owning_agency
+        own = e.person_id == w.person_id
+        why = "" if own else WHY_PARTICIPANT
+        fields = [
+            fact("参加者", "本人" if own else str(e.person), why),
+            fact("事業", e.get_programme_display(), why),
+            fact("登録日", date(e.enrolled_on), why),
+            fact("終了日", date(e.left_on), why),
+        ]
+        for n, outcome in enumerate(e.outcomes.all(), start=1):
+            achieved = f"{outcome.get_kind_display()}({date(outcome.achieved_on)})"
+            fields += [
+                fact(f"成果{n}", achieved, why),
+                w.text(
+                    f"成果{n}の備考", outcome.note, holder, agency_of(outcome.recorded_by), why=why
+                ),
+            ]
+        # A case that is not the person's is another's: it is not named.
+        about = f"({case_title(e.case)})" if e.case.person_id == w.person_id else ""
+        items.append(item(f"事業の利用 {date(e.enrolled_on)}{about}", holder, fields))
+    return items

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 from django.template.loader import render_to_string
 
 from casework import access, extensions
+from casework.models import LegalHold, Role
 from rights.access_rules import requests_visible_to
 
 if TYPE_CHECKING:
@@ -23,6 +24,23 @@ def person_requests(request: HttpRequest, person: Person) -> str:
     if not access.handles_cases(user):
         return ""
     requests = requests_visible_to(user).filter(person_id=person.pk).order_by("-received_on")
+    membership = access.membership_of(user)
+    supervisor = membership is not None and membership.role == Role.SUPERVISOR
+    # Holds are for the supervisors of an agency that holds the person.
+    may_hold = supervisor and access.person_in_agency_scope(user, person)
+    holds = (
+        list(LegalHold.objects.filter(person_id=person.pk, lifted_at__isnull=True))
+        if may_hold
+        else []
+    )
     return render_to_string(
-        "rights/person_panel.html", {"person": person, "requests": list(requests)}, request=request
+        "rights/person_panel.html",
+        {
+            "person": person,
+            "requests": list(requests),
+            "supervisor": supervisor,
+            "may_hold": may_hold,
+            "holds": holds,
+        },
+        request=request,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import escape
@@ -28,6 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
 
 from casework.wareki import wareki_date
 from casework.xlsx import TITLE_FONT, lay_out, safe_text, table_borders
@@ -40,9 +42,14 @@ from rights.package import (
 )
 
 FONT = "HeiseiKakuGo-W5"
-# A cell never splits across pages: a long note is cut into rows of at most this many
-# characters (at the size below, well under a page), the following ones labelled (続き).
-CHUNK = 900
+# A long note is cut into rows, the following ones labelled (続き), each well under a page
+# at the size below: at most LINES lines as printed (a line of the text wraps every
+# LINE_CHARS characters or so in the value column; a blank line is a line too). Rows may
+# still split across pages (splitInRow), and should a page still refuse one, the package
+# is laid out as plain paragraphs instead of tables.
+LINES = 36
+LINE_CHARS = 44
+CHUNK = LINES * LINE_CHARS // 2
 LABEL_WIDTH = 38 * mm
 NO_RECORDS = "該当する記録はありません。"
 WITHHELD_FILL = colors.HexColor("#e6e6e6")
@@ -92,13 +99,18 @@ def _assembled_at(package: dict[str, Any]) -> str:
 
 
 def _chunks(text: str) -> Iterator[str]:
-    """The text in pieces of at most CHUNK characters, cut at a line's end where one is near."""
-    while len(text) > CHUNK:
-        cut = text.rfind("\n", CHUNK // 2, CHUNK)
-        cut = CHUNK if cut < 0 else cut + 1
-        yield text[:cut]
-        text = text[cut:]
-    yield text
+    """The text in pieces of at most LINES printed lines, cut at a line's end (a line
+    longer than CHUNK characters is cut within)."""
+    piece, used = "", 0
+    for line in text.splitlines(keepends=True) or [""]:
+        for start in range(0, max(len(line), 1), CHUNK):
+            part = line[start : start + CHUNK]
+            cost = max(1, math.ceil(len(part.rstrip("\r\n")) / LINE_CHARS))
+            if piece and used + cost > LINES:
+                yield piece
+                piece, used = "", 0
+            piece, used = piece + part, used + cost
+    yield piece
 
 
 def _markup(text: str) -> str:
@@ -132,7 +144,15 @@ class _NumberedCanvas(canvas.Canvas):
 
 def package_pdf(request: RightsRequest, package: dict[str, Any], *, released: bool) -> bytes:
     """The package as an A4 portrait PDF: the copy's title, the request at the top, each
-    section a heading and each record a two-column table of its fields."""
+    section a heading and each record a two-column table of its fields (or, should a table
+    not fit the page, each field a paragraph)."""
+    try:
+        return _pdf(request, package, released=released, tables=True)
+    except LayoutError:
+        return _pdf(request, package, released=released, tables=False)
+
+
+def _pdf(request: RightsRequest, package: dict[str, Any], *, released: bool, tables: bool) -> bytes:
     title = copy_title(released=released)
     styles = {
         "title": _style("title", 15, alignment=1, spaceAfter=4 * mm),
@@ -153,7 +173,11 @@ def package_pdf(request: RightsRequest, package: dict[str, Any], *, released: bo
         author=str(package.get("agency", "")),
     )
     story: list[Flowable] = [Paragraph(_markup(title), styles["title"])]
-    story.append(_table(_heading(request, package), styles["cell"], doc.width, withheld=set()))
+    top = [(label, _markup(value)) for label, value in _heading(request, package)]
+    if tables:
+        story.append(_table(top, styles["cell"], doc.width, withheld=set()))
+    else:
+        story += _paragraphs(top, styles["cell"], withheld=set())
     if not released:
         note = (
             "この写しは決定のための確認用です。本人には交付しません。"
@@ -171,8 +195,10 @@ def package_pdf(request: RightsRequest, package: dict[str, Any], *, released: bo
                 heading = f"{heading} ― {entry['agency']}"
             story.append(Paragraph(_markup(heading), styles["item"]))
             rows, withheld = _field_rows(entry.get("fields", []), released=released)
-            if rows:
+            if rows and tables:
                 story.append(_table(rows, styles["cell"], doc.width, withheld=withheld))
+            elif rows:
+                story += _paragraphs(rows, styles["cell"], withheld=withheld)
             story.append(Spacer(1, 1 * mm))
 
     class _Canvas(_NumberedCanvas):
@@ -205,7 +231,7 @@ def _table(
     rows: list[tuple[str, str]], style: ParagraphStyle, width: float, *, withheld: set[int]
 ) -> Table:
     data = [[Paragraph(_markup(label), style), Paragraph(value, style)] for label, value in rows]
-    table = Table(data, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], hAlign="LEFT")
+    table = Table(data, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], hAlign="LEFT", splitInRow=1)
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f4f7")),
@@ -216,6 +242,21 @@ def _table(
     commands += [("BACKGROUND", (1, row), (1, row), WITHHELD_FILL) for row in sorted(withheld)]
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _paragraphs(
+    rows: list[tuple[str, str]], style: ParagraphStyle, *, withheld: set[int]
+) -> list[Flowable]:
+    """The rows as paragraphs 「label: value」, one per line of the value, for a layout that
+    tables cannot make; a withheld row on grey."""
+    grey = ParagraphStyle("withheld", parent=style, backColor=WITHHELD_FILL)
+    flowables: list[Flowable] = []
+    for n, (label, value) in enumerate(rows):
+        lines = value.split("<br/>")
+        for m, line in enumerate(lines):
+            text = f"{_markup(label)}:{line}" if m == 0 else line or "&nbsp;"
+            flowables.append(Paragraph(text, grey if n in withheld else style))
+    return flowables
 
 
 # --- Excel ---------------------------------------------------------------------------------

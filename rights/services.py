@@ -10,13 +10,23 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import access
 from casework import services as casework_services
-from casework.models import AccessLog, Case, ContactRecordVersion, Person, Role, StaffMembership
+from casework.models import (
+    AccessLog,
+    Case,
+    ContactRecordVersion,
+    HouseholdMember,
+    LegalHold,
+    Person,
+    Role,
+    StaffMembership,
+)
 from casework.wareki import wareki_date
 from referrals.models import Referral
 from rights import access_rules, package
@@ -86,8 +96,10 @@ def request_register(
         request.suspension = casework_services.use_suspend(
             actor=actor,
             person=person,
-            # A record, in the ward's language whatever the screen's (as the access log).
-            reason=f"利用停止請求 No.{request.pk}(受付 {wareki_date(received_on)})",
+            # Shown to every agency that sees the person: it says that the use is stopped
+            # and since when, not which request (that is the receiving agency's own). In the
+            # ward's language whatever the screen's, as a record.
+            reason=f"本人からの利用停止の請求(受付 {wareki_date(received_on)})",
         )
         request.save(update_fields=["suspension"])
     _log(actor, request, AccessLog.Action.VIEW_PERSON, "受付")
@@ -104,6 +116,9 @@ def request_extend(
     if request.extended_to is not None:
         raise ValidationError({"extended_to": _("期限の延長は一度だけです。")})
     longest = request.due_on + datetime.timedelta(days=settings.TSUNAGU_RIGHTS_EXTENSION_DAYS)
+    if request.due_on < timezone.localdate():
+        # The person must be told of an extension within the period.
+        raise ValidationError({"extended_to": _("期限を過ぎてからは延長できません。")})
     if extended_to <= request.due_on:
         raise ValidationError(
             {"extended_to": _("延長後の期限は今の期限より後の日付にしてください。")}
@@ -134,12 +149,25 @@ def package_assemble(*, actor: User, request: RightsRequest) -> RightsRequest:
     _require_open(request)
     if request.kind != RequestKind.DISCLOSURE:
         raise ValidationError(_("開示資料を作れるのは開示請求だけです。"))
+    if not access_rules.decider_sees_person(actor, request):
+        raise ValidationError(
+            _(
+                "この機関は今この方の記録を見られないため、開示資料を作れません。"
+                "記録を持つ機関で請求を受け付けてください。"
+            )
+        )
     request.package = package.assemble(request)
     request.package_at = timezone.now()
     request.save(update_fields=["package", "package_at"])
     what = f"{request.record_name} の開示資料の作成"
     cases = list(Case.objects.filter(person_id=request.person_id))
-    access.log_list(actor, what=what, cases=cases, persons=[request.person], always=True)
+    # The household's other members are in it too (marked for review): their reads logged.
+    household = HouseholdMember.objects.filter(
+        household__members__person_id=request.person_id
+    ).values_list("person_id", flat=True)
+    access.log_list(
+        actor, what=what, cases=cases, persons=[request.person_id, *household], always=True
+    )
     return request
 
 
@@ -164,6 +192,14 @@ def request_decide(
         errors["reason"] = _("全部を認めないときは、その理由を入力してください。")
     if request.kind == RequestKind.DISCLOSURE and request.package is None:
         errors["decision"] = _("先に開示資料を作成して確認してください。")
+    elif (
+        request.kind == RequestKind.DISCLOSURE
+        and decision == Decision.FULL
+        and (request.package or {}).get("withheld_count", 0)
+    ):
+        errors["decision"] = _(
+            "開示資料に不開示とする箇所(第三者の情報など)があるため、一部開示を選んでください。"
+        )
     if (
         request.kind == RequestKind.CORRECTION
         and decision != Decision.REFUSED
@@ -255,14 +291,17 @@ def _tell_receivers(referrals: list[Referral], message: str) -> int:
         agency_id__in=by_agency, role=Role.SUPERVISOR, user__is_active=True
     ).select_related("user"):
         supervisors.setdefault(membership.agency_id, []).append(membership.user)
+    told = 0
     for agency_id, received in by_agency.items():
         workers = [r.assigned_worker for r in received if r.assigned_worker is not None]
-        casework_services.notification_send(
-            recipients=[*supervisors.get(agency_id, []), *workers],
-            message=message % {"numbers": ", ".join(f"No.{r.pk}" for r in received)},
-            url=reverse("referrals:detail", kwargs={"pk": received[0].pk}),
+        told += bool(
+            casework_services.notification_send(
+                recipients=[*supervisors.get(agency_id, []), *workers],
+                message=message % {"numbers": ", ".join(f"No.{r.pk}" for r in received)},
+                url=reverse("referrals:detail", kwargs={"pk": received[0].pk}),
+            )
         )
-    return len(by_agency)
+    return told
 
 
 def _referrals_that_carried(
@@ -301,7 +340,13 @@ def correction_link(
     if (contact_version is None) == (person_history_id is None):
         raise ValidationError(_("結び付ける訂正を一つ選んでください。"))
     if contact_version is not None:
-        if contact_version.number < 2 or contact_version.record.case.person_id != request.person_id:
+        case = contact_version.record.case
+        if (
+            contact_version.number < 2
+            or case.person_id != request.person_id
+            or case.owning_agency_id != request.agency_id
+            or timezone.localdate(contact_version.created_at) < request.received_on
+        ):
             raise ValidationError(_("この本人の記録の訂正を選んでください。"))
         what = _("ケース %(case)06d の経過記録 No.%(record)d(第%(number)d版)") % {
             "case": contact_version.record.case_id,
@@ -312,7 +357,7 @@ def correction_link(
         row = Person.history.filter(
             history_id=person_history_id, id=request.person_id, history_type="~"
         ).first()
-        if row is None:
+        if row is None or timezone.localdate(row.history_date) < request.received_on:
             raise ValidationError(_("この本人の記録の訂正を選んでください。"))
         what = _("本人の基本情報")
     if CorrectionLink.objects.filter(
@@ -336,3 +381,69 @@ def correction_link(
     link.save()
     _log(actor, request, AccessLog.Action.VIEW_PERSON, f"訂正の結び付け: {what}")
     return link
+
+
+# --- legal holds -----------------------------------------------------------------------------
+
+
+def require_hold_supervisor(actor: User, person: Person) -> None:
+    """A supervisor of an agency that holds the person places or lifts a hold."""
+    membership = access.membership_of(actor)
+    if membership is None or membership.role != Role.SUPERVISOR:
+        raise PermissionDenied
+    if not access.person_in_agency_scope(actor, person):
+        raise PermissionDenied
+
+
+def hold_for_user(actor: User, pk: str | int) -> LegalHold:
+    """An active hold on a person the supervisor's agency holds; 404 for anyone else."""
+    hold = (
+        LegalHold.objects.select_related("person")
+        .filter(pk=access.parse_id(pk), lifted_at__isnull=True)
+        .first()
+    )
+    if hold is None or not access.persons_visible_to(actor).filter(pk=hold.person_id).exists():
+        raise Http404
+    require_hold_supervisor(actor, hold.person)
+    return hold
+
+
+@transaction.atomic
+def hold_place(*, actor: User, person: Person, kind: str, reason: str) -> LegalHold:
+    """Stop the disposal of everything about the person (審査請求, 虐待対応, 訴訟…)."""
+    require_hold_supervisor(actor, person)
+    casework_services.person_lock(person.pk)
+    hold = LegalHold(person=person, kind=kind, reason=reason.strip()[:300], placed_by=actor)
+    hold.full_clean()
+    hold.save()
+    access.log_access(
+        actor,
+        person=person,
+        case=None,
+        action=AccessLog.Action.VIEW_PERSON,
+        detail=f"法的保存の設定({hold.get_kind_display()})",
+    )
+    return hold
+
+
+@transaction.atomic
+def hold_lift(*, actor: User, hold: LegalHold, reason: str) -> LegalHold:
+    require_hold_supervisor(actor, hold.person)
+    casework_services.person_lock(hold.person_id)
+    hold = LegalHold.objects.select_for_update().select_related("person").get(pk=hold.pk)
+    if hold.lifted_at is not None:
+        raise ValidationError(_("この法的保存はすでに解除されています。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("解除の理由を入力してください。")})
+    hold.lifted_at = timezone.now()
+    hold.lifted_by = actor
+    hold.lift_reason = reason.strip()[:300]
+    hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    access.log_access(
+        actor,
+        person=hold.person,
+        case=None,
+        action=AccessLog.Action.VIEW_PERSON,
+        detail="法的保存の解除",
+    )
+    return hold

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from rights import views
+from rights import retention_views, views
 
 app_name = "rights"
 
 urlpatterns = [
     path("", views.request_list, name="list"),
+    path("retention/", retention_views.retention, name="retention"),
+    path("holds/new/<int:pk>/", retention_views.hold_new, name="hold_new"),
+    path("holds/<int:pk>/lift/", retention_views.hold_lift, name="hold_lift"),
     path("new/<int:pk>/", views.register, name="register"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/extend/", views.extend, name="extend"),

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework import access
-from casework.models import AccessLog, ContactRecordVersion
+from casework.models import AccessLog, Case, ContactRecordVersion
 from casework.pages import form_data, form_page, page_of
 from rights import access_rules, package, selectors, services
 from rights import render as renderers
@@ -252,13 +252,16 @@ def assemble(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _package_of(request: HttpRequest, pk: int, what: str) -> tuple[RightsRequest, dict, bool]:
-    """The request's assembled package and which copy is asked for (?copy=review: the
-    review copy with the third parties' information marked; else the released copy)."""
+    """The request's assembled package and which copy: the released copy (開示用) once the
+    decision disclosed it in full or in part, unless ?copy=review; else the review copy
+    with the third parties' information marked (確認用)."""
     rights_request = access_rules.request_for_user(_user(request), pk)
     access_rules.require_decider(_user(request), rights_request)
     if rights_request.package is None:
         raise Http404
-    released = request.GET.get("copy") != "review"
+    if not access_rules.decider_sees_person(_user(request), rights_request):
+        raise PermissionDenied
+    released = rights_request.releasable and request.GET.get("copy") != "review"
     copy = "開示用" if released else "確認用"
     access.log_access(
         _user(request),
@@ -266,6 +269,8 @@ def _package_of(request: HttpRequest, pk: int, what: str) -> tuple[RightsRequest
         case=None,
         action=AccessLog.Action.EXPORT,
         detail=f"{rights_request.record_name} の開示資料({copy}・{what})",
+        # Filed under every agency whose case the package reads.
+        cases=Case.objects.filter(person_id=rights_request.person_id),
     )
     return rights_request, rights_request.package, released
 

@@ -297,7 +297,11 @@ def records_of_every_kind(cast, case_a, workflow) -> dict:
         requester="本人",
         content="住所の誤り",
     )
+    hold = rights_services.hold_place(
+        actor=cast.supervisor_a, person=case_a.person, kind="appeal", reason="審査請求中"
+    )
     return {
+        "hold": hold,
         "rights_request": disclosure,
         "rights_correction": correction,
         "attachment": attachment,

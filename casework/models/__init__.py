@@ -77,4 +77,10 @@ from casework.models.programmes import OutcomeKind as OutcomeKind
 from casework.models.programmes import Programme as Programme
 from casework.models.programmes import ProgrammeEnrolment as ProgrammeEnrolment
 from casework.models.programmes import ProgrammeOutcome as ProgrammeOutcome
+from casework.models.retention import DisposalEntry as DisposalEntry
+from casework.models.retention import DisposalMethod as DisposalMethod
+from casework.models.retention import DisposalRun as DisposalRun
+from casework.models.retention import HoldKind as HoldKind
+from casework.models.retention import LegalHold as LegalHold
+from casework.models.retention import RecordClass as RecordClass
 from casework.models.suspensions import UseSuspension as UseSuspension

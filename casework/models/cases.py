@@ -73,6 +73,8 @@ class Case(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now, editable=False)
+    # Set when the case's record was disposed of (made anonymous) after its retention period.
+    disposed_at = models.DateTimeField(_("廃棄日時"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_on", "-pk"]

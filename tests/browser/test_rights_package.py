@@ -66,6 +66,11 @@ def test_the_supervisor_assembles_and_prints_the_released_copy(
     page.get_by_role("button", name="開示資料を作成する").click()
     page.get_by_text("開示資料を作成しました").wait_for()
     assert page.get_by_text("確認が必要な箇所が").is_visible()
+    page.get_by_role("link", name="決定を記録する").click()
+    page.get_by_label("一部認める(一部開示)").check()
+    page.get_by_label("決定の理由").fill("同居の方の情報を除く")
+    page.get_by_role("button", name="記録する").click()
+    page.get_by_text("決定を記録しました").wait_for()
     with page.expect_navigation():
         page.locator("li", has_text="開示用").get_by_role("link", name="印刷").click()
     page.emulate_media(media="print")

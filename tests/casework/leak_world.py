@@ -421,6 +421,9 @@ def build_world(cast, workflow, open_case) -> World:
         content="保有個人情報の全部",
     )
     rights_services.package_assemble(actor=cast.supervisor_a, request=disclosure)
+    hold = rights_services.hold_place(
+        actor=cast.supervisor_a, person=cases["assigned"].person, kind="appeal", reason="審査請求中"
+    )
     correction = rights_services.request_register(
         actor=cast.csw_a,
         person=cases["assigned"].person,
@@ -461,6 +464,7 @@ def build_world(cast, workflow, open_case) -> World:
             "attachment_version": list(AttachmentVersion.objects.order_by("pk")),
             "rights_request": [disclosure],
             "rights_correction": [correction],
+            "hold": [hold],
             **records,
         },
     )

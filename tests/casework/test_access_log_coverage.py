@@ -63,6 +63,7 @@ LISTS = {
     # The cases behind a figure of an agency's national return (支援状況調査).
     "returns:drill",
     "rights:list",
+    "rights:retention",
 }
 # Files (downloads, prints): one row of kind 出力 naming the person and the case.
 EXPORTS = {
@@ -89,6 +90,7 @@ PERSON_KINDS = {
     "household_member",
     "rights_request",
     "rights_correction",
+    "hold",
 }
 PERSON_PAGES = {name for name, (kind, _m, _e) in MATRIX.items() if kind in PERSON_KINDS}
 # An attachment filed with the person alone names no case; one filed with a case names it.

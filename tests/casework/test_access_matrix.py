@@ -47,6 +47,7 @@ ANSWER = {**SENDER, "csw_b": 403, "consultation_b": 403, "supervisor_b": 200}
 # A request: its receiving agency's supervisors and the worker who registered it (csw_a).
 RIGHTS_STAFF = {"csw_a": 200, "supervisor_a": 200}
 RIGHTS_DECIDER = {"csw_a": 403, "supervisor_a": 200}
+HOLD = {"csw_a": 403, "supervisor_a": 200, "consultation_b": 403}
 
 
 def _as(expected: dict, code: int) -> dict:
@@ -184,6 +185,10 @@ MATRIX = {
     },
     "rights:assemble": ("rights_request", "post", _as(RIGHTS_DECIDER, 302)),
     "rights:link": ("rights_correction", "get", RIGHTS_DECIDER),
+    # A legal hold: the supervisors of an agency that holds the person; others who see the
+    # person are refused, the rest may not know of it.
+    "rights:hold_new": ("person", "get", HOLD),
+    "rights:hold_lift": ("hold", "get", HOLD),
     # A notification is its recipient's alone: opening it leads on (and marks it read).
     "casework:notification_open": ("notification", "get", {"csw_a": 302}),
 }
@@ -216,6 +221,7 @@ PAGES = {
     "referrals:inbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "referrals:outbox": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
     "rights:list": {m: 200 if m in CASE_ROLES else 403 for m in CAST},
+    "rights:retention": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:caseload": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:caseload_unassigned": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},
     "casework:access_log": {m: 200 if m.startswith("supervisor") else 403 for m in CAST},

@@ -77,6 +77,8 @@ WARD_DOCUMENTS = {
     "casework:print_assessment",
     "casework:print_plan",
     "casework:print_evaluation",
+    # The disclosure package is the ward's document to the person, as the national forms.
+    "rights:package_print",
 }
 SHEET = re.compile(r'<article class="sheet" lang="ja".*?</article>', re.S)
 

@@ -128,10 +128,21 @@ def test_the_package_copies_hide_what_is_withheld(client, cast, case_a, register
     response = client.post(reverse("rights:assemble", kwargs={"pk": request.pk}), follow=True)
     assert "開示資料を作成しました" in _text(response)
     assert "確認が必要な箇所が" in _text(response)
-    release = _text(client.get(reverse("rights:package_print", kwargs={"pk": request.pk})))
-    review = _text(
-        client.get(reverse("rights:package_print", kwargs={"pk": request.pk}) + "?copy=review")
+    print_url = reverse("rights:package_print", kwargs={"pk": request.pk})
+    # Before the decision there is only the review copy.
+    assert "(確認用)" in _text(client.get(print_url))
+    assert "開示用は、全部開示または一部開示の決定を記録すると出力できます" in _text(
+        client.get(request.get_absolute_url())
     )
+    services.request_decide(
+        actor=cast.supervisor_a,
+        request=request,
+        decision="partial",
+        reason="同居の方の情報を除く",
+        decided_on=today(),
+    )
+    release = _text(client.get(print_url))
+    review = _text(client.get(print_url + "?copy=review"))
     assert "(開示用)" in release and "(確認用)" in review
     assert "同居 次郎" in review and "同居 次郎" not in release
     assert "不開示" in release and str(case_a.person) in release
@@ -158,6 +169,9 @@ def test_the_package_copies_hide_what_is_withheld(client, cast, case_a, register
 def test_the_pdf_is_a_download_that_reads_back(client, cast, case_a, register):
     request = register()
     services.package_assemble(actor=cast.supervisor_a, request=request)
+    services.request_decide(
+        actor=cast.supervisor_a, request=request, decision="full", reason="", decided_on=today()
+    )
     client.force_login(cast.supervisor_a)
     response = client.get(reverse("rights:package_pdf", kwargs={"pk": request.pk}))
     assert response["Content-Type"] == "application/pdf"
@@ -185,7 +199,8 @@ def test_the_suspension_shows_on_the_case_and_stops_the_referral_form(
     request = register(RequestKind.SUSPENSION)
     client.force_login(cast.csw_a)
     case_page = _text(client.get(case_a.get_absolute_url()))
-    assert "利用停止中" in case_page and f"利用停止請求 No.{request.pk}" in case_page
+    assert "利用停止中" in case_page and "本人からの利用停止の請求" in case_page
+    assert request.pk
     response = client.post(
         reverse("referrals:send", kwargs={"pk": case_a.pk}),
         {
@@ -222,3 +237,22 @@ def test_deciding_and_delivering_through_the_forms(client, cast, register):
     assert request.state == RequestState.DELIVERED and request.delivery == "notice"
     text = _text(client.get(request.get_absolute_url()))
     assert "認めない" in text and "決定の通知のみ" in text and "解除" in text
+
+
+def test_a_download_is_logged_in_every_agency_holding_a_case(client, cast, case_a, register):
+    from casework.models import Case
+
+    other = Case.objects.create(
+        person=case_a.person,
+        owning_agency=cast.agency_b,
+        opened_on=today(),
+        main_concern="income",
+        created_by=cast.csw_b,
+    )
+    request = register()
+    services.package_assemble(actor=cast.supervisor_a, request=request)
+    client.force_login(cast.supervisor_a)
+    client.get(reverse("rights:package_xlsx", kwargs={"pk": request.pk}))
+    row = AccessLog.objects.filter(action=AccessLog.Action.EXPORT).latest("pk")
+    assert {e.agency_id for e in row.agencies.all()} == {cast.agency_a.pk, cast.agency_b.pk}
+    assert f",{other.pk}," in row.case_ids and "確認用・Excel" in row.detail

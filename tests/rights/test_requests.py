@@ -176,11 +176,12 @@ def test_a_suspension_stops_new_referrals_and_shares_until_refused(cast, case_a,
     request = register(RequestKind.SUSPENSION)
     suspension = UseSuspension.objects.get(person=case_a.person, lifted_at__isnull=True)
     assert request.suspension == suspension
-    assert f"No.{request.pk}" in suspension.reason
+    # Every agency that sees the person sees the stop and since when, not the request.
+    assert suspension.reason.startswith("本人からの利用停止の請求(受付 ")
     colleague = StaffFactory(username="csw_a2", agency=cast.agency_a, role="csw")
     with pytest.raises(ValidationError) as error:
         casework_services.case_share(actor=cast.csw_a, case=case_a, user=colleague)
-    assert "利用停止中" in str(error.value) and f"No.{request.pk}" in str(error.value)
+    assert "利用停止中" in str(error.value) and "本人からの利用停止の請求" in str(error.value)
     with pytest.raises(ValidationError) as error:
         referral_services.referral_send(
             actor=cast.csw_a,
@@ -243,3 +244,73 @@ def test_the_deadline_check_constraints_hold_in_the_database(cast, register):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         request.save(update_fields=["extended_to", "extension_reason"])
+
+
+def test_a_deadline_past_cannot_be_extended(cast, register):
+    request = register(received_on=days(-31))
+    with pytest.raises(ValidationError) as error:
+        services.request_extend(
+            actor=cast.supervisor_a, request=request, extended_to=days(10), reason="遅れた"
+        )
+    assert "期限を過ぎてからは延長できません" in error.value.message_dict["extended_to"][0]
+
+
+def test_full_disclosure_is_refused_while_the_package_withholds_something(cast, case_a, register):
+    casework_services.household_member_add(
+        actor=cast.csw_a,
+        person=case_a.person,
+        person_relation="head",
+        new_member={"family_name": "同居", "family_name_kana": "どうきょ"},
+        member_relation="child",
+    )
+    request = services.package_assemble(actor=cast.supervisor_a, request=register())
+    assert request.package["withheld_count"] > 0
+    with pytest.raises(ValidationError) as error:
+        services.request_decide(
+            actor=cast.supervisor_a,
+            request=request,
+            decision=Decision.FULL,
+            reason="",
+            decided_on=today(),
+        )
+    assert "一部開示を選んでください" in error.value.message_dict["decision"][0]
+
+
+def test_a_suspension_stops_a_pending_referral_from_being_accepted(cast, case_a, register):
+    referral = referral_services.referral_send(
+        actor=cast.csw_a,
+        case=case_a,
+        receiving_agency=cast.agency_b,
+        reason="相談",
+        urgency=Urgency.NORMAL,
+        answer_by=days(7),
+        scope=Scope.SUMMARY,
+    )
+    register(RequestKind.SUSPENSION)
+    with pytest.raises(ValidationError) as error:
+        referral_services.referral_accept(
+            actor=cast.supervisor_b, referral=referral, worker=cast.csw_b
+        )
+    assert "利用停止中" in error.value.message_dict["worker"][0]
+    referral.refresh_from_db()
+    assert referral.state == "sent"
+
+
+def test_a_worker_who_loses_the_person_loses_the_request(cast, case_a, register):
+    from casework.models import CaseShare
+    from rights.access_rules import requests_visible_to
+
+    request = register(actor=cast.consultation_b)
+    assert list(requests_visible_to(cast.consultation_b)) == [request]
+    share = CaseShare.objects.get(case=case_a, user=cast.consultation_b, revoked_at__isnull=True)
+    casework_services.share_revoke(actor=cast.csw_a, share=share, reason="終了")
+    assert list(requests_visible_to(cast.consultation_b)) == []
+
+
+def test_a_supervisor_who_does_not_see_the_person_cannot_assemble(cast, case_a, register):
+    request = register(actor=cast.consultation_b)
+    with pytest.raises(ValidationError) as error:
+        services.package_assemble(actor=cast.supervisor_b, request=request)
+    assert "見られないため" in str(error.value)
+    request.refresh_from_db()
+    assert request.package is None
