@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from casework.models import (
     Assessment,
@@ -42,12 +43,16 @@ from casework.models import (
 from casework.normalize import person_search_key
 from outreach.models import OutreachVisit, WatchReport
 from referrals.models import Referral
-from rights.models import RightsRequest
+from rights.models import RequestState, RightsRequest
 
 # Where a record must hold some text (a correction's reason, a required title).
 MARK = "(廃棄)"
 DISPOSED_NAME = "廃棄済み"
 DISPOSED_KANA = "はいきずみ"
+
+
+# Text fields that are the record's structure, not anybody's words.
+STRUCTURAL = {"search_key", "storage_key", "file_type", "case_ids", "person_ids", "case_agencies"}
 
 
 def _free_text(model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -56,20 +61,43 @@ def _free_text(model: type[models.Model]) -> list[models.Field[Any, Any]]:
         for f in model._meta.concrete_fields
         if isinstance(f, (models.CharField, models.TextField))
         and not f.choices
-        and f.editable
-        and f.name != "search_key"
+        and f.name not in STRUCTURAL
     ]
 
 
-def blank(rows: QuerySet[Any], *, keep: Iterable[str] = (), mark: Iterable[str] = ()) -> int:
-    """Empty every free-text field of the rows but those kept; a required one, or one the
-    record's constraints want filled (`mark`), gets MARK."""
-    kept, marked = set(keep), set(mark)
-    values = {
-        f.name: ("" if f.blank and f.name not in marked else MARK)
-        for f in _free_text(rows.model)
-        if f.name not in kept
-    }
+def _constrained(model: type[models.Model]) -> set[str]:
+    """The fields the model's check constraints name (a reason required in some state)."""
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        for child in getattr(node, "children", ()):
+            if isinstance(child, tuple):
+                names.add(child[0].split("__")[0])
+            else:
+                walk(child)
+
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint):
+            walk(constraint.condition)
+    return names
+
+
+def blank(rows: QuerySet[Any], *, keep: Iterable[str] = ()) -> int:
+    """Empty every free-text field of the rows but those kept. A required field, or one a
+    check constraint names (a reason the record must have in some state), keeps whether it
+    was filled: an empty one stays empty, a filled one becomes MARK."""
+    kept = set(keep)
+    constrained = _constrained(rows.model)
+    values: dict[str, Any] = {}
+    for f in _free_text(rows.model):
+        if f.name in kept:
+            continue
+        if f.name in constrained:
+            values[f.name] = DbCase(
+                When(**{f.name: ""}, then=Value("")), default=Value(MARK), output_field=f
+            )
+        else:
+            values[f.name] = "" if f.blank else MARK
     return rows.update(**values) if values else 0
 
 
@@ -110,6 +138,11 @@ def cases(case_ids: list[int]) -> dict[str, int]:
     )
     touched = links.filter(case_id__in=case_ids).values("meeting_id")
     blank(Meeting.objects.filter(pk__in=touched).filter(~Exists(other_live)))
+    # A stored disclosure package quotes the cases: it goes with them (the request keeps its
+    # decision and dates). An open request holds the person, so never one of those.
+    RightsRequest.objects.filter(person__cases__pk__in=case_ids, package__isnull=False).exclude(
+        state=RequestState.OPEN
+    ).update(package=None)
     return {"contacts": contact_count}
 
 
@@ -142,14 +175,15 @@ def persons(person_ids: list[int]) -> int:
         address="",
         phone="",
         search_key=key,
+        # A correction form opened before is refused, not saved over the anonymous record.
+        version=F("version") + 1,
     )
     Person.history.filter(id__in=person_ids).delete()
     blank(Consent.objects.filter(person_id__in=person_ids))
     blank(WatchReport.objects.filter(person_id__in=person_ids))
-    blank(
-        LegalHold.objects.filter(person_id__in=person_ids, lifted_at__isnull=False),
-        mark=["lift_reason"],
-    )
+    blank(LegalHold.objects.filter(person_id__in=person_ids, lifted_at__isnull=False))
+    # Visits made on a report before any case, about the person.
+    blank(OutreachVisit.objects.filter(report__person_id__in=person_ids))
     requests(RightsRequest.objects.filter(person_id__in=person_ids))
     return count
 

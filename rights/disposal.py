@@ -53,7 +53,11 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 
 
 def years_after(day: datetime.date, years: int) -> datetime.date:
-    return years_before(day, -years)
+    """The first day `d` with years_before(d, years) >= day: 29 February's is 1 March."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return datetime.date(day.year + years, 3, 1)
 
 
 @dataclass(frozen=True)
@@ -134,12 +138,13 @@ def _persons_done(case_ids: list[int], held: set[int]) -> list[int]:
     )
 
 
-def _held_log(held: set[int]) -> Q:
-    """Access-log rows that name a held person: kept with the rest of their record."""
-    q = Q(person_id__in=held)
-    for pk in held:
-        q |= Q(person_ids__contains=f",{pk},")
-    return q
+def _names_held(person_id: int | None, person_ids: str, held: set[int]) -> bool:
+    if person_id in held:
+        return True
+    return bool(held) and any(int(i) in held for i in person_ids.strip(",").split(",") if i)
+
+
+BATCH = 5000
 
 
 @dataclass
@@ -158,13 +163,31 @@ class DisposalPlan:
 
 # The logs' managers refuse changes in Python (they are append-only): the run reads and
 # deletes through the plain base managers, and the database lets it while the run is running.
-def _access_log_due(plan_on: datetime.date, held: set[int]) -> QuerySet[AccessLog]:
+def _access_log_due(plan_on: datetime.date, held: set[int]) -> list[int]:
+    """The ids of the access-log rows past their period, but those naming a held person
+    (read in batches: a held person's id inside a list row's ids is checked here, not by one
+    LIKE per person)."""
     rows = AccessLog._base_manager.filter(at__lt=_log_before(plan_on, ACCESS_LOG_RULE.years))
-    return rows.exclude(_held_log(held)) if held else rows
+    return [
+        pk
+        for pk, person_id, person_ids in rows.values_list("pk", "person_id", "person_ids")
+        .order_by("pk")
+        .iterator(chunk_size=BATCH)
+        if not _names_held(person_id, person_ids, held)
+    ]
 
 
 def _security_log_due(plan_on: datetime.date) -> QuerySet[SecurityEvent]:
     return SecurityEvent._base_manager.filter(at__lt=_log_before(plan_on, SECURITY_LOG_RULE.years))
+
+
+def _delete_access_log(ids: list[int]) -> int:
+    deleted = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        AccessLogAgency._base_manager.filter(log_id__in=batch).delete()
+        deleted += AccessLog._base_manager.filter(pk__in=batch).delete()[0]
+    return deleted
 
 
 def disposal_plan(on: datetime.date | None = None) -> DisposalPlan:
@@ -176,7 +199,7 @@ def disposal_plan(on: datetime.date | None = None) -> DisposalPlan:
         on=on,
         case_ids=case_ids,
         person_ids=_persons_done(case_ids, held),
-        access_log=_access_log_due(on, held).count(),
+        access_log=len(_access_log_due(on, held)),
         security_log=_security_log_due(on).count(),
         held=held,
     )
@@ -203,15 +226,24 @@ def dispose(
     *, source: str, actor: User | None = None, on: datetime.date | None = None
 ) -> DisposalRun | None:
     """Dispose of everything due (disposal_plan), all or nothing. None when nothing is."""
-    plan = disposal_plan(on)
-    if plan.empty:
-        return None
     now = timezone.now()
-    # While this row is `running` (seen by this transaction alone) the append-only tables
-    # let the run update and delete; it is done before the transaction commits.
+    # The run's row first: a second run waits here (one running at a time) and then plans
+    # afresh, finding done what the first did. While this row is `running` (seen by this
+    # transaction alone) the append-only tables let the run change rows; it is done before
+    # the transaction commits.
     run = DisposalRun.objects.create(
         state=DisposalRun.State.RUNNING, source=source, started_by=actor, started_at=now
     )
+    first = disposal_plan(on)
+    # The persons' locks, as a hold or a request takes them: one placed meanwhile is seen
+    # by the plan made under them.
+    due_persons = Case.objects.filter(pk__in=first.case_ids).values_list("person_id", flat=True)
+    list(Person.objects.select_for_update().filter(pk__in=due_persons).values_list("pk", flat=True))
+    plan = disposal_plan(on)
+    if plan.empty:
+        transaction.set_rollback(True)
+        return None
+    log_ids = _access_log_due(plan.on, plan.held)
     anonymized = anonymize.cases(plan.case_ids)
     keys = anonymize.attachments(anonymize.case_attachments(plan.case_ids))
     Case.objects.filter(pk__in=plan.case_ids).update(disposed_at=now)
@@ -219,9 +251,7 @@ def dispose(
     requests = RightsRequest.objects.filter(person_id__in=plan.person_ids).count()
     persons = anonymize.persons(plan.person_ids)
     Person.objects.filter(pk__in=plan.person_ids).update(disposed_at=now)
-    logs = _access_log_due(plan.on, plan.held)
-    AccessLogAgency._base_manager.filter(log__in=logs).delete()
-    access_deleted = logs.delete()[0]
+    access_deleted = _delete_access_log(log_ids)
     security_deleted = _security_log_due(plan.on).delete()[0]
 
     case_rule = CASE_RULE.describe()

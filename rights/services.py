@@ -395,6 +395,16 @@ def require_hold_supervisor(actor: User, person: Person) -> None:
         raise PermissionDenied
 
 
+def require_hold_lifter(actor: User, hold: LegalHold) -> None:
+    """A supervisor of the agency that placed the hold lifts it (an abuse hold of one
+    agency is not another's to lift), while that agency holds the person."""
+    require_hold_supervisor(actor, hold.person)
+    placer = access.membership_of(hold.placed_by)
+    mine = access.membership_of(actor)
+    if placer is None or mine is None or placer.agency_id != mine.agency_id:
+        raise PermissionDenied
+
+
 def hold_for_user(actor: User, pk: str | int) -> LegalHold:
     """An active hold on a person the supervisor's agency holds; 404 for anyone else."""
     hold = (
@@ -404,7 +414,7 @@ def hold_for_user(actor: User, pk: str | int) -> LegalHold:
     )
     if hold is None or not access.persons_visible_to(actor).filter(pk=hold.person_id).exists():
         raise Http404
-    require_hold_supervisor(actor, hold.person)
+    require_hold_lifter(actor, hold)
     return hold
 
 
@@ -428,7 +438,7 @@ def hold_place(*, actor: User, person: Person, kind: str, reason: str) -> LegalH
 
 @transaction.atomic
 def hold_lift(*, actor: User, hold: LegalHold, reason: str) -> LegalHold:
-    require_hold_supervisor(actor, hold.person)
+    require_hold_lifter(actor, hold)
     casework_services.person_lock(hold.person_id)
     hold = LegalHold.objects.select_for_update().select_related("person").get(pk=hold.pk)
     if hold.lifted_at is not None:

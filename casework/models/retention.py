@@ -84,7 +84,7 @@ class DisposalRun(models.Model):
     started_at = models.DateTimeField(_("開始日時"), default=timezone.now)
     finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
     state = models.CharField(_("状態"), max_length=10, choices=State.choices)
-    # The periodic task, or the command (who ran it, when a person did).
+    # The periodic task ("task") or the command ("command", run from the operator's shell).
     source = models.CharField(_("実行元"), max_length=20)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -178,6 +178,12 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     _lock(case)
     if case.is_open:
         raise Refusal(_("終結していないケースは再開できません。"))
+    if Case.objects.filter(pk=case.pk, disposed_at__isnull=False).exists():
+        raise Refusal(
+            _(
+                "保存期間を過ぎて廃棄したケースは再開できません。新しい相談として受け付けてください。"
+            )
+        )
     if not reason.strip():
         raise Refusal({"reason": _("再開の理由を入力してください。")})
     target = (

@@ -89,6 +89,8 @@ def person_correct(
         raise PermissionDenied
     person_lock(person.pk)
     current = Person.objects.get(pk=person.pk)
+    if current.disposed_at is not None:
+        raise Refusal(_("保存期間を過ぎて廃棄した本人の情報は訂正できません。"))
     for field in ("family_name", "given_name", "family_name_kana", "given_name_kana", "address"):
         if isinstance(values.get(field), str):
             values[field] = values[field].strip()

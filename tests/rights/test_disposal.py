@@ -243,3 +243,124 @@ def test_outside_a_run_the_record_stays_append_only(cast, closed, db):
         DisposalEntry.objects.filter(pk=entry.pk).update(count=99)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         AccessLog._base_manager.filter(pk=AccessLog.objects.first().pk).update(detail="x")
+
+
+def test_records_whose_constraints_want_a_reason_are_disposed_too(cast, open_case, workflow):
+    """A closure for another reason, a declined referral, a suspected abuse, a voided
+    contact record: each must keep that it had a reason; none may stop the run."""
+    from referrals import services as referral_services
+
+    case = open_case(cast.csw_a, family_name="理由", family_name_kana="りゆう")
+    workflow.screen(case, cast.csw_a)
+    workflow.assess(case, cast.csw_a, abuse_suspected=True, abuse_note="夫からの暴言")
+    consent = services.consent_record(
+        actor=cast.csw_a,
+        person=case.person,
+        basis="consent",
+        agencies=[cast.agency_b],
+        given_on=_today(),
+    )
+    assert consent
+    referral = referral_services.referral_send(
+        actor=cast.csw_a,
+        case=case,
+        receiving_agency=cast.agency_b,
+        reason="相談",
+        urgency="normal",
+        answer_by=_today() + datetime.timedelta(days=7),
+        scope="summary",
+    )
+    referral_services.referral_decline(
+        actor=cast.supervisor_b, referral=referral, reason="理由さんは対象外"
+    )
+    record = services.contact_record_add(
+        actor=cast.csw_a,
+        case=case,
+        occurred_at=timezone.now() - datetime.timedelta(hours=1),
+        method="phone",
+        minutes=5,
+        summary="別人の記録",
+    )
+    services.contact_record_void(actor=cast.supervisor_a, record=record, reason="鈴木さんの記録")
+    request = services.closure_request_submit(
+        actor=cast.csw_a, case=case, reason="other", closing_on=_today(), note="理由さんが転居"
+    )
+    services.closure_decide(actor=cast.supervisor_a, request=request, approve=True)
+    closed_on = years_before(_today(), 6)
+    Case.objects.filter(pk=case.pk).update(
+        closed_on=closed_on, opened_on=closed_on - datetime.timedelta(days=10)
+    )
+    run = _dispose()
+    assert run is not None
+    assert ContactRecord._base_manager.get(pk=record.pk).void_reason == anonymize.MARK
+    referral.refresh_from_db()
+    assert referral.decline_reason == anonymize.MARK and referral.reason == anonymize.MARK
+    request.refresh_from_db()
+    assert request.note == anonymize.MARK
+    assessment = case.assessments.get()
+    assert assessment.abuse_note == anonymize.MARK and assessment.abuse_suspected
+
+
+def test_a_stored_package_goes_with_the_cases(cast, closed, open_case):
+    case, *_ = closed()
+    request = rights_services.request_register(
+        actor=cast.supervisor_a,
+        person=case.person,
+        kind="disclosure",
+        received_on=_today(),
+        requester="本人",
+        content="全部",
+    )
+    rights_services.package_assemble(actor=cast.supervisor_a, request=request)
+    rights_services.request_withdraw(actor=cast.supervisor_a, request=request, reason="取下げ")
+    # The person is back with a live case: the closed one goes, the person stays.
+    Case.objects.create(
+        person=case.person,
+        owning_agency=cast.agency_a,
+        opened_on=_today(),
+        main_concern="income",
+        created_by=cast.csw_a,
+    )
+    _dispose()
+    request.refresh_from_db()
+    assert request.package is None
+
+
+def test_a_disposed_case_is_not_reopened(cast, closed):
+    from casework.services import Refusal
+
+    case, *_ = closed()
+    _dispose()
+    case.refresh_from_db()
+    with pytest.raises(Refusal):
+        services.case_reopen(actor=cast.supervisor_a, case=case, reason="再相談")
+
+
+def test_a_case_closed_on_29_february_goes_from_1_march(cast, closed, settings):
+    settings.TSUNAGU_DISPOSAL_NOTICE_DAYS = 0
+    case, *_ = closed()
+    leap = datetime.date(2020, 2, 29)
+    Case.objects.filter(pk=case.pk).update(closed_on=leap, opened_on=datetime.date(2020, 1, 1))
+    case.refresh_from_db()
+    assert disposal.disposal_day(case) == datetime.date(2025, 3, 1)
+    assert disposal.disposal_plan(datetime.date(2025, 2, 28)).case_ids == []
+    assert disposal.disposal_plan(datetime.date(2025, 3, 1)).case_ids == [case.pk]
+
+
+def test_only_the_placing_agency_lifts_a_hold(cast, closed):
+    from django.core.exceptions import PermissionDenied
+
+    case, *_ = closed()
+    hold = rights_services.hold_place(
+        actor=cast.supervisor_a, person=case.person, kind="abuse", reason="虐待対応"
+    )
+    # Agency B comes to hold the person too.
+    Case.objects.create(
+        person=case.person,
+        owning_agency=cast.agency_b,
+        opened_on=_today(),
+        main_concern="income",
+        created_by=cast.csw_b,
+    )
+    with pytest.raises(PermissionDenied):
+        rights_services.hold_lift(actor=cast.supervisor_b, hold=hold, reason="不要")

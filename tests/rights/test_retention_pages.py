@@ -103,3 +103,11 @@ def test_a_bad_date_is_one_line(cast):
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("dispose", "--on", "tomorrow")
+
+
+def test_a_real_run_is_for_today_only(cast):
+    import pytest
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--dry-run"):
+        call_command("dispose", "--on", "2040-01-01")

@@ -1,5 +1,6 @@
-"""`manage.py dispose [--dry-run] [--on YYYY-MM-DD]`: dispose of what has outlived its
-retention period, or (--dry-run) print what a run would dispose of and change nothing."""
+"""`manage.py dispose [--dry-run [--on YYYY-MM-DD]]`: dispose of what has outlived its
+retention period, or (--dry-run) print what a run would dispose of (today, or on another
+day) and change nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
+from django.db import OperationalError
 
 from casework.models import Case
 from rights import disposal
@@ -25,15 +26,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="print, change nothing")
-        parser.add_argument("--on", type=_day, help="the day to plan for (default: today)")
+        parser.add_argument(
+            "--on", type=_day, help="with --dry-run: the day to plan for (default: today)"
+        )
 
     def handle(self, *args: Any, dry_run: bool, on: datetime.date | None, **options: Any) -> None:
+        if on is not None and not dry_run:
+            # A real run takes what is due today, never a later day's: disposal is final.
+            raise CommandError("--on plans a dry run only: add --dry-run")
         try:
             if dry_run:
                 self._print(disposal.disposal_plan(on))
                 return
-            run = disposal.dispose(source="command", on=on)
-        except DatabaseError as error:
+            run = disposal.dispose(source="command")
+        except OperationalError as error:
             raise CommandError(f"the database could not be reached: {error}".strip()) from None
         if run is None:
             self.stdout.write("nothing is due for disposal")
