@@ -222,10 +222,9 @@ def _delete_files(keys: list[str]) -> None:
 
 
 @transaction.atomic
-def dispose(
-    *, source: str, actor: User | None = None, on: datetime.date | None = None
-) -> DisposalRun | None:
-    """Dispose of everything due (disposal_plan), all or nothing. None when nothing is."""
+def dispose(*, source: str, actor: User | None = None) -> DisposalRun | None:
+    """Dispose of everything due today (disposal_plan), all or nothing. None when nothing
+    is. Never for another day: disposal is final."""
     now = timezone.now()
     # The run's row first: a second run waits here (one running at a time) and then plans
     # afresh, finding done what the first did. While this row is `running` (seen by this
@@ -234,12 +233,29 @@ def dispose(
     run = DisposalRun.objects.create(
         state=DisposalRun.State.RUNNING, source=source, started_by=actor, started_at=now
     )
-    first = disposal_plan(on)
-    # The persons' locks, as a hold or a request takes them: one placed meanwhile is seen
-    # by the plan made under them.
-    due_persons = Case.objects.filter(pk__in=first.case_ids).values_list("person_id", flat=True)
-    list(Person.objects.select_for_update().filter(pk__in=due_persons).values_list("pk", flat=True))
-    plan = disposal_plan(on)
+    first = disposal_plan()
+    # The persons' locks (as a hold takes them: one placed meanwhile is seen by the plan made
+    # under them), then the cases' (as a reopening takes it), each in id order.
+    due_persons = set(
+        Case.objects.filter(pk__in=first.case_ids).values_list("person_id", flat=True)
+    ) | set(first.person_ids)
+    list(
+        Person.objects.select_for_update()
+        .filter(pk__in=due_persons)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    list(
+        Case.objects.select_for_update()
+        .filter(pk__in=first.case_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # Planned again under the locks, and only for what they cover.
+    plan = disposal_plan()
+    locked_cases = set(first.case_ids)
+    plan.case_ids = [pk for pk in plan.case_ids if pk in locked_cases]
+    plan.person_ids = [pk for pk in _persons_done(plan.case_ids, plan.held) if pk in due_persons]
     if plan.empty:
         transaction.set_rollback(True)
         return None

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from casework import access, extensions
 from casework.models import LegalHold, Role
+from rights import services
 from rights.access_rules import requests_visible_to
 
 if TYPE_CHECKING:
@@ -29,10 +30,16 @@ def person_requests(request: HttpRequest, person: Person) -> str:
     # Holds are for the supervisors of an agency that holds the person.
     may_hold = supervisor and access.person_in_agency_scope(user, person)
     holds = (
-        list(LegalHold.objects.filter(person_id=person.pk, lifted_at__isnull=True))
+        list(
+            LegalHold.objects.filter(person_id=person.pk, lifted_at__isnull=True).select_related(
+                "person", "placed_by"
+            )
+        )
         if may_hold
         else []
     )
+    for hold in holds:
+        hold.liftable = services.may_lift(user, hold)  # type: ignore[attr-defined]
     return render_to_string(
         "rights/person_panel.html",
         {

@@ -53,6 +53,8 @@ def retention(request: HttpRequest) -> HttpResponse:
         .select_related("person", "placed_by")
         .distinct()
     )
+    for hold in holds:
+        hold.liftable = services.may_lift(_user(request), hold)  # type: ignore[attr-defined]
     access.log_list(
         _user(request),
         what=_noop("保存期間と廃棄"),

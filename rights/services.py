@@ -398,15 +398,34 @@ def require_hold_supervisor(actor: User, person: Person) -> None:
 def require_hold_lifter(actor: User, hold: LegalHold) -> None:
     """A supervisor of the agency that placed the hold lifts it (an abuse hold of one
     agency is not another's to lift), while that agency holds the person."""
-    require_hold_supervisor(actor, hold.person)
-    placer = access.membership_of(hold.placed_by)
-    mine = access.membership_of(actor)
-    if placer is None or mine is None or placer.agency_id != mine.agency_id:
+    if not may_lift(actor, hold):
         raise PermissionDenied
 
 
+def may_lift(actor: User, hold: LegalHold) -> bool:
+    """The placing agency's supervisors lift a hold; when the one who placed it is no
+    longer at an agency that holds the person (moved, left), any holding agency's do, so a
+    hold is never beyond lifting."""
+    try:
+        require_hold_supervisor(actor, hold.person)
+    except PermissionDenied:
+        return False
+    placer = access.membership_of(hold.placed_by)
+    mine = access.membership_of(actor)
+    assert mine is not None  # a supervisor, checked above
+    if placer is not None and placer.agency_id == mine.agency_id:
+        return True
+    placer_holds = (
+        placer is not None
+        and hold.placed_by.is_active
+        and access.person_in_agency_scope(hold.placed_by, hold.person)
+    )
+    return not placer_holds
+
+
 def hold_for_user(actor: User, pk: str | int) -> LegalHold:
-    """An active hold on a person the supervisor's agency holds; 404 for anyone else."""
+    """An active hold on a person the user sees (404 otherwise), for one who may lift it
+    (403 otherwise)."""
     hold = (
         LegalHold.objects.select_related("person")
         .filter(pk=access.parse_id(pk), lifted_at__isnull=True)

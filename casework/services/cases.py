@@ -47,6 +47,10 @@ def case_open(
     membership = access.require_case_role(actor)
     if not access.may_open_case_for(actor, person):
         raise PermissionDenied
+    if person.disposed_at is not None:
+        raise Refusal(
+            _("保存期間を過ぎて廃棄した本人の記録です。新しく本人を登録して受け付けてください。")
+        )
     others = sorted(set(other_concerns) - {main_concern})
     invalid = [c for c in others if c not in Concern.values]
     if invalid:
@@ -175,6 +179,7 @@ def share_revoke(*, actor: User, share: CaseShare, reason: str = "") -> None:
 def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     """A supervisor reopens a closed case; the history stays and says who and why."""
     _require(access.SUPERVISE, actor, case)
+    person_lock(case.person_id)  # before the case's, as a disposal run takes them
     _lock(case)
     if case.is_open:
         raise Refusal(_("終結していないケースは再開できません。"))

@@ -214,6 +214,7 @@ def contact_record_correct(
     if not may_correct:
         raise PermissionDenied
     current = _locked_contact(record)
+    _not_disposed(current)
     for field in ("summary", "next_action"):
         if isinstance(values.get(field), str):
             values[field] = values[field].strip()
@@ -241,6 +242,12 @@ def contact_record_correct(
     return current
 
 
+def _not_disposed(record: ContactRecord) -> None:
+    """`record` as _locked_contact read it, with its case."""
+    if record.case.disposed_at is not None:
+        raise Refusal(_("保存期間を過ぎて廃棄したケースの記録は変更できません。"))
+
+
 @transaction.atomic
 def contact_record_void(*, actor: User, record: ContactRecord, reason: str) -> ContactRecord:
     """A supervisor marks a 経過記録 誤記録 (entered on the wrong case, a duplicate): it
@@ -249,6 +256,7 @@ def contact_record_void(*, actor: User, record: ContactRecord, reason: str) -> C
     if not may_void:
         raise PermissionDenied
     current = _locked_contact(record)
+    _not_disposed(current)
     current.void_reason = _reason(reason)
     current.voided_at = timezone.now()
     current.voided_by = actor

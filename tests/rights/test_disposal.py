@@ -364,3 +364,45 @@ def test_only_the_placing_agency_lifts_a_hold(cast, closed):
     )
     with pytest.raises(PermissionDenied):
         rights_services.hold_lift(actor=cast.supervisor_b, hold=hold, reason="不要")
+
+
+def test_nothing_new_is_written_on_a_disposed_record(cast, closed):
+    from casework.services import Refusal
+
+    case, record, _attachment = closed()
+    _dispose()
+    record = ContactRecord._base_manager.get(pk=record.pk)
+    with pytest.raises(Refusal):
+        services.contact_record_correct(
+            actor=cast.supervisor_a,
+            record=record,
+            version=record.version,
+            reason="追記",
+            summary="x",
+        )
+    with pytest.raises(Refusal):
+        services.contact_record_void(actor=cast.supervisor_a, record=record, reason="誤り")
+    person = Person.objects.get(pk=case.person_id)
+    with pytest.raises(Refusal):
+        services.case_open(
+            actor=cast.supervisor_a, person=person, opened_on=_today(), main_concern="income"
+        )
+
+
+def test_a_hold_whose_placer_left_is_lifted_by_a_holding_agency(cast, closed):
+    case, *_ = closed()
+    hold = rights_services.hold_place(
+        actor=cast.supervisor_a, person=case.person, kind="lawsuit", reason="訴訟"
+    )
+    Case.objects.create(
+        person=case.person,
+        owning_agency=cast.agency_b,
+        opened_on=_today(),
+        main_concern="income",
+        created_by=cast.csw_b,
+    )
+    assert not rights_services.may_lift(cast.supervisor_b, hold)
+    cast.supervisor_a.is_active = False
+    cast.supervisor_a.save(update_fields=["is_active"])
+    assert rights_services.may_lift(cast.supervisor_b, hold)
+    rights_services.hold_lift(actor=cast.supervisor_b, hold=hold, reason="判決確定")

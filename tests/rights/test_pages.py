@@ -256,3 +256,22 @@ def test_a_download_is_logged_in_every_agency_holding_a_case(client, cast, case_
     row = AccessLog.objects.filter(action=AccessLog.Action.EXPORT).latest("pk")
     assert {e.agency_id for e in row.agencies.all()} == {cast.agency_a.pk, cast.agency_b.pk}
     assert f",{other.pk}," in row.case_ids and "確認用・Excel" in row.detail
+
+
+def test_the_list_costs_the_same_for_three_requests_or_twelve(client, cast, register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.supervisor_a)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("rights:list")).status_code == 200
+        return len(queries)
+
+    for _ in range(3):
+        register()
+    few = count()
+    for _ in range(9):
+        register(RequestKind.CORRECTION)
+    assert count() == few
