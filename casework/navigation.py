@@ -78,7 +78,6 @@ _MENU: tuple[_Entry, ...] = (
     _Entry("returns:index", _("支援状況調査"), _returns),
     _Entry("casework:caseload", _("ケース点検"), _supervisor),
     _Entry("rights:list", _("開示等の請求"), _cases),
-    _Entry("rights:retention", _("保存期間と廃棄"), _supervisor),
     _Entry("casework:access_log", _("アクセス記録"), _supervisor),
 )
 

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework import access
-from casework.models import AccessLog, Case, ContactRecordVersion
+from casework.models import AccessLog, Case, ContactRecordVersion, Role
 from casework.pages import form_data, form_page, page_of
 from rights import access_rules, package, selectors, services
 from rights import render as renderers
@@ -51,7 +51,16 @@ def request_list(request: HttpRequest) -> HttpResponse:
         what=_noop("開示等の請求の一覧"),
         persons=[r.person_id for r in page.object_list],
     )
-    return render(request, "rights/list.html", {"page": page, "show": show})
+    supervisor = access.membership_of(_user(request))
+    return render(
+        request,
+        "rights/list.html",
+        {
+            "page": page,
+            "show": show,
+            "supervisor": supervisor is not None and supervisor.role == Role.SUPERVISOR,
+        },
+    )
 
 
 def _form(

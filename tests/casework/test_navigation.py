@@ -38,12 +38,11 @@ def test_each_role_sees_its_own_entries(cast):
         "成果指標",
         "ケース点検",
         "開示等の請求",
-        "保存期間と廃棄",
         "アクセス記録",
     ]
     csw = labels(menu(cast.csw_a, "/"))
     assert "成果指標" not in csw and "ケース点検" not in csw and "訪問" in csw
-    assert "開示等の請求" in csw and "保存期間と廃棄" not in csw
+    assert "開示等の請求" in csw
     assert labels(menu(cast.indicator_officer, "/indicators/")) == [
         "地域づくり",
         "成果指標",
@@ -75,7 +74,7 @@ def test_the_national_return_is_on_the_menu_of_the_agencies_that_file_it(cast):
         ("/persons/4/", ["本人検索"]),
         ("/referrals/9/", ["つなぎ"]),
         ("/rights/3/decide/", ["開示等の請求"]),
-        ("/rights/retention/", ["保存期間と廃棄"]),
+        ("/rights/retention/", ["開示等の請求"]),
         ("/rights/holds/new/4/", ["開示等の請求"]),
         ("/meetings/new/", ["会議"]),
         ("/outreach/reports/5/", ["見守り通報"]),
