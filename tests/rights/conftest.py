@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from rights import services
 from rights.models import RequestKind
+from tests.rights.package_world import record as record  # the package tests' world
 
 
 def today() -> datetime.date:
