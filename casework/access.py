@@ -56,12 +56,6 @@ SUPERVISE = "supervise_case"
 GRANTABLE = (VIEW, WORK, SUMMARY)
 
 
-def consent_withdrawn(*, consent: Consent, actor: User) -> None:
-    membership = membership_of(actor)
-    for rules in _rules:
-        rules.consent_withdrawn(actor, membership, consent)
-
-
 _MISSING = object()
 
 
@@ -469,16 +463,23 @@ def agency_worker_for_supervisor(user: User, pk: str | int) -> User:
     return worker.user
 
 
-# The access log lives in casework/access_log.py, and the rules for consents, households,
-# corrections and notifications in casework/access_records.py, for attachments in
-# casework/access_attachments.py; their names are part of
-# this module.
+# The access log (access_log.py), consents, households, corrections and notifications
+# (access_records.py), attachments (access_attachments.py) and confidential marks
+# (access_confidential.py) have their own modules; their names are part of this module.
 
 from casework.access_attachments import attachment_for_user as attachment_for_user  # noqa: E402
 from casework.access_attachments import attachment_version_for_user as attachment_version_for_user  # noqa: E402
 from casework.access_attachments import case_attachments as case_attachments  # noqa: E402
 from casework.access_attachments import may_attach_to_person as may_attach_to_person  # noqa: E402
 from casework.access_attachments import person_attachments as person_attachments  # noqa: E402
+from casework.access_confidential import address_hidden as address_hidden  # noqa: E402
+from casework.access_confidential import case_records_hidden as case_records_hidden  # noqa: E402
+from casework.access_confidential import mark_for_user as mark_for_user  # noqa: E402
+from casework.access_confidential import marks_of_person as marks_of_person  # noqa: E402
+from casework.access_confidential import may_manage_mark as may_manage_mark  # noqa: E402
+from casework.access_confidential import may_mark_address as may_mark_address  # noqa: E402
+from casework.access_confidential import may_mark_records as may_mark_records  # noqa: E402
+from casework.access_confidential import record_hidden as record_hidden  # noqa: E402
 from casework.access_log import access_log_about as access_log_about  # noqa: E402
 from casework.access_log import access_log_for_supervisor as access_log_for_supervisor  # noqa: E402
 from casework.access_log import log_access as log_access  # noqa: E402
@@ -486,6 +487,7 @@ from casework.access_log import log_form_read as log_form_read  # noqa: E402
 from casework.access_log import log_list as log_list  # noqa: E402
 from casework.access_records import consent_for_user as consent_for_user  # noqa: E402
 from casework.access_records import consent_is_own as consent_is_own  # noqa: E402
+from casework.access_records import consent_withdrawn as consent_withdrawn  # noqa: E402
 from casework.access_records import consents_of as consents_of  # noqa: E402
 from casework.access_records import contact_correction_rights as contact_correction_rights  # noqa: E402
 from casework.access_records import household_member_for_user as household_member_for_user  # noqa: E402

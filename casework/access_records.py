@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 from django.utils import timezone
 
-from casework import access
+from casework import access, access_rules
 from casework.models import (
     Case,
     Consent,
@@ -39,6 +39,13 @@ def agency_record_is_own(user: User, agency_id: int | None, person: Person) -> b
         and agency_id == membership.agency_id
         and access.person_in_agency_scope(user, person)
     )
+
+
+def consent_withdrawn(*, consent: Consent, actor: User) -> None:
+    """Tell every app's rules that a consent was withdrawn (shares end, referrals close)."""
+    membership = access.membership_of(actor)
+    for rules in access_rules.rules:
+        rules.consent_withdrawn(actor, membership, consent)
 
 
 def consent_is_own(user: User, consent: Consent) -> bool:
@@ -88,9 +95,12 @@ def household_readable(user: User, household: Household) -> bool:
 
 def may_correct_person(user: User, person: Person) -> bool:
     """May the user correct the person's details (name, birth date, address, …): they may
-    work one of the person's cases, or their agency registered a person with no case."""
+    work one of the person's cases, or their agency registered a person with no case.
+    Under a 住所・電話の秘匿 mark, only the staff named on it (the form shows the address)."""
     membership = access.membership_of(user)
     if membership is None or not membership.handles_cases:
+        return False
+    if access.address_hidden(user, person):
         return False
     if access._visible(user, (access.WORK,)).filter(person_id=person.pk).exists():
         return True

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone, translation
 
-from casework import selectors, xlsx
+from casework import access, selectors, xlsx
 from casework.models import ContactMethod, ContactRecord
 from casework.templatetags.tsunagu import jdatetime, staff_name
 from casework.wareki import wareki_date
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 TITLE = "支援経過記録"
 HEADERS = ["日付", "方法", "所要時間(分)", "対応者", "内容", "次回の対応", "訂正"]
 ALL_PERIOD = "全期間"
+HIDDEN = "(秘匿が指定された記録)"
 ALL_METHODS = "すべて"
 DATE_FORMAT = "yyyy/mm/dd hh:mm"
 # The columns of long text, wrapped in the workbook.
@@ -135,18 +136,22 @@ def meta(log: _Log) -> list[list[str]]:
 def rows(log: _Log) -> list[list[Any]]:
     """One row per 経過記録 in the order of HEADERS: the date as a local date and time, the
     minutes as a number."""
-    return [
-        [
-            timezone.localtime(record.occurred_at).replace(tzinfo=None),
-            str(record.get_method_display()),
-            record.minutes,
-            _text(staff_name(record.worker)),
-            _text(record.summary),
-            _text(record.next_action),
-            _correction(record),
-        ]
-        for record in log.records
-    ]
+    out = []
+    for record in log.records:
+        # A record under a 記録の秘匿 mark the exporting user is not named on: no words.
+        hidden = access.record_hidden(log.actor, record, log.case)
+        out.append(
+            [
+                timezone.localtime(record.occurred_at).replace(tzinfo=None),
+                str(record.get_method_display()),
+                record.minutes,
+                _text(staff_name(record.worker)),
+                HIDDEN if hidden else _text(record.summary),
+                "" if hidden else _text(record.next_action),
+                _correction(record),
+            ]
+        )
+    return out
 
 
 def to_csv(

@@ -99,3 +99,20 @@ def register_today(source: TodaySource) -> TodaySource:
 def today_sections(user: Any, membership: Any) -> list[TodaySection]:
     sections = [s for source in _today_sources for s in source(user, membership)]
     return sorted(sections, key=lambda s: s.order)
+
+
+# What other apps keep a copy of (a stored disclosure package): told when a confidential
+# mark is placed, in its transaction, so the copy hides what the mark hides.
+MarkHook = Callable[[Any], None]
+_mark_hooks: list[MarkHook] = []
+
+
+def register_mark_hook(hook: MarkHook) -> MarkHook:
+    if hook not in _mark_hooks:
+        _mark_hooks.append(hook)
+    return hook
+
+
+def mark_placed(mark: Any) -> None:
+    for hook in _mark_hooks:
+        hook(mark)

@@ -106,7 +106,7 @@ def triage_queue(
         output_field=IntegerField(),
     )
     return (
-        reports.select_related("district", "assigned_to", "received_by")
+        reports.select_related("district", "assigned_to", "received_by", "person")
         .annotate(urgent_first=urgent_first)
         .order_by("urgent_first", "received_at", "pk")
     )

@@ -73,7 +73,14 @@ class ReferralForm(forms.Form):
             f"{u.membership.agency.name}: "
             f"{f'{u.last_name} {u.first_name}'.strip() or u.get_username()}"
         )
-        contacts.queryset = case.contacts.order_by("-occurred_at")
+        # The records of a case under a 記録の秘匿 mark are never passed on in a summary.
+        contacts.queryset = (
+            case.contacts.none()
+            if case.records_confidential
+            else case.contacts.order_by("-occurred_at")
+        )
+        if case.records_confidential:
+            contacts.help_text = _("記録の秘匿が指定されたケースの経過記録は共有できません。")
         # As above: Django calls label_from_instance on the field instance.
         contacts.label_from_instance = lambda c: (  # type: ignore[assignment]
             f"{jdatetime(c.occurred_at)} "

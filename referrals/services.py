@@ -168,6 +168,10 @@ def referral_send(
         contacts = []
     elif any(c.case_id != case.pk for c in contacts):
         raise ValidationError({"shared_contacts": _("このケースの経過記録だけを選べます。")})
+    if contacts and case.records_confidential:
+        raise ValidationError(
+            {"shared_contacts": _("記録の秘匿が指定されたケースの経過記録は共有できません。")}
+        )
     referral = Referral(
         case=case,
         sending_agency=case.owning_agency,

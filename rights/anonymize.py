@@ -26,6 +26,7 @@ from casework.models import (
     CaseShare,
     CaseStatusChange,
     ClosureRequest,
+    ConfidentialMark,
     Consent,
     ContactRecord,
     ContactRecordVersion,
@@ -124,6 +125,7 @@ def cases(case_ids: list[int]) -> dict[str, int]:
     """Empty the words of the cases' records. Returns how many contact records and files."""
     for model, path in CASE_RECORDS:
         blank(model._base_manager.filter(**{f"{path}__in": case_ids}))
+    blank(ConfidentialMark.objects.filter(case_id__in=case_ids))
     contacts = ContactRecord._base_manager.filter(case_id__in=case_ids)
     contact_count = blank(contacts)
     # The versions' manager refuses changes in Python; the database lets this run through.
@@ -182,6 +184,7 @@ def persons(person_ids: list[int]) -> int:
     blank(Consent.objects.filter(person_id__in=person_ids))
     blank(WatchReport.objects.filter(person_id__in=person_ids))
     blank(LegalHold.objects.filter(person_id__in=person_ids, lifted_at__isnull=False))
+    blank(ConfidentialMark.objects.filter(person_id__in=person_ids))
     # Visits made on a report before any case, about the person.
     blank(OutreachVisit.objects.filter(report__person_id__in=person_ids))
     requests(RightsRequest.objects.filter(person_id__in=person_ids))

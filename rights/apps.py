@@ -8,5 +8,6 @@ class RightsConfig(AppConfig):
     verbose_name = _("開示・訂正・利用停止の請求")
 
     def ready(self) -> None:
-        # The person's page lists the agency's requests about them.
-        from rights import panels  # noqa: F401
+        # The person's page lists the agency's requests about them; a confidential mark
+        # hides its details in stored packages too.
+        from rights import concealment, panels  # noqa: F401

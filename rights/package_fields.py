@@ -62,6 +62,15 @@ def third_party(label: str, value: object, why: str) -> Field | None:
     return field(label, value, withheld=True, why=why) if value not in (None, "") else None
 
 
+CONCEALED = "秘匿の指定があるため載せていません。"
+WHY_CONCEALED = "秘匿の指定: 閲覧できる職員が別に確認します。"
+
+
+def concealed(label: str) -> Field:
+    """What a confidential mark hides: never in the package, even for the review."""
+    return field(label, CONCEALED, withheld=True, why=WHY_CONCEALED)
+
+
 def fact(label: str, value: object, why: str = "") -> Field | None:
     """A structured fact: released, or kept for review when `why` says it needs a decision
     (a sharing for an abuse response, another member's programme); None when empty."""

@@ -35,6 +35,7 @@ from rights.package_fields import (
     Writers,
     agency_of,
     case_title,
+    concealed,
     date,
     day_of,
     field,
@@ -101,8 +102,11 @@ def _person_item(person: Person) -> Item:
             field("ふりがな", person.kana),
             field("生年月日", date(person.birth_date)),
             field("性別", person.get_sex_display()),
-            field("住所", person.address),
-            field("電話番号", person.phone),
+            *(
+                (concealed("住所"), concealed("電話番号"))
+                if person.address_confidential
+                else (field("住所", person.address), field("電話番号", person.phone))
+            ),
             field("地区", str(person.district) if person.district else ""),
             optional("死亡日", date(person.died_on)),
         ],
@@ -414,6 +418,10 @@ def _contact_items(w: Writers) -> list[Item]:
             field("所要時間", f"{record.minutes}分"),
             field("対応者", staff(record.worker)),
         ]
+        if record.case.records_confidential:
+            # Under a 記録の秘匿 mark: the named staff give the words separately, if at all.
+            items.append(item(title, holder, [*facts, concealed("内容")]))
+            continue
         if record.voided_at is not None:
             voider = agency_of(record.voided_by)
             fields = [

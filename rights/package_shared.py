@@ -33,6 +33,7 @@ from rights.package_fields import (
     Writers,
     agency_of,
     case_title,
+    concealed,
     date,
     day_of,
     fact,
@@ -164,6 +165,8 @@ def _report_items(w: Writers) -> list[Item]:
         .select_related("district", f"received_by__{WRITER}", f"closed_by__{WRITER}")
         .order_by("received_at", "pk")
     )
+    # Under a 住所・電話の秘匿 mark the place is the hidden address, as the person's own.
+    hidden = w.request.person.address_confidential
     items = []
     for r in rows:
         receiver = agency_of(r.received_by)
@@ -173,7 +176,7 @@ def _report_items(w: Writers) -> list[Item]:
             field("通報者の種別", r.get_reporter_kind_display()),
             third_party("通報者の氏名・事業者名", r.reporter_name, WHY_REPORTER),
             third_party("通報者の連絡先", r.reporter_contact, WHY_REPORTER),
-            w.text("場所(住所)", r.address, receiver),
+            concealed("場所(住所)") if hidden else w.text("場所(住所)", r.address, receiver),
             field("地区", str(r.district)),
             w.text("対象者の氏名", r.subject_name, receiver),
             w.text("対象者の様子", r.subject_description, receiver),
@@ -263,7 +266,11 @@ def _visit_items(w: Writers) -> list[Item]:
             optional("訪問日時", moment(v.visited_at)),
             field("結果", v.get_result_display() if v.result else "未記録"),
             optional("気づいた様子", "、".join(v.observation_labels())),
-            w.text("記録", v.notes, *writers),
+            (
+                concealed("記録")
+                if v.case is not None and v.case.records_confidential
+                else w.text("記録", v.notes, *writers)
+            ),
             optional("次回訪問予定日", date(v.next_visit_on)),
         ]
         about = f"({case_title(v.case)})" if v.case is not None else "(見守り通報)"

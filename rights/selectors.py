@@ -41,7 +41,10 @@ def correction_choices(request: RightsRequest) -> list[tuple[str, str]]:
     linked_rows = set(linked.values_list("person_history_id", flat=True))
     choices: list[tuple[str, str]] = []
     since = request.received_on
-    for change in person_corrections(request.person):
+    # Under a confidential mark the reason of a correction may quote what is hidden: it is
+    # not repeated here (the mark's named staff read it on the person's page).
+    hidden_address = request.person.address_confidential
+    for change in person_corrections(request.person, address_hidden=hidden_address):
         if timezone.localdate(change["at"]) < since or change["history_id"] in linked_rows:
             continue
         fields = " / ".join(label for label, _old, _new in change["fields"])
@@ -64,10 +67,11 @@ def correction_choices(request: RightsRequest) -> list[tuple[str, str]]:
             created_at__date__gte=since,
         )
         .exclude(pk__in=[v for v in linked_versions if v])
-        .select_related("record")
+        .select_related("record__case")
         .order_by("-created_at")
     )
     for version in versions:
+        hidden = version.record.case.records_confidential
         choices.append(
             (
                 f"contact:{version.pk}",
@@ -77,7 +81,7 @@ def correction_choices(request: RightsRequest) -> list[tuple[str, str]]:
                     "case": version.record.case_id,
                     "record": version.record_id,
                     "number": version.number,
-                    "reason": version.reason,
+                    "reason": _("秘匿") if hidden else version.reason,
                 },
             )
         )

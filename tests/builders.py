@@ -300,7 +300,16 @@ def records_of_every_kind(cast, case_a, workflow) -> dict:
     hold = rights_services.hold_place(
         actor=cast.supervisor_a, person=case_a.person, kind="appeal", reason="審査請求中"
     )
+    # A 住所・電話の秘匿 mark on the group's participant (agency A's person without a case).
+    mark = services.mark_place(
+        actor=cast.csw_a,
+        person=participant.person,
+        kind="address",
+        reason="DV等支援措置",
+        staff=[cast.csw_a],
+    )[0]
     return {
+        "mark": mark,
         "hold": hold,
         "rights_request": disclosure,
         "rights_correction": correction,

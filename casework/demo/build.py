@@ -30,6 +30,7 @@ from casework.demo.texts import (
 from casework.models import (
     Agency,
     Case,
+    Concern,
     District,
     MonitoringEntry,
     Person,
@@ -176,7 +177,27 @@ class Command(_BuildLinks, BaseCommand):
         self._shares_across_agencies(cases_by_tag, agencies, users, today)
         self._households_8050(cases_by_tag, agencies, users, today)
         self._meetings(planner, cases_by_tag, agencies, users, today)
+        self._confidential_marks()
         return True
+
+    def _confidential_marks(self) -> None:
+        """Two open abuse cases carry a mark: a DV victim's address hidden (their worker
+        alone sees it), an abuse case's records hidden (worker and supervisor see them)."""
+        abuse = [
+            (case_plan, case)
+            for _plan, case_plan, case in self.cases
+            if case.is_open and case.main_concern == Concern.ABUSE
+        ]
+        for index, (case_plan, case) in enumerate(abuse[:2]):
+            worker = self.users[case_plan.worker]
+            services.mark_place(
+                actor=worker,
+                person=case.person,
+                kind="address" if index == 0 else "records",
+                case=None if index == 0 else case,
+                reason="DV等支援措置(住所秘匿)" if index == 0 else "虐待対応の記録",
+                staff=[worker] if index == 0 else [worker, self.users[case_plan.supervisor]],
+            )
 
     def _person(self, plan: PersonPlan, actor: User) -> Person:
         return services.person_create(

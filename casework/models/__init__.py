@@ -31,6 +31,10 @@ from casework.models.common import kana_validator as kana_validator
 from casework.models.common import phone_validator as phone_validator
 from casework.models.common import valid_choice as valid_choice
 from casework.models.common import validate_record_date as validate_record_date
+from casework.models.confidential import ConfidentialMark as ConfidentialMark
+from casework.models.confidential import MarkAction as MarkAction
+from casework.models.confidential import MarkChange as MarkChange
+from casework.models.confidential import MarkKind as MarkKind
 from casework.models.consent import Consent as Consent
 from casework.models.consent import ConsentBasis as ConsentBasis
 from casework.models.contacts import SUMMARY_MAX_LENGTH as SUMMARY_MAX_LENGTH

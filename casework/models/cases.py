@@ -75,6 +75,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now, editable=False)
     # Set when the case's record was disposed of (made anonymous) after its retention period.
     disposed_at = models.DateTimeField(_("廃棄日時"), null=True, blank=True, editable=False)
+    # An active 記録の秘匿 mark exists (casework/models/confidential.py).
+    records_confidential = models.BooleanField(_("記録の秘匿"), default=False, editable=False)
 
     class Meta:
         ordering = ["-opened_on", "-pk"]

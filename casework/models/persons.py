@@ -54,12 +54,20 @@ class Person(models.Model):
     died_on = models.DateField(_("死亡日"), null=True, blank=True)
     # Set when the person's details were made anonymous after every case of theirs was.
     disposed_at = models.DateTimeField(_("廃棄日時"), null=True, blank=True, editable=False)
+    # An active 住所・電話の秘匿 mark exists (casework/models/confidential.py).
+    address_confidential = models.BooleanField(_("住所・電話の秘匿"), default=False, editable=False)
     created_at = models.DateTimeField(_("登録日時"), default=timezone.now, editable=False)
     # Raised by every correction: a form opened on an older version is refused, not saved.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Who changed what, when and why (訂正の履歴): one row per saved version.
     history = HistoricalRecords(
-        excluded_fields=["search_key", "created_at", "registered_by_agency", "disposed_at"],
+        excluded_fields=[
+            "search_key",
+            "created_at",
+            "registered_by_agency",
+            "disposed_at",
+            "address_confidential",
+        ],
         cascade_delete_history=False,
         verbose_name=_("本人の履歴"),
         verbose_name_plural=_("本人の履歴"),

@@ -7,6 +7,7 @@ import itertools
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext
 
 from casework.models import ContactRecord, ContactRecordVersion, HouseholdMember, Person
 
@@ -37,13 +38,26 @@ def field_label(model: type[Model], field: str) -> str:
     return str(getattr(model._meta.get_field(field), "verbose_name", field))
 
 
-def person_corrections(person: Person) -> list[dict[str, Any]]:
+def person_corrections(person: Person, *, address_hidden: bool = False) -> list[dict[str, Any]]:
     """The person's corrections, newest first: when, who, why, and each field's old and new
-    value."""
+    value. Under a 住所・電話の秘匿 mark the viewer is not named on, the earlier and later
+    addresses and phones read 「秘匿」 (that they changed still shows)."""
     records = person.history.select_related("history_user", "district").order_by(
         "history_date", "history_id"
     )
-    return _changes(list(records), Person)
+    changes = _changes(list(records), Person)
+    if address_hidden:
+        hidden = {field_label(Person, "address"), field_label(Person, "phone")}
+        mark = gettext("秘匿")
+        for change in changes:
+            if any(label in hidden for label, _old, _new in change["fields"]):
+                # The reason of such a correction may quote the address (「転居: …」).
+                change["reason"] = mark
+            change["fields"] = [
+                (label, mark, mark) if label in hidden else (label, old, new)
+                for label, old, new in change["fields"]
+            ]
+    return changes
 
 
 def household_changes(household_id: int) -> list[dict[str, Any]]:

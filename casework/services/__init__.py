@@ -17,6 +17,10 @@ from casework.services.closure import closure_decide as closure_decide
 from casework.services.closure import closure_request_submit as closure_request_submit
 from casework.services.common import Refusal as Refusal
 from casework.services.common import person_lock as person_lock
+from casework.services.confidential import mark_lift as mark_lift
+from casework.services.confidential import mark_place as mark_place
+from casework.services.confidential import mark_staff_add as mark_staff_add
+from casework.services.confidential import mark_staff_remove as mark_staff_remove
 from casework.services.consent import consent_record as consent_record
 from casework.services.consent import consent_withdraw as consent_withdraw
 from casework.services.contacts import contact_record_add as contact_record_add

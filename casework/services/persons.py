@@ -18,6 +18,7 @@ from casework.models import (
     Relation,
 )
 from casework.services.common import Refusal, person_lock
+from casework.services.confidential import household_marks_extend
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -143,4 +144,7 @@ def household_link(
             row = HouseholdMember(household=household, person=newcomer, relation=joining_relation)
             row._history_user = actor  # type: ignore[attr-defined]  # simple-history
             row.save()
+    # Joining a household whose address is hidden: the newcomer's is hidden too.
+    newcomers = [p for p, _relation, present in joins if present is None]
+    household_marks_extend(actor=actor, household_id=household.pk, newcomers=newcomers)
     return household

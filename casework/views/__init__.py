@@ -19,6 +19,10 @@ from casework.views.closure import closure_decide as closure_decide
 from casework.views.closure import closure_request_new as closure_request_new
 from casework.views.common import PAGE_SIZE as PAGE_SIZE
 from casework.views.common import apply_errors as apply_errors
+from casework.views.confidential import mark_detail as mark_detail
+from casework.views.confidential import mark_lift as mark_lift
+from casework.views.confidential import mark_new as mark_new
+from casework.views.confidential import mark_staff as mark_staff
 from casework.views.consent import consent_new as consent_new
 from casework.views.consent import consent_withdraw as consent_withdraw
 from casework.views.contacts import contact_add as contact_add

@@ -115,6 +115,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "attachments": selectors.case_attachment_rows(request.user, case),
         "panels": extensions.case_panels(request, case),
         "suspension": services.use_suspension_of(case.person_id),
+        "marks": access.marks_of_person(request.user, case.person, [case]),
         **selectors.case_workflow(request.user, case),
     }
     return render(request, "casework/case_detail.html", context)

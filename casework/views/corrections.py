@@ -121,6 +121,10 @@ def household_relation(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def _contact_for_user(request: AuthenticatedHttpRequest, pk: int) -> ContactRecord:
     record = access.case_record_for_user(request.user, ContactRecord, pk, access.VIEW)
     record.case = _record_case(record)
+    # A record under a 記録の秘匿 mark: its words, versions and correction are for the
+    # staff named on the mark (and its author).
+    if access.record_hidden(request.user, record):
+        raise PermissionDenied
     return record
 
 

@@ -113,10 +113,18 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
             "household_writable": household_writable,
             "suspension": services.use_suspension_of(person.pk),
+            "marks": access.marks_of_person(request.user, person, cases),
+            "may_mark": in_scope,
             "panels": extensions.person_panels(request, person),
             "may_correct": access.may_correct_person(request.user, person),
             # Earlier names and addresses are for the agency that holds the person.
-            "corrections": selectors.person_corrections(person) if in_scope else [],
+            "corrections": (
+                selectors.person_corrections(
+                    person, address_hidden=access.address_hidden(request.user, person)
+                )
+                if in_scope
+                else []
+            ),
             "household_member": (
                 selectors.household_membership(person) if household is not None else None
             ),
@@ -170,7 +178,12 @@ def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else PersonForm(
             form_data(request),
             prefix="member",
-            initial={"address": home.address, "district": home.district_id},
+            # Never a hidden address (a 住所・電話の秘匿 mark): the named staff type it.
+            initial=(
+                {"district": home.district_id}
+                if home.address_confidential
+                else {"address": home.address, "district": home.district_id}
+            ),
         )
     )
     if (

@@ -424,6 +424,14 @@ def build_world(cast, workflow, open_case) -> World:
     hold = rights_services.hold_place(
         actor=cast.supervisor_a, person=cases["assigned"].person, kind="appeal", reason="審査請求中"
     )
+    # csw_a hides the address of the person of their case from everyone else.
+    mark = services.mark_place(
+        actor=cast.csw_a,
+        person=cases["assigned"].person,
+        kind="address",
+        reason="DV等支援措置",
+        staff=[cast.csw_a],
+    )[0]
     correction = rights_services.request_register(
         actor=cast.csw_a,
         person=cases["assigned"].person,
@@ -465,6 +473,7 @@ def build_world(cast, workflow, open_case) -> World:
             "rights_request": [disclosure],
             "rights_correction": [correction],
             "hold": [hold],
+            "mark": [mark],
             **records,
         },
     )

@@ -41,6 +41,7 @@ DETAILS = {
     "casework:contact_versions",
     "casework:attachment_detail",
     "rights:detail",
+    "casework:confidential_detail",
 }
 # One row for the request, with the ids of every case and person on the page.
 LISTS = {
@@ -91,6 +92,7 @@ PERSON_KINDS = {
     "rights_request",
     "rights_correction",
     "hold",
+    "mark",
 }
 PERSON_PAGES = {name for name, (kind, _m, _e) in MATRIX.items() if kind in PERSON_KINDS}
 # An attachment filed with the person alone names no case; one filed with a case names it.

@@ -55,8 +55,21 @@ def _as(expected: dict, code: int) -> dict:
     return {member: (code if status == 200 else status) for member, status in expected.items()}
 
 
+# A confidential mark on a person of agency A without a case, naming csw_a alone: whoever
+# sees the person sees the mark (not its reason); only csw_a, who is named and placed it,
+# names staff or lifts it.
+MARK_SEEN = {"csw_a": 200, "consultation_a": 200, "supervisor_a": 200}
+MARK_MANAGED = {"csw_a": 200, "consultation_a": 403, "supervisor_a": 403}
+# Adding a member: an empty form is bad input (400) for who may.
+MARK_STAFF = {"csw_a": 400, "consultation_a": 403, "supervisor_a": 403}
+
 # url name -> (what its id names, HTTP method, expected statuses)
 MATRIX = {
+    # Placing a mark: the agency holding the person, or who works one of their cases.
+    "casework:confidential_new": ("person", "get", {**VIEW, "consultation_b": 403}),
+    "casework:confidential_detail": ("mark", "get", MARK_SEEN),
+    "casework:confidential_staff": ("mark", "post", MARK_STAFF),
+    "casework:confidential_lift": ("mark", "get", MARK_MANAGED),
     "casework:case_detail": ("case", "get", VIEW),
     # The 経過記録 as Excel and CSV: whoever may read the case page may download its timeline.
     "casework:contacts_xlsx": ("case", "get", VIEW),
