@@ -31,6 +31,7 @@ from casework.models import (
     DisposalEntry,
     DisposalMethod,
     DisposalRun,
+    HouseholdMember,
     LegalHold,
     Person,
     RecordClass,
@@ -123,18 +124,55 @@ def _log_before(on: datetime.date, years: int) -> datetime.datetime:
 
 
 def _persons_done(case_ids: list[int], held: set[int]) -> list[int]:
-    """Persons every case of whom is disposed, or among `case_ids`: anonymous next."""
+    """Persons every case of whom is disposed, or among `case_ids`: anonymous next; and
+    with them the members of their households who have no case of their own."""
     live = Case.objects.filter(person_id=OuterRef("pk"), disposed_at__isnull=True).exclude(
         pk__in=case_ids
     )
     with_cases = Case.objects.filter(person_id=OuterRef("pk"))
-    return list(
+    done = list(
         Person.objects.filter(disposed_at__isnull=True)
         .filter(Exists(with_cases), ~Exists(live))
         .exclude(pk__in=held)
         .filter(Q(cases__pk__in=case_ids) | Q(cases__disposed_at__isnull=False))
         .distinct()
         .values_list("pk", flat=True)
+    )
+    return done + _household_done(set(done), held)
+
+
+def _household_done(done: set[int], held: set[int]) -> list[int]:
+    """Household members without a case of their own (a spouse, a child), recorded as part
+    of another's case: they go once no one of any household they were in has a case left
+    (every such person is disposed of, or in `done`). A household of persons none of whom
+    ever had a case keeps them (they wait for intake)."""
+    with_cases = Case.objects.filter(person_id=OuterRef("person_id"))
+    caseless = set(
+        HouseholdMember.objects.filter(person__disposed_at__isnull=True)
+        .filter(~Exists(with_cases))
+        .exclude(person_id__in=held)
+        .values_list("person_id", flat=True)
+    )
+    if not caseless:
+        return []
+    households: dict[int, set[int]] = {}
+    for household_id, person_id in HouseholdMember.objects.filter(
+        person_id__in=caseless
+    ).values_list("household_id", "person_id"):
+        households.setdefault(person_id, set()).add(household_id)
+    # Per household: has anyone ever had a case there, and does anyone still keep one?
+    ever, kept = set(), set()
+    members = HouseholdMember.objects.filter(
+        household_id__in={h for hs in households.values() for h in hs}
+    ).filter(Exists(with_cases))
+    for household_id, person_id, disposed_at in members.values_list(
+        "household_id", "person_id", "person__disposed_at"
+    ):
+        ever.add(household_id)
+        if disposed_at is None and person_id not in done:
+            kept.add(household_id)
+    return sorted(
+        person_id for person_id, ids in households.items() if ids & ever and not ids & kept
     )
 
 
@@ -274,7 +312,9 @@ def dispose(*, source: str, actor: User | None = None) -> DisposalRun | None:
     _entry(run, RecordClass.CASE, DisposalMethod.ANONYMIZED, len(plan.case_ids), case_rule)
     _entry(run, RecordClass.CONTACT, DisposalMethod.ANONYMIZED, anonymized["contacts"], case_rule)
     _entry(run, RecordClass.ATTACHMENT, DisposalMethod.DELETED, len(keys), case_rule)
-    person_rule = f"すべてのケースの廃棄後({CASE_RULE.setting}={CASE_RULE.years})"
+    person_rule = (
+        f"すべてのケース(世帯員は世帯のケース)の廃棄後({CASE_RULE.setting}={CASE_RULE.years})"
+    )
     _entry(run, RecordClass.PERSON, DisposalMethod.ANONYMIZED, persons, person_rule)
     _entry(run, RecordClass.REQUEST, DisposalMethod.ANONYMIZED, requests, person_rule)
     _entry(
