@@ -118,7 +118,11 @@ def may_mark_address(user: User, person: Person) -> bool:
         return False
     if membership.role == Role.SUPERVISOR or not Case.objects.filter(person=person).exists():
         return True
-    return access._visible(user, (access.WORK,)).filter(person_id=person.pk).exists()
+    return (
+        access._visible(user, (access.WORK,))
+        .filter(person_id=person.pk, owning_agency_id=membership.agency_id)
+        .exists()
+    )
 
 
 def may_mark_records(user: User, case: Case) -> bool:
@@ -127,12 +131,15 @@ def may_mark_records(user: User, case: Case) -> bool:
 
 
 def _managers(mark: ConfidentialMark, named: Iterable[Any]) -> list[Any]:
-    """The named members who may change the mark: active, still at the agency that placed
-    it, and its placer or a supervisor there."""
+    """The named members who may change the mark: active, still handling cases at the
+    agency that placed it, and its placer or a supervisor there."""
     at_agency = {
         m.user_id: m.role
         for m in StaffMembership.objects.filter(
-            user_id__in=[u.pk for u in named], agency_id=mark.agency_id, user__is_active=True
+            user_id__in=[u.pk for u in named],
+            agency_id=mark.agency_id,
+            role__in=CASE_ROLES,
+            user__is_active=True,
         )
     }
     return [

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from casework.extensions import register_mark_hook
 from casework.models import ConfidentialMark, ContactRecord, ContactRecordVersion, MarkKind
 from outreach.models import OutreachVisit
@@ -32,7 +34,8 @@ def _record_texts(case_id: int) -> set[str]:
         record__case_id=case_id
     ).values_list("summary", "next_action"):
         texts |= {summary, next_action}
-    texts |= set(OutreachVisit.objects.filter(case_id=case_id).values_list("notes", flat=True))
+    visits = OutreachVisit.objects.filter(Q(case_id=case_id) | Q(report__case_id=case_id))
+    texts |= set(visits.values_list("notes", flat=True))
     return texts - {""}
 
 

@@ -36,6 +36,7 @@ from casework.models import (
     Person,
     RecordClass,
 )
+from outreach.models import GroupParticipant, WatchReport
 from rights import anonymize
 from rights.models import RequestState, RightsRequest
 from security.models import SecurityEvent
@@ -123,7 +124,7 @@ def _log_before(on: datetime.date, years: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _persons_done(case_ids: list[int], held: set[int]) -> list[int]:
+def _persons_done(case_ids: list[int], held: set[int], on: datetime.date) -> list[int]:
     """Persons every case of whom is disposed, or among `case_ids`: anonymous next; and
     with them the members of their households who have no case of their own."""
     live = Case.objects.filter(person_id=OuterRef("pk"), disposed_at__isnull=True).exclude(
@@ -138,28 +139,41 @@ def _persons_done(case_ids: list[int], held: set[int]) -> list[int]:
         .distinct()
         .values_list("pk", flat=True)
     )
-    return done + _household_done(set(done), held)
+    return done + _household_done(set(done), held, on)
 
 
-def _household_done(done: set[int], held: set[int]) -> list[int]:
+def _household_done(done: set[int], held: set[int], on: datetime.date) -> list[int]:
     """Household members without a case of their own (a spouse, a child), recorded as part
-    of another's case: they go once no one of any household they were in has a case left
-    (every such person is disposed of, or in `done`). A household of persons none of whom
-    ever had a case keeps them (they wait for intake)."""
+    of another's case: they go once no one of the households they live in (or, having left
+    every household, the ones they were in) has a case left (every such person is disposed
+    of, or in `done`). Kept: a household of persons none of whom ever had a case (they wait
+    for intake), and a member with records of their own still in use (an active group
+    participation, a watch report about them within the case period)."""
     with_cases = Case.objects.filter(person_id=OuterRef("person_id"))
+    recent = years_before(on, CASE_RULE.years)
+    in_use = set(
+        GroupParticipant.objects.filter(left_on__isnull=True).values_list("person_id", flat=True)
+    ) | set(
+        WatchReport.objects.filter(received_at__date__gte=recent).values_list(
+            "person_id", flat=True
+        )
+    )
     caseless = set(
         HouseholdMember.objects.filter(person__disposed_at__isnull=True)
         .filter(~Exists(with_cases))
-        .exclude(person_id__in=held)
+        .exclude(person_id__in=held | in_use)
         .values_list("person_id", flat=True)
     )
     if not caseless:
         return []
-    households: dict[int, set[int]] = {}
-    for household_id, person_id in HouseholdMember.objects.filter(
+    current: dict[int, set[int]] = {}
+    past: dict[int, set[int]] = {}
+    for household_id, person_id, left_on in HouseholdMember.objects.filter(
         person_id__in=caseless
-    ).values_list("household_id", "person_id"):
-        households.setdefault(person_id, set()).add(household_id)
+    ).values_list("household_id", "person_id", "left_on"):
+        (past if left_on else current).setdefault(person_id, set()).add(household_id)
+    # Where they live now decides; the households they left, only when they live in none.
+    households = {p: current.get(p) or past.get(p, set()) for p in caseless}
     # Per household: has anyone ever had a case there, and does anyone still keep one?
     ever, kept = set(), set()
     members = HouseholdMember.objects.filter(
@@ -172,7 +186,7 @@ def _household_done(done: set[int], held: set[int]) -> list[int]:
         if disposed_at is None and person_id not in done:
             kept.add(household_id)
     return sorted(
-        person_id for person_id, ids in households.items() if ids & ever and not ids & kept
+        person_id for person_id, ids in households.items() if ids and ids <= ever and not ids & kept
     )
 
 
@@ -236,7 +250,7 @@ def disposal_plan(on: datetime.date | None = None) -> DisposalPlan:
     return DisposalPlan(
         on=on,
         case_ids=case_ids,
-        person_ids=_persons_done(case_ids, held),
+        person_ids=_persons_done(case_ids, held, on),
         access_log=len(_access_log_due(on, held)),
         security_log=_security_log_due(on).count(),
         held=held,
@@ -293,7 +307,9 @@ def dispose(*, source: str, actor: User | None = None) -> DisposalRun | None:
     plan = disposal_plan()
     locked_cases = set(first.case_ids)
     plan.case_ids = [pk for pk in plan.case_ids if pk in locked_cases]
-    plan.person_ids = [pk for pk in _persons_done(plan.case_ids, plan.held) if pk in due_persons]
+    plan.person_ids = [
+        pk for pk in _persons_done(plan.case_ids, plan.held, plan.on) if pk in due_persons
+    ]
     if plan.empty:
         transaction.set_rollback(True)
         return None

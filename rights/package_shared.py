@@ -253,11 +253,13 @@ def _visit_items(w: Writers) -> list[Item]:
             | Q(report__person_id=w.person_id)
             | Q(report__case__person_id=w.person_id)
         )
-        .select_related("agency", "case", f"recorded_by__{WRITER}")
+        .select_related("agency", "case", "report__case", f"recorded_by__{WRITER}")
         .order_by("planned_at", "pk")
     )
     items = []
     for v in rows:
+        # A visit made on a report is of the case the report was linked to.
+        of_case = v.case or (v.report.case if v.report is not None else None)
         writers = (v.agency, agency_of(v.recorded_by))
         fields = [
             field("訪問機関", v.agency.name),
@@ -268,7 +270,7 @@ def _visit_items(w: Writers) -> list[Item]:
             optional("気づいた様子", "、".join(v.observation_labels())),
             (
                 concealed("記録")
-                if v.case is not None and v.case.records_confidential
+                if of_case is not None and of_case.records_confidential
                 else w.text("記録", v.notes, *writers)
             ),
             optional("次回訪問予定日", date(v.next_visit_on)),

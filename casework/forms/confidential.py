@@ -83,6 +83,8 @@ class MarkForm(forms.Form):
         data = super().clean() or {}
         if data.get("kind") == MarkKind.RECORDS and not data.get("case"):
             self.add_error("case", _("記録を秘匿するケースを選んでください。"))
+        if data.get("kind") == MarkKind.ADDRESS:
+            data["case"] = None  # a case chosen as well is for a records mark only
         return data
 
 

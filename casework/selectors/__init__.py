@@ -33,6 +33,7 @@ from casework.selectors.meetings import with_active_workers as with_active_worke
 from casework.selectors.notifications import notifications_for as notifications_for
 from casework.selectors.notifications import unread_notification_count as unread_notification_count
 from casework.selectors.persons import case_household as case_household
+from casework.selectors.persons import household_hidden as household_hidden
 from casework.selectors.persons import household_member_choices as household_member_choices
 from casework.selectors.persons import household_membership as household_membership
 from casework.selectors.persons import household_past_members as household_past_members

@@ -163,3 +163,12 @@ def person_consents(user: User, person: Person) -> QuerySet[Consent]:
 def person_readable(user: User, person: Person) -> bool:
     """Does the user read a case of this person in full (more than a shared summary)?"""
     return access.cases_readable_by(user).filter(person=person).exists()
+
+
+def household_hidden(household_id: int) -> bool:
+    """Does anyone living in the household have their address hidden (住所・電話の秘匿)?"""
+    return (
+        HouseholdMember.objects.current()
+        .filter(household_id=household_id, person__address_confidential=True)
+        .exists()
+    )

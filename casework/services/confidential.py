@@ -67,15 +67,22 @@ def _log(actor: User, mark: ConfidentialMark, action: str, what: str) -> None:
     )
 
 
-def household_of(person: Person) -> list[Person]:
-    """The others who live with the person now: they share the address that is hidden."""
-    member = HouseholdMember.objects.current().filter(person_id=person.pk).first()
-    if member is None:
+def household_of(person: Person, actor: User) -> list[Person]:
+    """The others who live with the person now, who share the address that is hidden: those
+    the actor may hide it for, in a household the actor may read."""
+    member = (
+        HouseholdMember.objects.current()
+        .filter(person_id=person.pk)
+        .select_related("household")
+        .first()
+    )
+    if member is None or not access.household_readable(actor, member.household):
         return []
     others = HouseholdMember.objects.current().filter(household_id=member.household_id)
     return [
         m.person
         for m in others.exclude(person_id=person.pk).select_related("person").order_by("pk")
+        if access.may_mark_address(actor, m.person)
     ]
 
 
@@ -114,7 +121,7 @@ def mark_place(
     if kind == MarkKind.ADDRESS:
         if case is not None or not access.may_mark_address(actor, person):
             raise PermissionDenied
-        household_ids = {p.pk for p in household_of(person)}
+        household_ids = {p.pk for p in household_of(person, actor)}
         targets = [person, *(p for p in household if p.pk in household_ids)]
     elif kind == MarkKind.RECORDS:
         if case is None or case.person_id != person.pk or not access.may_mark_records(actor, case):
@@ -229,33 +236,42 @@ def mark_lift(*, actor: User, mark: ConfidentialMark, reason: str) -> Confidenti
 
 
 def household_marks_extend(*, actor: User, household_id: int, newcomers: list[Person]) -> None:
-    """A newcomer to a household whose address is hidden lives at that address: the mark
-    extends to them, with the same named staff and reason (called in the join's
-    transaction, under the persons' locks)."""
-    current = HouseholdMember.objects.current().filter(household_id=household_id)
-    source = (
-        ConfidentialMark.objects.filter(
-            kind=MarkKind.ADDRESS,
-            lifted_at__isnull=True,
-            person_id__in=current.values("person_id"),
-        )
+    """A household shares one address: when someone joins a household whose address is
+    hidden, the newcomer's is hidden too; when a person whose address is hidden joins a
+    household, the address of everyone living there is. The mark is copied with the same
+    named staff, reason, agency and placer (the join is recorded as its actor); called in the
+    join's transaction, under the persons' locks."""
+    current = list(
+        HouseholdMember.objects.current()
+        .filter(household_id=household_id)
+        .select_related("person")
         .order_by("pk")
-        .first()
     )
-    if source is None:
+    active = ConfidentialMark.objects.filter(kind=MarkKind.ADDRESS, lifted_at__isnull=True)
+    marked = set(
+        active.filter(person_id__in=[m.person_id for m in current]).values_list(
+            "person_id", flat=True
+        )
+    )
+    if not marked:
         return
+    newcomer_ids = {p.pk for p in newcomers}
+    if marked & newcomer_ids:
+        targets = [m.person for m in current]  # a hidden person moved in: everyone there
+    else:
+        targets = [m.person for m in current if m.person_id in newcomer_ids]
+    source = active.filter(person_id__in=marked).order_by("pk").first()
+    assert source is not None
     named = list(source.staff.all())
-    for person in newcomers:
-        if ConfidentialMark.objects.filter(
-            kind=MarkKind.ADDRESS, lifted_at__isnull=True, person=person
-        ).exists():
+    for person in targets:
+        if person.pk in marked:
             continue
         mark = ConfidentialMark.objects.create(
             person=person,
             kind=MarkKind.ADDRESS,
             reason=source.reason,
             agency_id=source.agency_id,
-            placed_by=actor,
+            placed_by_id=source.placed_by_id,
         )
         mark.staff.set(named)
         MarkChange.objects.create(mark=mark, action=MarkAction.PLACE, actor=actor)

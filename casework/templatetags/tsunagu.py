@@ -128,6 +128,9 @@ def address_of(context: template.Context, person: Person | None, district: bool 
     if person is None:
         return "—"
     if access.address_hidden(_viewer(context), person):
+        # The district stays: it is what the indicators count.
+        if district and person.district_id:
+            return format_html("{}({})", _hidden_tag(), person.district)
         return _hidden_tag()
     text = person.address or "—"
     if district and person.district_id:

@@ -41,7 +41,7 @@ def mark_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cases = _markable_cases(request, person.pk)
     if not address_allowed and not cases.exists():
         raise PermissionDenied
-    household = household_of(person) if address_allowed else []
+    household = household_of(person, request.user) if address_allowed else []
     form = MarkForm(
         form_data(request),
         cases=cases,

@@ -178,10 +178,12 @@ def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else PersonForm(
             form_data(request),
             prefix="member",
-            # Never a hidden address (a 住所・電話の秘匿 mark): the named staff type it.
+            # Never a hidden address (a 住所・電話の秘匿 mark on anyone living there): the
+            # named staff type it.
             initial=(
                 {"district": home.district_id}
                 if home.address_confidential
+                or (present is not None and selectors.household_hidden(present.household_id))
                 else {"address": home.address, "district": home.district_id}
             ),
         )

@@ -148,3 +148,60 @@ def test_a_package_assembled_after_the_marks_holds_none_of_it(cast, case_a, pers
     text = json.dumps(request.package, ensure_ascii=False)
     assert ADDRESS not in text and words not in text
     assert text.count("秘匿の指定があるため載せていません。") >= 4  # 住所, 電話番号, 場所, 内容
+
+
+def test_a_hidden_person_joining_a_household_hides_everyone_there(cast, open_case, person):
+    mark = services.mark_place(actor=cast.csw_a, person=person, kind="address", reason="DV")[0]
+    other = open_case(cast.csw_a, family_name="受入先", family_name_kana="うけいれさき").person
+    services.household_member_add(
+        actor=cast.csw_a,
+        person=other,
+        person_relation="head",
+        new_member={"family_name": "同居", "family_name_kana": "どうきょ"},
+        member_relation="child",
+    )
+    child = Person.objects.get(family_name="同居")
+    assert not other.address_confidential
+    # The marked person moves in with them: their addresses are the hidden one now.
+    services.household_member_add(
+        actor=cast.supervisor_a,
+        person=other,
+        person_relation="head",
+        member=person,
+        member_relation="other",
+    )
+    for someone in (other, child):
+        someone.refresh_from_db()
+        assert someone.address_confidential
+        copied = ConfidentialMark.objects.get(person=someone, lifted_at__isnull=True)
+        # The mark's placer stays its placer; the join is the change's actor.
+        assert copied.placed_by == cast.csw_a and copied.agency == mark.agency
+        assert copied.changes.get().actor == cast.supervisor_a
+        assert set(copied.staff.all()) == {cast.csw_a}
+
+
+def test_address_chosen_with_a_case_is_an_address_mark(client, cast, case_a, person):
+    from casework.models import District
+
+    central = District.objects.get(code="central")
+    Person.objects.filter(pk=person.pk).update(district=central)
+    client.force_login(cast.csw_a)
+    url = reverse("casework:confidential_new", args=[person.pk])
+    response = client.post(url, {"kind": "address", "case": case_a.pk, "reason": "DV"})
+    assert response.status_code == 302
+    mark = ConfidentialMark.objects.get(person=person)
+    assert (mark.kind, mark.case) == ("address", None)
+    # The district stays in sight of those not named.
+    client.force_login(cast.supervisor_a)
+    page = client.get(reverse("casework:case_detail", args=[case_a.pk])).content.decode()
+    assert f"({central})" in page
+    assert ADDRESS not in page
+
+
+def test_a_placer_who_left_case_work_hands_the_mark_to_the_supervisors(cast, person):
+    mark = services.mark_place(actor=cast.csw_a, person=person, kind="address", reason="DV")[0]
+    membership = cast.csw_a.membership
+    membership.role = "agency_admin"
+    membership.save()
+    cast.csw_a.refresh_from_db()
+    assert access.may_manage_mark(cast.supervisor_a, mark)

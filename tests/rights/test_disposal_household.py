@@ -98,3 +98,46 @@ def test_a_household_where_nobody_ever_had_a_case_is_kept(cast):
         member_relation="spouse",
     )
     assert disposal.disposal_plan().person_ids == []
+
+
+def test_a_member_who_takes_part_in_a_group_stays(cast, household):
+    _case, spouse = household
+    from casework.models import District
+    from outreach import services as outreach_services
+
+    group = outreach_services.group_create(
+        actor=cast.csw_a,
+        name="中央 手ぬぐい体操の会",
+        kind="exercise",
+        is_care_prevention=True,
+        district=District.objects.get(code="central"),
+        capacity=20,
+        started_on=timezone.localdate() - datetime.timedelta(days=100),
+    )
+    outreach_services.participant_register(
+        actor=cast.csw_a, group=group, person=spouse, joined_on=timezone.localdate()
+    )
+    assert spouse.pk not in disposal.disposal_plan().person_ids
+
+
+def test_a_member_who_moved_to_a_household_without_cases_stays(cast, household):
+    case, spouse = household
+    member = spouse.household_member.get()
+    services.household_member_leave(
+        actor=cast.csw_a, member=member, reason="moved_out", left_on=timezone.localdate()
+    )
+    # Having left every household, the one they were in decides: it is done.
+    assert spouse.pk in disposal.disposal_plan().person_ids
+    # Living now with someone waiting for intake: kept.
+    waiting = services.person_create(
+        actor=cast.csw_a, family_name="受付前", family_name_kana="うけつけまえ"
+    )
+    services.household_member_add(
+        actor=cast.csw_a,
+        person=waiting,
+        person_relation="head",
+        member=spouse,
+        member_relation="spouse",
+    )
+    assert spouse.pk not in disposal.disposal_plan().person_ids
+    assert case.person_id in disposal.disposal_plan().person_ids
