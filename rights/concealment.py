@@ -18,6 +18,7 @@ from casework.extensions import register_mark_hook
 from casework.models import ConfidentialMark, ContactRecord, ContactRecordVersion, MarkKind
 from outreach.models import OutreachVisit
 from rights.models import RightsRequest
+from rights.package import withheld_count
 from rights.package_fields import concealed
 
 ADDRESS_LABELS = {"住所", "電話番号", "場所(住所)"}
@@ -56,13 +57,7 @@ def conceal(package: dict[str, Any], mark: ConfidentialMark, texts: set[str]) ->
                     item["fields"][index] = concealed(str(field["label"]))
                     changed = True
     if changed:
-        package["withheld_count"] = sum(
-            1
-            for section in package.get("sections", [])
-            for item in section.get("items", [])
-            for field in item.get("fields", [])
-            if field.get("withheld")
-        )
+        package["withheld_count"] = withheld_count(package.get("sections", []))
     return changed
 
 

@@ -34,18 +34,23 @@ RELEASED_MARK = "■■■■(不開示:{why})"
 REVIEW_MARK = "【要確認:{why}】"
 
 
+def withheld_count(sections: list[dict[str, Any]]) -> int:
+    """How many fields the review marks withheld (the released copy blacks them out)."""
+    return sum(
+        1
+        for section in sections
+        for item in section.get("items", [])
+        for field in item.get("fields", [])
+        if field.get("withheld")
+    )
+
+
 def assemble(request: RightsRequest) -> dict[str, Any]:
     """The package for `request` (a 開示請求), as plain JSON: see the module's docstring."""
     writers = Writers(request)
     with translation.override("ja"):
         sections = person_sections(writers) + shared_sections(writers)
-    withheld = sum(
-        1
-        for section in sections
-        for item in section["items"]
-        for field in item["fields"]
-        if field["withheld"]
-    )
+    withheld = withheld_count(sections)
     return {
         "version": PACKAGE_VERSION,
         "request_id": request.pk,

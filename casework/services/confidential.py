@@ -33,6 +33,7 @@ from casework.models import (
     Person,
 )
 from casework.services.common import person_lock
+from casework.templatetags.tsunagu import staff_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -40,8 +41,23 @@ if TYPE_CHECKING:
 REASON_MAX = 300
 
 
-def _name(user: User) -> str:
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+def _reason(text: str, missing: str, too_long: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"reason": missing})
+    if len(text) > REASON_MAX:
+        raise ValidationError({"reason": too_long % {"n": REASON_MAX}})
+    return text
+
+
+def _placed(actor: User, mark: ConfidentialMark, named: list[User], what: str) -> None:
+    """What follows a new mark: its named staff, its history, the flag, the stored copies
+    (packages) told, the access log."""
+    mark.staff.set(named)
+    MarkChange.objects.create(mark=mark, action=MarkAction.PLACE, actor=actor)
+    _sync_flags(mark)
+    extensions.mark_placed(mark)
+    _log(actor, mark, AccessLog.Action.GRANT, what)
 
 
 def _sync_flags(mark: ConfidentialMark) -> None:
@@ -111,13 +127,11 @@ def mark_place(
     """Hide the person's address and phone (and those of the household members chosen,
     who share it), or the words of the case's contact records. The actor is always named."""
     membership = access.require_case_role(actor)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("秘匿の理由を入力してください。")})
-    if len(reason) > REASON_MAX:
-        raise ValidationError(
-            {"reason": _("秘匿の理由は%(n)d文字以内で入力してください。") % {"n": REASON_MAX}}
-        )
+    reason = _reason(
+        reason,
+        _("秘匿の理由を入力してください。"),
+        _("秘匿の理由は%(n)d文字以内で入力してください。"),
+    )
     if kind == MarkKind.ADDRESS:
         if case is not None or not access.may_mark_address(actor, person):
             raise PermissionDenied
@@ -158,12 +172,8 @@ def mark_place(
                 )
         except IntegrityError:  # placed meanwhile (SQLite takes no row lock)
             raise ValidationError({"kind": _("この秘匿はすでに指定されています。")}) from None
-        mark.staff.set(named)
-        MarkChange.objects.create(mark=mark, action=MarkAction.PLACE, actor=actor)
-        _sync_flags(mark)
-        extensions.mark_placed(mark)
-        names = "、".join(_name(u) for u in named)
-        _log(actor, mark, AccessLog.Action.GRANT, f"{names}のみ閲覧")
+        names = "、".join(staff_name(u) for u in named)
+        _placed(actor, mark, named, f"{names}のみ閲覧")
         marks.append(mark)
     forget_named(actor, *named)
     return marks
@@ -186,7 +196,7 @@ def mark_staff_add(*, actor: User, mark: ConfidentialMark, user: User) -> None:
         return
     locked.staff.add(user)
     MarkChange.objects.create(mark=locked, action=MarkAction.ADD, staff=user, actor=actor)
-    _log(actor, locked, AccessLog.Action.GRANT, f"{_name(user)}を閲覧できる職員に追加")
+    _log(actor, locked, AccessLog.Action.GRANT, f"{staff_name(user)}を閲覧できる職員に追加")
     forget_named(actor, user)
 
 
@@ -210,19 +220,17 @@ def mark_staff_remove(*, actor: User, mark: ConfidentialMark, user: User) -> Non
         )
     locked.staff.remove(user)
     MarkChange.objects.create(mark=locked, action=MarkAction.REMOVE, staff=user, actor=actor)
-    _log(actor, locked, AccessLog.Action.REVOKE, f"{_name(user)}を閲覧できる職員から除外")
+    _log(actor, locked, AccessLog.Action.REVOKE, f"{staff_name(user)}を閲覧できる職員から除外")
     forget_named(actor, user)
 
 
 @transaction.atomic
 def mark_lift(*, actor: User, mark: ConfidentialMark, reason: str) -> ConfidentialMark:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("解除の理由を入力してください。")})
-    if len(reason) > REASON_MAX:
-        raise ValidationError(
-            {"reason": _("解除の理由は%(n)d文字以内で入力してください。") % {"n": REASON_MAX}}
-        )
+    reason = _reason(
+        reason,
+        _("解除の理由を入力してください。"),
+        _("解除の理由は%(n)d文字以内で入力してください。"),
+    )
     locked = _locked(actor, mark)
     locked.lifted_at = timezone.now()
     locked.lifted_by = actor
@@ -273,9 +281,5 @@ def household_marks_extend(*, actor: User, household_id: int, newcomers: list[Pe
             agency_id=source.agency_id,
             placed_by_id=source.placed_by_id,
         )
-        mark.staff.set(named)
-        MarkChange.objects.create(mark=mark, action=MarkAction.PLACE, actor=actor)
-        _sync_flags(mark)
-        extensions.mark_placed(mark)
-        _log(actor, mark, AccessLog.Action.GRANT, "世帯の住所の秘匿を引き継ぎ")
+        _placed(actor, mark, named, "世帯の住所の秘匿を引き継ぎ")
     forget_named(actor, *named)
